@@ -1,0 +1,39 @@
+"""Shared helpers for the benchmarks: timing and the one-JSON-object-per-line output."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def best_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
+    """Return the minimum wall time in seconds of ``number`` calls of ``fn``, over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def median_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
+    """Return the median wall time in seconds of ``number`` calls of ``fn``, over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def emit(benchmark: str, value: float, unit: str, **extra: Any) -> None:
+    """Print one benchmark figure as a JSON object on its own line."""
+    record = {"benchmark": benchmark, "value": round(value, 4), "unit": unit, **extra}
+    print(json.dumps(record), flush=True)
+    sys.stdout.flush()

@@ -1,0 +1,192 @@
+"""In-memory storage: dicts behind the repository protocols, with real transactions.
+
+Useful for tests, for hosts that keep state elsewhere, and as the reference
+behaviour of the protocols. It honours everything the contract suite checks:
+optimistic concurrency, not-found and already-exists errors, and atomic
+transactions (a block that raises leaves every repository as it was).
+Every operation holds one re-entrant lock, so a store is safe to share
+between threads.
+
+>>> from sfa_core.catalog import Product
+>>> store = MemoryStore()
+>>> stored = store.products.add(Product(sku="A-1", name="Widget"))
+>>> stored.version
+1
+>>> try:
+...     with store.transaction():
+...         _ = store.products.add(Product(sku="B-2", name="Gadget"))
+...         raise RuntimeError("payment failed")
+... except RuntimeError:
+...     pass
+>>> [p.sku for p in store.products.list()]
+['A-1']
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from sfa_core.adapters._aggregates import PRICE_BOOKS, PRODUCTS, Aggregate
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
+
+__all__ = ["MemoryPriceBookRepository", "MemoryProductRepository", "MemoryStore"]
+
+T = TypeVar("T")
+
+
+class _MemoryRepository(Generic[T]):
+    """Stores values of one aggregate in a dict, keyed by the aggregate's key."""
+
+    def __init__(self, aggregate: Aggregate[T], lock: threading.RLock) -> None:
+        self._aggregate = aggregate
+        self._lock = lock
+        self._rows: dict[str, T] = {}
+
+    def _get(self, key: str) -> T:
+        with self._lock:
+            try:
+                return self._rows[key]
+            except KeyError:
+                raise NotFoundError(self._aggregate.kind, key) from None
+
+    def _list(self, **filters: Any) -> list[T]:
+        wanted = {name: value for name, value in filters.items() if value is not None}
+        with self._lock:
+            rows = sorted(self._rows.items())
+        return [
+            value
+            for _, value in rows
+            if all(getattr(value, name) == expected for name, expected in wanted.items())
+        ]
+
+    def _add(self, value: T) -> T:
+        key = self._aggregate.key_of(value)
+        with self._lock:
+            if key in self._rows:
+                raise AlreadyExistsError(self._aggregate.kind, key)
+            stored = attrs.evolve(value, version=1)  # type: ignore[misc]
+            self._rows[key] = stored
+            return stored
+
+    def _update(self, value: T) -> T:
+        key = self._aggregate.key_of(value)
+        expected: int = value.version  # type: ignore[attr-defined]
+        with self._lock:
+            current = self._get(key)
+            actual: int = current.version  # type: ignore[attr-defined]
+            if actual != expected:
+                raise ConcurrencyError(self._aggregate.kind, key, expected, actual)
+            stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
+            self._rows[key] = stored
+            return stored
+
+    def _delete(self, key: str, expected_version: int) -> None:
+        with self._lock:
+            actual: int = self._get(key).version  # type: ignore[attr-defined]
+            if actual != expected_version:
+                raise ConcurrencyError(self._aggregate.kind, key, expected_version, actual)
+            del self._rows[key]
+
+    def _snapshot(self) -> dict[str, T]:
+        return dict(self._rows)
+
+    def _restore(self, rows: dict[str, T]) -> None:
+        self._rows = rows
+
+
+class MemoryProductRepository(_MemoryRepository[Product]):
+    """:class:`~sfa_core.ports.ProductRepository` kept in memory."""
+
+    def get(self, sku: str) -> Product:
+        """Return the stored product ``sku``."""
+        return self._get(sku)
+
+    def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
+        """Return the stored products sorted by SKU, optionally filtered."""
+        return self._list(family=family, active=active)
+
+    def add(self, product: Product) -> Product:
+        """Store a new product; return it with ``version == 1``."""
+        return self._add(product)
+
+    def update(self, product: Product) -> Product:
+        """Replace the product stored at ``product.version``; return it at the next version."""
+        return self._update(product)
+
+    def delete(self, sku: str, *, expected_version: int) -> None:
+        """Delete product ``sku`` if it is stored at ``expected_version``."""
+        self._delete(sku, expected_version)
+
+
+class MemoryPriceBookRepository(_MemoryRepository[PriceBook]):
+    """:class:`~sfa_core.ports.PriceBookRepository` kept in memory."""
+
+    def get(self, price_book_id: str) -> PriceBook:
+        """Return the stored price book."""
+        return self._get(price_book_id)
+
+    def list(
+        self, *, currency: str | None = None, active: bool | None = None
+    ) -> list[PriceBook]:
+        """Return the stored price books sorted by id, optionally filtered."""
+        return self._list(currency=currency, active=active)
+
+    def add(self, price_book: PriceBook) -> PriceBook:
+        """Store a new price book; return it with ``version == 1``."""
+        return self._add(price_book)
+
+    def update(self, price_book: PriceBook) -> PriceBook:
+        """Replace the price book stored at ``price_book.version``."""
+        return self._update(price_book)
+
+    def delete(self, price_book_id: str, *, expected_version: int) -> None:
+        """Delete the price book if it is stored at ``expected_version``."""
+        self._delete(price_book_id, expected_version)
+
+
+class MemoryStore:
+    """All in-memory repositories plus the unit of work that spans them.
+
+    ``with store.transaction():`` takes a snapshot of every repository and puts
+    it back if the block raises; nested blocks roll back only their own writes.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._products = MemoryProductRepository(PRODUCTS, self._lock)
+        self._price_books = MemoryPriceBookRepository(PRICE_BOOKS, self._lock)
+        self._repositories: tuple[_MemoryRepository[Any], ...] = (
+            self._products,
+            self._price_books,
+        )
+
+    @property
+    def products(self) -> MemoryProductRepository:
+        """The product repository."""
+        return self._products
+
+    @property
+    def price_books(self) -> MemoryPriceBookRepository:
+        """The price book repository."""
+        return self._price_books
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the writes of the block atomic (see the class docstring)."""
+        with self._lock:
+            snapshots = [repo._snapshot() for repo in self._repositories]
+            try:
+                yield
+            except BaseException:
+                for repo, rows in zip(self._repositories, snapshots):
+                    repo._restore(rows)
+                raise
+
+    def close(self) -> None:
+        """Do nothing: there is nothing to release (present for symmetry with SQLite)."""

@@ -1,0 +1,325 @@
+"""SQLite storage on the standard library's :mod:`sqlite3`: the embedded default.
+
+* Each aggregate has its own table: the key as primary key, the filterable
+  fields in indexed columns, the version, and the whole value as a JSON
+  document written by :mod:`sfa_core.serialization`.
+* The schema is versioned: ``schema_version`` records how many migrations ran;
+  opening a database applies the missing ones in one transaction, and a
+  database written by a newer sfa_core is refused with
+  :class:`~sfa_core.errors.StorageError`.
+* Every write runs in a transaction; ``with store.transaction():`` groups
+  several writes (nested blocks become savepoints). Updates check the version
+  in the same statement (``WHERE key = ? AND version = ?``), so a stale write
+  is refused with :class:`~sfa_core.errors.ConcurrencyError` even when another
+  process wrote in between.
+* File databases use WAL mode (readers do not block the writer). One
+  connection is shared by the threads of a process and guarded by a
+  re-entrant lock, so a store is safe to share between threads.
+
+>>> from sfa_core.catalog import Product
+>>> store = SqliteStore(":memory:")
+>>> store.products.add(Product(sku="A-1", name="Widget")).version
+1
+>>> store.schema_version == len(MIGRATIONS)
+True
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from sfa_core.adapters._aggregates import PRICE_BOOKS, PRODUCTS, Aggregate
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
+from sfa_core.serialization import structure, unstructure
+
+__all__ = [
+    "MIGRATIONS",
+    "SqlitePriceBookRepository",
+    "SqliteProductRepository",
+    "SqliteStore",
+]
+
+T = TypeVar("T")
+
+
+def _table_statements(aggregate: Aggregate[Any]) -> tuple[str, ...]:
+    columns = "".join(f", {name} {_column_type(name)}" for name in aggregate.indexes)
+    statements = [
+        f"CREATE TABLE {aggregate.table} ("
+        f"{aggregate.key} TEXT PRIMARY KEY NOT NULL{columns}, "
+        "version INTEGER NOT NULL, doc TEXT NOT NULL)"
+    ]
+    statements += [
+        f"CREATE INDEX {aggregate.table}_{name} ON {aggregate.table} ({name})"
+        for name in aggregate.indexes
+    ]
+    return tuple(statements)
+
+
+def _column_type(name: str) -> str:
+    return "INTEGER" if name == "active" else "TEXT"
+
+
+#: The schema, one tuple of statements per migration, applied in order. Never
+#: edit a released migration: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _table_statements(PRODUCTS) + _table_statements(PRICE_BOOKS),
+)
+
+
+class _Database:
+    """One connection, one lock, and the transaction depth (for savepoints)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.lock = threading.RLock()
+        self._depth = 0
+        try:
+            self.connection = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite database {self.path!r}: {exc}") from None
+        try:
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:" and not self.path.startswith("file::memory:"):
+                self.connection.execute("PRAGMA journal_mode = WAL")
+                self.connection.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            self.connection.close()
+            raise StorageError(f"cannot use SQLite database {self.path!r}: {exc}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            if self._depth == 0:
+                begin, commit, rollback = "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"
+            else:
+                name = f"sp{self._depth}"
+                begin = f"SAVEPOINT {name}"
+                commit = f"RELEASE {name}"
+                rollback = f"ROLLBACK TO {name}; RELEASE {name}"
+            self.connection.execute(begin)
+            self._depth += 1
+            try:
+                yield self.connection
+            except BaseException:
+                self._depth -= 1
+                for statement in rollback.split("; "):
+                    self.connection.execute(statement)
+                raise
+            self._depth -= 1
+            self.connection.execute(commit)
+
+    def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.connection.execute(sql, params).fetchall()
+
+
+class _SqliteRepository(Generic[T]):
+    """Stores the values of one aggregate in its table."""
+
+    def __init__(self, aggregate: Aggregate[T], db: _Database) -> None:
+        self._aggregate = aggregate
+        self._db = db
+        a = aggregate
+        cols = ", ".join((a.key, *a.indexes, "version", "doc"))
+        marks = ", ".join("?" for _ in range(len(a.indexes) + 3))
+        sets = "".join(f"{name} = ?, " for name in a.indexes)
+        self._sql_get = f"SELECT doc FROM {a.table} WHERE {a.key} = ?"
+        self._sql_version = f"SELECT version FROM {a.table} WHERE {a.key} = ?"
+        self._sql_list = f"SELECT doc FROM {a.table}"
+        self._sql_insert = f"INSERT INTO {a.table} ({cols}) VALUES ({marks})"
+        self._sql_update = (
+            f"UPDATE {a.table} SET {sets}version = ?, doc = ? WHERE {a.key} = ? AND version = ?"
+        )
+        self._sql_delete = f"DELETE FROM {a.table} WHERE {a.key} = ? AND version = ?"
+
+    def _load(self, doc: str) -> T:
+        return structure(json.loads(doc), self._aggregate.cls)
+
+    @staticmethod
+    def _dump(value: Any) -> str:
+        return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
+
+    def _index_values(self, value: T) -> tuple[Any, ...]:
+        return tuple(
+            int(v) if isinstance(v, bool) else v for v in self._aggregate.index_values(value)
+        )
+
+    def _get(self, key: str) -> T:
+        rows = self._db.read(self._sql_get, (key,))
+        if not rows:
+            raise NotFoundError(self._aggregate.kind, key)
+        return self._load(rows[0][0])
+
+    def _list(self, **filters: Any) -> list[T]:
+        clauses, params = [], []
+        for name, value in filters.items():
+            if value is not None:
+                clauses.append(f"{name} = ?")
+                params.append(int(value) if isinstance(value, bool) else value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.read(f"{self._sql_list}{where} ORDER BY {self._aggregate.key}", tuple(params))
+        return [self._load(doc) for (doc,) in rows]
+
+    def _add(self, value: T) -> T:
+        key = self._aggregate.key_of(value)
+        stored = attrs.evolve(value, version=1)  # type: ignore[misc]
+        params = (key, *self._index_values(stored), 1, self._dump(stored))
+        with self._db.transaction() as conn:
+            try:
+                conn.execute(self._sql_insert, params)
+            except sqlite3.IntegrityError:
+                raise AlreadyExistsError(self._aggregate.kind, key) from None
+        return stored
+
+    def _update(self, value: T) -> T:
+        key = self._aggregate.key_of(value)
+        expected: int = value.version  # type: ignore[attr-defined]
+        stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
+        params = (*self._index_values(stored), expected + 1, self._dump(stored), key, expected)
+        with self._db.transaction() as conn:
+            if conn.execute(self._sql_update, params).rowcount == 0:
+                self._raise_conflict(conn, key, expected)
+        return stored
+
+    def _delete(self, key: str, expected_version: int) -> None:
+        with self._db.transaction() as conn:
+            if conn.execute(self._sql_delete, (key, expected_version)).rowcount == 0:
+                self._raise_conflict(conn, key, expected_version)
+
+    def _raise_conflict(self, conn: sqlite3.Connection, key: str, expected: int) -> None:
+        row = conn.execute(self._sql_version, (key,)).fetchone()
+        if row is None:
+            raise NotFoundError(self._aggregate.kind, key)
+        raise ConcurrencyError(self._aggregate.kind, key, expected, row[0])
+
+
+class SqliteProductRepository(_SqliteRepository[Product]):
+    """:class:`~sfa_core.ports.ProductRepository` on SQLite."""
+
+    def get(self, sku: str) -> Product:
+        """Return the stored product ``sku``."""
+        return self._get(sku)
+
+    def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
+        """Return the stored products sorted by SKU, optionally filtered (by indexed columns)."""
+        return self._list(family=family, active=active)
+
+    def add(self, product: Product) -> Product:
+        """Store a new product; return it with ``version == 1``."""
+        return self._add(product)
+
+    def update(self, product: Product) -> Product:
+        """Replace the product stored at ``product.version``; return it at the next version."""
+        return self._update(product)
+
+    def delete(self, sku: str, *, expected_version: int) -> None:
+        """Delete product ``sku`` if it is stored at ``expected_version``."""
+        self._delete(sku, expected_version)
+
+
+class SqlitePriceBookRepository(_SqliteRepository[PriceBook]):
+    """:class:`~sfa_core.ports.PriceBookRepository` on SQLite."""
+
+    def get(self, price_book_id: str) -> PriceBook:
+        """Return the stored price book."""
+        return self._get(price_book_id)
+
+    def list(
+        self, *, currency: str | None = None, active: bool | None = None
+    ) -> list[PriceBook]:
+        """Return the stored price books sorted by id, optionally filtered."""
+        return self._list(currency=currency, active=active)
+
+    def add(self, price_book: PriceBook) -> PriceBook:
+        """Store a new price book; return it with ``version == 1``."""
+        return self._add(price_book)
+
+    def update(self, price_book: PriceBook) -> PriceBook:
+        """Replace the price book stored at ``price_book.version``."""
+        return self._update(price_book)
+
+    def delete(self, price_book_id: str, *, expected_version: int) -> None:
+        """Delete the price book if it is stored at ``expected_version``."""
+        self._delete(price_book_id, expected_version)
+
+
+class SqliteStore:
+    """All SQLite repositories on one database, plus the unit of work that spans them.
+
+    Args:
+        path: A file path, or ``":memory:"`` for a private in-memory database.
+
+    Raises:
+        StorageError: The file cannot be opened, or its schema is newer than this code.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._db = _Database(path)
+        try:
+            self.schema_version = self._migrate()
+        except BaseException:
+            self._db.connection.close()
+            raise
+        self._products = SqliteProductRepository(PRODUCTS, self._db)
+        self._price_books = SqlitePriceBookRepository(PRICE_BOOKS, self._db)
+
+    def _migrate(self) -> int:
+        try:
+            with self._db.transaction() as conn:
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                row = conn.execute("SELECT version FROM schema_version").fetchone()
+                current = 0 if row is None else int(row[0])
+                if row is None:
+                    conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+                if current > len(MIGRATIONS):
+                    raise StorageError(
+                        f"database schema version {current} is newer than this sfa_core "
+                        f"supports ({len(MIGRATIONS)}); upgrade sfa_core"
+                    )
+                for statements in MIGRATIONS[current:]:
+                    for statement in statements:
+                        conn.execute(statement)
+                conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot use SQLite database {self._db.path!r}: {exc}") from None
+        return len(MIGRATIONS)
+
+    @property
+    def path(self) -> str:
+        """The database path."""
+        return self._db.path
+
+    @property
+    def products(self) -> SqliteProductRepository:
+        """The product repository."""
+        return self._products
+
+    @property
+    def price_books(self) -> SqlitePriceBookRepository:
+        """The price book repository."""
+        return self._price_books
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the writes of the block atomic: commit at the end, roll back if it raises."""
+        with self._db.transaction():
+            yield
+
+    def close(self) -> None:
+        """Close the connection. The store cannot be used afterwards."""
+        with self._db.lock:
+            self._db.connection.close()
+

@@ -1,0 +1,273 @@
+"""The :class:`SalesEngine` facade: load through the ports, call the core, save, return.
+
+No business rule lives here: each method is a short script over the pure core
+and the repositories. A host that wants no storage calls the core directly.
+
+>>> from sfa_core import Money, SalesEngine
+>>> from sfa_core.catalog import Product, PriceBook
+>>> engine = SalesEngine.in_memory()
+>>> engine.add_product(Product(sku="LAPTOP-15", name="Laptop 15", family="hardware"))
+Product(sku='LAPTOP-15', name='Laptop 15', family='hardware', ...version=1)
+>>> _ = engine.add_price_book(PriceBook(id="EU-2027", currency="EUR"))
+>>> engine.set_price("EU-2027", "LAPTOP-15", Money("1199.00", "EUR")).version
+2
+>>> engine.list_price("EU-2027", "LAPTOP-15")
+Money(amount=Decimal('1199.00'), currency='EUR')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, TypeVar
+
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.clock import SystemClock
+from sfa_core.errors import ValidationError
+from sfa_core.money import Money
+from sfa_core.ports import Clock, PriceBookRepository, ProductRepository, UnitOfWork
+
+__all__ = ["SalesEngine"]
+
+T = TypeVar("T")
+
+
+def _require(value: Any, kind: type[T], name: str) -> T:
+    if not isinstance(value, kind):
+        raise ValidationError(f"must be a {kind.__name__}", path=name, value=value)
+    return value
+
+
+def _require_optional_bool(value: Any, name: str) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError("must be True, False or None", path=name, value=value)
+
+
+class SalesEngine:
+    """The facade hosts call: catalog operations now, quoting and the rest as they land.
+
+    Args:
+        products: Where products are stored.
+        price_books: Where price books are stored.
+        clock: Where "today" comes from (defaults to the UTC system clock).
+        unit_of_work: Makes multi-write operations atomic; without one, each
+            single write is atomic on its own.
+
+    Use :meth:`in_memory` or :meth:`sqlite` for the shipped storage, or pass
+    your own repositories (prove them with :mod:`sfa_core.testing.contracts`).
+    """
+
+    def __init__(
+        self,
+        *,
+        products: ProductRepository,
+        price_books: PriceBookRepository,
+        clock: Clock | None = None,
+        unit_of_work: UnitOfWork | None = None,
+    ) -> None:
+        self._products = products
+        self._price_books = price_books
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._uow = unit_of_work
+        self._closer: Any = None
+
+    @classmethod
+    def from_store(cls, store: UnitOfWork, *, clock: Clock | None = None) -> SalesEngine:
+        """Build an engine on a store that provides the repositories and transactions.
+
+        Args:
+            store: A :class:`~sfa_core.ports.UnitOfWork` such as the shipped stores.
+            clock: Optional clock.
+
+        Returns:
+            The engine.
+        """
+        engine = cls(
+            products=store.products, price_books=store.price_books, clock=clock, unit_of_work=store
+        )
+        engine._closer = getattr(store, "close", None)
+        return engine
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock | None = None) -> SalesEngine:
+        """Build an engine on fresh in-memory storage.
+
+        >>> SalesEngine.in_memory().list_products()
+        []
+        """
+        from sfa_core.adapters.memory import MemoryStore
+
+        return cls.from_store(MemoryStore(), clock=clock)
+
+    @classmethod
+    def sqlite(cls, path: str | os.PathLike[str], *, clock: Clock | None = None) -> SalesEngine:
+        """Build an engine on a SQLite database file (created and migrated as needed).
+
+        Args:
+            path: The database file, or ``":memory:"``.
+            clock: Optional clock.
+
+        Returns:
+            The engine; call :meth:`close` (or use it as a context manager) when done.
+
+        >>> with SalesEngine.sqlite(":memory:") as engine:
+        ...     engine.list_price_books()
+        []
+        """
+        from sfa_core.adapters.sqlite import SqliteStore
+
+        return cls.from_store(SqliteStore(path), clock=clock)
+
+    def __enter__(self) -> SalesEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the storage (closes the SQLite connection of :meth:`sqlite`)."""
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the engine reads "today" from."""
+        return self._clock
+
+    def _transaction(self) -> AbstractContextManager[None]:
+        return self._uow.transaction() if self._uow is not None else nullcontext()
+
+    # -- products ---------------------------------------------------------------------------
+
+    def add_product(self, product: Product) -> Product:
+        """Store a new product.
+
+        Args:
+            product: The product.
+
+        Returns:
+            The stored product (``version == 1``).
+
+        Raises:
+            ValidationError: ``product`` is not a :class:`~sfa_core.catalog.Product`.
+            AlreadyExistsError: The SKU is taken.
+        """
+        return self._products.add(_require(product, Product, "product"))
+
+    def add_products(self, products: Iterable[Product]) -> list[Product]:
+        """Store several new products atomically: all of them, or none if one fails.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> [p.sku for p in engine.add_products([Product(sku="A", name="a"),
+        ...                                      Product(sku="B", name="b")])]
+        ['A', 'B']
+        """
+        items = [_require(p, Product, f"products[{i}]") for i, p in enumerate(products)]
+        with self._transaction():
+            return [self._products.add(p) for p in items]
+
+    def update_product(self, product: Product) -> Product:
+        """Replace a stored product; ``product.version`` must be the stored version.
+
+        Raises:
+            NotFoundError: No product has that SKU.
+            ConcurrencyError: Someone else updated it since it was read.
+        """
+        return self._products.update(_require(product, Product, "product"))
+
+    def get_product(self, sku: str) -> Product:
+        """Return the stored product ``sku`` (``NotFoundError`` if there is none)."""
+        return self._products.get(_require(sku, str, "sku"))
+
+    def list_products(
+        self, *, family: str | None = None, active: bool | None = None
+    ) -> list[Product]:
+        """Return the stored products sorted by SKU, optionally by family and active flag."""
+        if family is not None:
+            _require(family, str, "family")
+        _require_optional_bool(active, "active")
+        return self._products.list(family=family, active=active)
+
+    # -- price books ------------------------------------------------------------------------
+
+    def add_price_book(self, price_book: PriceBook) -> PriceBook:
+        """Store a new price book; every SKU it prices must be a stored product.
+
+        Raises:
+            ValidationError: Not a price book.
+            NotFoundError: An entry names an unknown SKU.
+            AlreadyExistsError: The id is taken.
+        """
+        book = _require(price_book, PriceBook, "price_book")
+        with self._transaction():
+            for sku in book.entries:
+                self._products.get(sku)
+            return self._price_books.add(book)
+
+    def update_price_book(self, price_book: PriceBook) -> PriceBook:
+        """Replace a stored price book; ``price_book.version`` must be the stored version."""
+        book = _require(price_book, PriceBook, "price_book")
+        with self._transaction():
+            for sku in book.entries:
+                self._products.get(sku)
+            return self._price_books.update(book)
+
+    def get_price_book(self, price_book_id: str) -> PriceBook:
+        """Return the stored price book (``NotFoundError`` if there is none)."""
+        return self._price_books.get(_require(price_book_id, str, "price_book_id"))
+
+    def list_price_books(
+        self, *, currency: str | None = None, active: bool | None = None
+    ) -> list[PriceBook]:
+        """Return the stored price books sorted by id, optionally filtered."""
+        if currency is not None:
+            _require(currency, str, "currency")
+        _require_optional_bool(active, "active")
+        return self._price_books.list(currency=currency, active=active)
+
+    def set_price(self, price_book_id: str, sku: str, price: Money) -> PriceBook:
+        """Set the unit list price of a stored product in a stored price book.
+
+        Args:
+            price_book_id: The price book.
+            sku: The product; it must be stored.
+            price: The unit price, in the price book's currency.
+
+        Returns:
+            The updated price book.
+
+        Raises:
+            NotFoundError: Unknown price book or product.
+            CurrencyMismatchError: ``price`` is not in the price book's currency.
+            ConcurrencyError: The price book changed while this ran.
+        """
+        _require(price, Money, "price")
+        with self._transaction():
+            self.get_product(sku)
+            book = self.get_price_book(price_book_id)
+            return self._price_books.update(book.with_price(sku, price))
+
+    def list_price(self, price_book_id: str, sku: str, *, on: _dt.date | None = None) -> Money:
+        """Return the unit list price of an active product in a price book valid on a day.
+
+        Args:
+            price_book_id: The price book.
+            sku: The product.
+            on: The pricing date; defaults to the clock's today.
+
+        Returns:
+            The unit list price.
+
+        Raises:
+            NotFoundError: Unknown price book, product, or no entry for the product.
+            ValidationError: The product is inactive, or the price book is inactive
+                or not valid on that day.
+        """
+        day = self._clock.today() if on is None else _require(on, _dt.date, "on")
+        product = self.get_product(sku)
+        if not product.active:
+            raise ValidationError(f"product {sku!r} is inactive", path="active", value=False)
+        return self.get_price_book(price_book_id).price_for(sku, on=day)

@@ -1,0 +1,277 @@
+"""Contract tests for the repository protocols: subclass them to prove your own storage.
+
+Each contract is a pytest test class whose tests use one fixture you provide.
+Subclass it in your test suite, return a fresh, empty repository (or store)
+from the fixture, and pytest runs every test of the contract against it::
+
+    import pytest
+    from sfa_core.testing.contracts import ProductRepositoryContract, UnitOfWorkContract
+
+    class TestMyProducts(ProductRepositoryContract):
+        @pytest.fixture
+        def repository(self):
+            return MyProductRepository(connection=...)
+
+    class TestMyStore(UnitOfWorkContract):
+        @pytest.fixture
+        def store(self):
+            return MyStore(...)
+
+The contracts check round trips (every field comes back equal), not-found and
+already-exists errors, listing order and filters, optimistic concurrency (a
+stale write is refused and nothing is lost, also from several threads), and
+rollback (a failed transaction leaves every repository as it was).
+
+sfa_core runs these same classes against its memory and SQLite adapters.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+import pytest
+
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
+from sfa_core.money import Money
+from sfa_core.ports import PriceBookRepository, ProductRepository, UnitOfWork
+
+__all__ = ["PriceBookRepositoryContract", "ProductRepositoryContract", "UnitOfWorkContract"]
+
+T = TypeVar("T")
+
+
+class _RepositoryContract(Generic[T]):
+    """Tests shared by every repository; subclasses say how to make and change values."""
+
+    #: Name of the key field of the stored values.
+    key_field: ClassVar[str]
+    #: ``(filter keyword arguments, predicate)`` pairs the ``list`` method must honour.
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = ()
+
+    @pytest.fixture
+    def repository(self) -> Any:
+        """Return a fresh, empty repository. Override this in your subclass."""
+        raise NotImplementedError("override the `repository` fixture")
+
+    def make(self, key: str, variant: int = 0) -> T:
+        """Return a new value with key ``key``; different variants differ in other fields."""
+        raise NotImplementedError
+
+    def samples(self) -> list[T]:
+        """Return tricky values that must survive a round trip unchanged."""
+        return [self.make(f"K-{i}", i) for i in range(6)]
+
+    def renamed(self, value: T, text: str) -> T:
+        """Return ``value`` with a changed non-key field."""
+        return attrs.evolve(value, name=text)  # type: ignore[misc]
+
+    def _key(self, value: T) -> str:
+        key: str = getattr(value, self.key_field)
+        return key
+
+    def test_add_then_get_round_trips_every_field(self, repository: Any) -> None:
+        for value in self.samples():
+            stored = repository.add(value)
+            assert stored == attrs.evolve(value, version=1)  # type: ignore[misc]
+            assert repository.get(self._key(value)) == stored
+
+    def test_get_unknown_key_raises_not_found(self, repository: Any) -> None:
+        with pytest.raises(NotFoundError) as info:
+            repository.get("NO-SUCH-KEY")
+        assert info.value.key == "NO-SUCH-KEY"
+
+    def test_add_taken_key_is_refused_and_keeps_the_original(self, repository: Any) -> None:
+        original = repository.add(self.make("K-1", 0))
+        with pytest.raises(AlreadyExistsError):
+            repository.add(self.renamed(self.make("K-1", 1), "Intruder"))
+        assert repository.get("K-1") == original
+
+    def test_update_increments_the_version_and_persists(self, repository: Any) -> None:
+        stored = repository.add(self.make("K-1"))
+        updated = repository.update(self.renamed(stored, "Renamed"))
+        assert updated.version == 2
+        assert repository.get("K-1") == updated
+        assert repository.update(updated).version == 3
+
+    def test_stale_update_is_refused_and_nothing_is_lost(self, repository: Any) -> None:
+        stored = repository.add(self.make("K-1"))
+        first = repository.update(self.renamed(stored, "First writer"))
+        with pytest.raises(ConcurrencyError) as info:
+            repository.update(self.renamed(stored, "Second writer"))
+        assert (info.value.expected_version, info.value.actual_version) == (1, 2)
+        assert repository.get("K-1") == first
+
+    def test_update_unknown_key_raises_not_found(self, repository: Any) -> None:
+        with pytest.raises(NotFoundError):
+            repository.update(attrs.evolve(self.make("GHOST"), version=1))  # type: ignore[misc]
+
+    def test_delete_needs_the_current_version(self, repository: Any) -> None:
+        stored = repository.add(self.make("K-1"))
+        repository.update(stored)
+        with pytest.raises(ConcurrencyError):
+            repository.delete("K-1", expected_version=1)
+        assert repository.get("K-1").version == 2
+        repository.delete("K-1", expected_version=2)
+        with pytest.raises(NotFoundError):
+            repository.get("K-1")
+        with pytest.raises(NotFoundError):
+            repository.delete("K-1", expected_version=2)
+
+    def test_list_is_sorted_by_key(self, repository: Any) -> None:
+        for key in ("K-3", "K-1", "K-2"):
+            repository.add(self.make(key))
+        assert [self._key(v) for v in repository.list()] == ["K-1", "K-2", "K-3"]
+
+    def test_list_filters(self, repository: Any) -> None:
+        values = [repository.add(v) for v in self.samples()]
+        for kwargs, predicate in self.filters:
+            expected = sorted(self._key(v) for v in values if predicate(v))
+            assert [self._key(v) for v in repository.list(**kwargs)] == expected, kwargs
+
+    def test_concurrent_read_modify_write_loses_no_update(self, repository: Any) -> None:
+        repository.add(self.renamed(self.make("K-1"), "0"))
+        workers, rounds = 4, 10
+
+        def bump() -> None:
+            for _ in range(rounds):
+                while True:
+                    current = repository.get("K-1")
+                    try:
+                        repository.update(self.renamed(current, str(int(current.name) + 1)))
+                        break
+                    except ConcurrencyError:
+                        continue
+
+        threads = [threading.Thread(target=bump) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        final = repository.get("K-1")
+        assert final.name == str(workers * rounds)
+        assert final.version == 1 + workers * rounds
+
+
+class ProductRepositoryContract(_RepositoryContract[Product]):
+    """The contract of :class:`~sfa_core.ports.ProductRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    """
+
+    key_field = "sku"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (
+        ({}, lambda p: True),
+        ({"family": "hardware"}, lambda p: p.family == "hardware"),
+        ({"family": "nothing"}, lambda p: False),
+        ({"active": True}, lambda p: p.active),
+        ({"active": False}, lambda p: not p.active),
+        ({"family": "software", "active": True}, lambda p: p.family == "software" and p.active),
+    )
+
+    def make(self, key: str, variant: int = 0) -> Product:
+        """Return a product; variants cover costs, attributes, families and inactive ones."""
+        costs = [None, Money("700.00", "EUR"), Money("0.0001", "USD"), Money("1500", "JPY")]
+        attributes: list[dict[str, Any]] = [
+            {},
+            {"ram_gb": 16, "colour": "grey"},
+            {"refurbished": True, "grade": "A"},
+            {"name with spaces": "Grüße, 東京", "big": 10**30},
+        ]
+        return Product(
+            sku=key,
+            name=["Laptop 15", "Dock", "Licence «Pro»", "Support, per hour"][variant % 4],
+            family=["hardware", "software", "", "hardware"][variant % 4],
+            unit_of_measure=["each", "seat", "hour"][variant % 3],
+            cost=costs[variant % 4],
+            active=variant % 3 != 2,
+            attributes=attributes[variant % 4],
+        )
+
+
+class PriceBookRepositoryContract(_RepositoryContract[PriceBook]):
+    """The contract of :class:`~sfa_core.ports.PriceBookRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    """
+
+    key_field = "id"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (
+        ({}, lambda b: True),
+        ({"currency": "EUR"}, lambda b: b.currency == "EUR"),
+        ({"currency": "CHF"}, lambda b: False),
+        ({"active": False}, lambda b: not b.active),
+        ({"currency": "USD", "active": True}, lambda b: b.currency == "USD" and b.active),
+    )
+
+    def make(self, key: str, variant: int = 0) -> PriceBook:
+        """Return a price book; variants cover currencies, validity and entry precision."""
+        currency = ["EUR", "USD", "JPY", "BHD"][variant % 4]
+        amounts = ["1199.00", "0.0125", "1500", "12.345"]
+        return PriceBook(
+            id=key,
+            currency=currency,
+            name=f"Book {variant}",
+            entries={
+                f"SKU-{n}": Money(Decimal(amounts[variant % 4]) * (n + 1), currency)
+                for n in range(variant % 3 + (1 if variant else 0))
+            },
+            active=variant % 3 != 2,
+            valid_from=_dt.date(2027, 1, 1) if variant % 2 else None,
+            valid_until=_dt.date(2027, 12, 31) if variant % 4 == 1 else None,
+        )
+
+
+class UnitOfWorkContract:
+    """The contract of :class:`~sfa_core.ports.UnitOfWork`: atomic, nestable transactions.
+
+    Override the ``store`` fixture to return a fresh, empty unit of work.
+    """
+
+    @pytest.fixture
+    def store(self) -> UnitOfWork:
+        """Return a fresh, empty unit of work. Override this in your subclass."""
+        raise NotImplementedError("override the `store` fixture")
+
+    def test_repositories_honour_their_protocols(self, store: UnitOfWork) -> None:
+        assert isinstance(store.products, ProductRepository)
+        assert isinstance(store.price_books, PriceBookRepository)
+
+    def test_transaction_commits_writes_to_every_repository(self, store: UnitOfWork) -> None:
+        with store.transaction():
+            store.products.add(Product(sku="A", name="a"))
+            store.price_books.add(PriceBook(id="EU", currency="EUR"))
+        assert store.products.get("A").version == 1
+        assert store.price_books.get("EU").version == 1
+
+    def test_failed_transaction_leaves_everything_as_it_was(self, store: UnitOfWork) -> None:
+        kept = store.products.add(Product(sku="KEEP", name="kept"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.products.add(Product(sku="NEW", name="new"))
+            store.products.update(attrs.evolve(kept, name="changed"))
+            store.price_books.add(PriceBook(id="EU", currency="EUR"))
+            store.products.delete("KEEP", expected_version=2)
+            raise RuntimeError("boom")
+        assert store.products.list() == [kept]
+        assert store.price_books.list() == []
+
+    def test_concurrency_error_inside_transaction_rolls_back(self, store: UnitOfWork) -> None:
+        stale = store.products.add(Product(sku="A", name="a"))
+        store.products.update(stale)
+        with pytest.raises(ConcurrencyError), store.transaction():
+            store.products.add(Product(sku="B", name="b"))
+            store.products.update(stale)
+        assert [p.sku for p in store.products.list()] == ["A"]
+
+    def test_nested_failure_rolls_back_only_the_inner_block(self, store: UnitOfWork) -> None:
+        with store.transaction():
+            store.products.add(Product(sku="OUTER", name="outer"))
+            with pytest.raises(RuntimeError), store.transaction():
+                store.products.add(Product(sku="INNER", name="inner"))
+                raise RuntimeError("inner failure")
+            store.products.add(Product(sku="AFTER", name="after"))
+        assert [p.sku for p in store.products.list()] == ["AFTER", "OUTER"]

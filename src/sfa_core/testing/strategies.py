@@ -1,0 +1,123 @@
+"""Hypothesis strategies for sfa_core values, for property tests of hosts' own code.
+
+>>> from hypothesis import given
+>>> from sfa_core.testing import strategies as sfa_st
+>>> @given(sfa_st.products())
+... def test_sku_is_kept(product):
+...     assert product.sku
+>>> test_sku_is_kept()
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.testing._money_strategies import (
+    amounts,
+    currencies,
+    exchange_rates,
+    money,
+)
+from sfa_core.testing._rule_strategies import json_values, rule_data, rules
+
+__all__ = [
+    "amounts",
+    "currencies",
+    "exchange_rates",
+    "json_values",
+    "keys",
+    "money",
+    "price_books",
+    "products",
+    "rule_data",
+    "rules",
+    "texts",
+]
+
+
+def keys() -> st.SearchStrategy[str]:
+    """Valid identifiers such as SKUs: printable, no surrounding whitespace.
+
+    Returns:
+        A strategy of identifier strings.
+    """
+    alphabet = string.ascii_uppercase + string.digits + "-_."
+    return st.text(alphabet, min_size=1, max_size=24)
+
+
+def texts(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Printable display text, including non-ASCII letters.
+
+    Args:
+        max_size: Longest text drawn.
+
+    Returns:
+        A strategy of strings.
+    """
+    return st.text(
+        st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=max_size
+    )
+
+
+_attribute_values: st.SearchStrategy[Any] = st.one_of(
+    texts(12), st.integers(-(10**12), 10**12), st.booleans()
+)
+
+
+@st.composite
+def products(draw: st.DrawFn, *, currency: str | None = None) -> Product:
+    """Valid products with random names, families, costs and attributes.
+
+    Args:
+        draw: Supplied by Hypothesis.
+        currency: Currency of the cost, when one is drawn (any currency if ``None``).
+
+    Returns:
+        A product (``version == 0``).
+    """
+    cost = draw(st.none() | money(currency=currency, min_value=0, max_value=10**6))
+    return Product(
+        sku=draw(keys()),
+        name=draw(texts()),
+        family=draw(st.sampled_from(["", "hardware", "software", "services"])),
+        unit_of_measure=draw(st.sampled_from(["each", "seat", "hour", "kg"])),
+        cost=cost,
+        active=draw(st.booleans()),
+        attributes=draw(st.dictionaries(keys(), _attribute_values, max_size=4)),
+    )
+
+
+@st.composite
+def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: int = 8) -> PriceBook:
+    """Valid price books: one currency, non-negative entries, ordered validity dates.
+
+    Args:
+        draw: Supplied by Hypothesis.
+        currency: The price book currency (drawn if ``None``).
+        max_entries: Largest number of entries.
+
+    Returns:
+        A price book (``version == 0``).
+    """
+    code = currency if currency is not None else draw(currencies())
+    entries = draw(
+        st.dictionaries(
+            keys(), money(currency=code, min_value=0, max_value=10**6), max_size=max_entries
+        )
+    )
+    start = draw(st.none() | st.dates(_dt.date(2000, 1, 1), _dt.date(2100, 1, 1)))
+    end = draw(st.none() | st.dates(start or _dt.date(2000, 1, 1), _dt.date(2100, 12, 31)))
+    return PriceBook(
+        id=draw(keys()),
+        currency=code,
+        name=draw(texts()),
+        entries=entries,
+        active=draw(st.booleans()),
+        valid_from=start,
+        valid_until=end,
+    )

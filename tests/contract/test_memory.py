@@ -1,0 +1,26 @@
+import pytest
+
+from sfa_core.adapters.memory import MemoryStore
+from sfa_core.testing.contracts import (
+    PriceBookRepositoryContract,
+    ProductRepositoryContract,
+    UnitOfWorkContract,
+)
+
+
+class TestMemoryProducts(ProductRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().products
+
+
+class TestMemoryPriceBooks(PriceBookRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().price_books
+
+
+class TestMemoryStore(UnitOfWorkContract):
+    @pytest.fixture
+    def store(self):
+        return MemoryStore()

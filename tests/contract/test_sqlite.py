@@ -1,0 +1,33 @@
+import pytest
+
+from sfa_core.adapters.sqlite import SqliteStore
+from sfa_core.testing.contracts import (
+    PriceBookRepositoryContract,
+    ProductRepositoryContract,
+    UnitOfWorkContract,
+)
+
+
+@pytest.fixture(params=["file", "memory"])
+def sqlite_store(request, tmp_path):
+    store = SqliteStore(tmp_path / "crm.db" if request.param == "file" else ":memory:")
+    yield store
+    store.close()
+
+
+class TestSqliteProducts(ProductRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.products
+
+
+class TestSqlitePriceBooks(PriceBookRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.price_books
+
+
+class TestSqliteStore(UnitOfWorkContract):
+    @pytest.fixture
+    def store(self, sqlite_store):
+        return sqlite_store

@@ -1,0 +1,146 @@
+import datetime as dt
+import enum
+import json
+from decimal import Decimal
+from typing import Union
+
+import attrs
+import pytest
+
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.errors import SerializationError
+from sfa_core.money import Money
+from sfa_core.serialization import TAG, from_json, structure, to_json, unstructure
+
+
+def test_product_document_shape():
+    p = Product(
+        sku="A-1", name="Widget", cost=Money("2.50", "EUR"), attributes={"ram": 16}, version=3
+    )
+    assert unstructure(p) == {
+        "sku": "A-1",
+        "name": "Widget",
+        "family": "",
+        "unit_of_measure": "each",
+        "cost": {"amount": "2.50", "currency": "EUR"},
+        "active": True,
+        "attributes": {"ram": 16},
+        "version": 3,
+    }
+
+
+def test_price_book_round_trip_through_json_keeps_exact_amounts():
+    book = PriceBook(
+        id="EU",
+        currency="EUR",
+        entries={"A": Money("0.1000", "EUR"), "B": Money("1199.00", "EUR")},
+        valid_from=dt.date(2027, 1, 1),
+    )
+    text = to_json(book)
+    assert '"0.1000"' in text
+    assert '"valid_from": "2027-01-01"' in text
+    back = from_json(text, PriceBook)
+    assert back == book
+    assert str(back.entries["A"].amount) == "0.1000"
+
+
+@pytest.mark.parametrize(
+    ("doc", "path"),
+    [
+        ({"sku": "A", "name": "x", "cost": {"amount": 1.5, "currency": "EUR"}}, "cost.amount"),
+        ({"sku": "A", "name": "x", "cost": {"amount": "1", "currency": "EURO"}}, "cost.currency"),
+        ({"sku": "A", "name": "x", "active": "yes"}, "active"),
+        ({"sku": "A", "name": 5}, "name"),
+        ({"sku": "", "name": "x"}, "sku"),
+        ({"sku": "A", "name": "x", "attributes": {"w": 1.5}}, "attributes['w']"),
+        ({"sku": "A", "name": "x", "version": "1"}, "version"),
+        ({"name": "x"}, "sku"),
+    ],
+)
+def test_bad_documents_name_the_field(doc, path):
+    with pytest.raises(SerializationError) as info:
+        structure(doc, Product)
+    assert info.value.path == path, str(info.value)
+
+
+def test_bad_nested_entry_names_the_key():
+    doc = unstructure(PriceBook(id="EU", currency="EUR", entries={"A": Money("1", "EUR")}))
+    doc["entries"]["A"]["amount"] = "one"
+    with pytest.raises(SerializationError) as info:
+        structure(doc, PriceBook)
+    assert info.value.path == "entries['A'].amount"
+    assert info.value.value == "one"
+
+
+def test_validation_inside_the_value_keeps_its_path():
+    doc = unstructure(PriceBook(id="EU", currency="EUR"))
+    doc["entries"] = {"A": {"amount": "1", "currency": "USD"}}
+    with pytest.raises(SerializationError) as info:
+        structure(doc, PriceBook)
+    assert "entries['A']" in info.value.path
+    assert "USD" in str(info.value)
+
+
+def test_unknown_keys_are_refused():
+    doc = {**unstructure(Product(sku="A", name="x")), "colour": "red"}
+    with pytest.raises(SerializationError, match="colour"):
+        structure(doc, Product)
+
+
+def test_not_json():
+    with pytest.raises(SerializationError, match="not valid JSON"):
+        from_json("{", Product)
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@attrs.frozen
+class Circle:
+    radius: Decimal
+
+
+@attrs.frozen
+class Square:
+    side: Decimal
+
+
+@attrs.frozen
+class Drawing:
+    colour: Colour
+    shape: Union[Circle, Square]
+    at: dt.datetime
+    maybe: Union[Circle, Square, None] = None
+
+
+def test_enums_by_value_and_unions_tagged():
+    drawing = Drawing(
+        Colour.BLUE, Square(Decimal("2.5")), dt.datetime(2027, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
+    )
+    doc = unstructure(drawing)
+    assert doc == {
+        "colour": "blue",
+        "shape": {TAG: "Square", "side": "2.5"},
+        "at": "2027-01-02T03:04:00+00:00",
+        "maybe": None,
+    }
+    assert structure(json.loads(json.dumps(doc)), Drawing) == drawing
+    with_circle = attrs.evolve(drawing, maybe=Circle(Decimal("1")))
+    assert structure(unstructure(with_circle), Drawing) == with_circle
+
+
+def test_unknown_union_tag_names_the_tag():
+    doc = {"colour": "red", "shape": {TAG: "Hexagon"}, "at": "2027-01-01T00:00:00"}
+    with pytest.raises(SerializationError) as info:
+        structure(doc, Drawing)
+    assert info.value.path == "shape.type"
+    assert info.value.value == "Hexagon"
+
+
+def test_bad_enum_value_names_the_field():
+    doc = {"colour": "green", "shape": {TAG: "Circle", "radius": "1"}, "at": "2027-01-01"}
+    with pytest.raises(SerializationError) as info:
+        structure(doc, Drawing)
+    assert info.value.path == "colour"
