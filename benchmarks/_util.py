@@ -11,7 +11,7 @@ from typing import Any
 
 
 def best_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
-    """Return the minimum wall time in seconds of ``number`` calls of ``fn``, over ``repeat`` runs."""
+    """Return the minimum wall time (s) of ``number`` calls of ``fn`` over ``repeat`` runs."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -22,7 +22,7 @@ def best_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float
 
 
 def median_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
-    """Return the median wall time in seconds of ``number`` calls of ``fn``, over ``repeat`` runs."""
+    """Return the median wall time in seconds of ``number`` calls of ``fn`` over ``repeat`` runs."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -62,7 +62,7 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         return (FrozenMap, (self._data,))
 
 
-def freeze_map(value: Mapping[K, V] | None) -> FrozenMap[K, V]:
+def freeze_map(value: Mapping[Any, Any] | None) -> FrozenMap[Any, Any]:
     """Return ``value`` as a :class:`FrozenMap` (an attrs converter).
 
     >>> freeze_map({"x": 1})

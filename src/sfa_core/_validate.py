@@ -53,7 +53,9 @@ def check_text(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise ValidationError("must be a string", path=attribute.name, value=value)
     if not value.replace("\n", "").replace("\t", "").isprintable():
-        raise ValidationError("must not contain control characters", path=attribute.name, value=value)
+        raise ValidationError(
+            "must not contain control characters", path=attribute.name, value=value
+        )
 
 
 def check_bool(instance: Any, attribute: Any, value: Any) -> None:

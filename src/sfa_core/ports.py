@@ -70,9 +70,7 @@ class PriceBookRepository(Protocol):
         """Return the stored price book; raise ``NotFoundError`` if there is none."""
         ...
 
-    def list(
-        self, *, currency: str | None = None, active: bool | None = None
-    ) -> list[PriceBook]:
+    def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
         """Return the stored price books, sorted by id, optionally filtered."""
         ...
 

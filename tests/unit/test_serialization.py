@@ -2,7 +2,6 @@ import datetime as dt
 import enum
 import json
 from decimal import Decimal
-from typing import Union
 
 import attrs
 import pytest
@@ -110,9 +109,9 @@ class Square:
 @attrs.frozen
 class Drawing:
     colour: Colour
-    shape: Union[Circle, Square]
+    shape: Circle | Square
     at: dt.datetime
-    maybe: Union[Circle, Square, None] = None
+    maybe: Circle | Square | None = None
 
 
 def test_enums_by_value_and_unions_tagged():

@@ -41,7 +41,9 @@ class Aggregate(Generic[T]):
         return tuple(getattr(value, name) for name in self.indexes)
 
 
-PRODUCTS: Aggregate[Product] = Aggregate("product", "products", Product, "sku", ("family", "active"))
+PRODUCTS: Aggregate[Product] = Aggregate(
+    "product", "products", Product, "sku", ("family", "active")
+)
 PRICE_BOOKS: Aggregate[PriceBook] = Aggregate(
     "price book", "price_books", PriceBook, "id", ("currency", "active")
 )

@@ -131,9 +131,7 @@ class MemoryPriceBookRepository(_MemoryRepository[PriceBook]):
         """Return the stored price book."""
         return self._get(price_book_id)
 
-    def list(
-        self, *, currency: str | None = None, active: bool | None = None
-    ) -> list[PriceBook]:
+    def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
         """Return the stored price books sorted by id, optionally filtered."""
         return self._list(currency=currency, active=active)
 
@@ -184,7 +182,7 @@ class MemoryStore:
             try:
                 yield
             except BaseException:
-                for repo, rows in zip(self._repositories, snapshots):
+                for repo, rows in zip(self._repositories, snapshots, strict=True):
                     repo._restore(rows)
                 raise
 

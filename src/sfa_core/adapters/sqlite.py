@@ -170,7 +170,8 @@ class _SqliteRepository(Generic[T]):
                 clauses.append(f"{name} = ?")
                 params.append(int(value) if isinstance(value, bool) else value)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._db.read(f"{self._sql_list}{where} ORDER BY {self._aggregate.key}", tuple(params))
+        order = f" ORDER BY {self._aggregate.key}"
+        rows = self._db.read(f"{self._sql_list}{where}{order}", tuple(params))
         return [self._load(doc) for (doc,) in rows]
 
     def _add(self, value: T) -> T:
@@ -237,9 +238,7 @@ class SqlitePriceBookRepository(_SqliteRepository[PriceBook]):
         """Return the stored price book."""
         return self._get(price_book_id)
 
-    def list(
-        self, *, currency: str | None = None, active: bool | None = None
-    ) -> list[PriceBook]:
+    def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
         """Return the stored price books sorted by id, optionally filtered."""
         return self._list(currency=currency, active=active)
 
@@ -322,4 +321,3 @@ class SqliteStore:
         """Close the connection. The store cannot be used afterwards."""
         with self._db.lock:
             self._db.connection.close()
-

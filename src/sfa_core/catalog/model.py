@@ -30,7 +30,7 @@ __all__ = ["AttributeValue", "PriceBook", "Product"]
 
 #: The values a product attribute may hold. Numbers are integers: a measure with a
 #: fraction is better stored in a smaller unit (grams, not kilograms) or as text.
-AttributeValue = Union[str, int, bool]
+AttributeValue = Union[str, int, bool]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 _ATTRIBUTE_TYPES = (str, int, bool)
 
@@ -139,10 +139,12 @@ class PriceBook:
     ...                  valid_from=dt.date(2027, 1, 1), valid_until=dt.date(2027, 12, 31))
     >>> book.price_for("LAPTOP-15", on=dt.date(2027, 3, 1))
     Money(amount=Decimal('1199.00'), currency='EUR')
-    >>> book.price_for("LAPTOP-15", on=dt.date(2028, 1, 1))
-    Traceback (most recent call last):
-    ...
-    sfa_core.errors.ValidationError: valid_until: price book 'EU-2027' is not valid on 2028-01-01 (got datetime.date(2027, 12, 31))
+    >>> from sfa_core.errors import ValidationError
+    >>> try:
+    ...     book.price_for("LAPTOP-15", on=dt.date(2028, 1, 1))
+    ... except ValidationError as err:
+    ...     print(err.reason, "|", err.path)
+    price book 'EU-2027' is not valid on 2028-01-01 | valid_until
     """
 
     id: str = attrs.field(validator=check_key)
@@ -193,8 +195,10 @@ class PriceBook:
         if not self.active:
             raise ValidationError(f"price book {self.id!r} is inactive", path="active", value=False)
         if on is not None and not self.is_valid_on(on):
-            bound = "valid_from" if self.valid_from is not None and on < self.valid_from else (
-                "valid_until"
+            bound = (
+                "valid_from"
+                if self.valid_from is not None and on < self.valid_from
+                else ("valid_until")
             )
             raise ValidationError(
                 f"price book {self.id!r} is not valid on {on.isoformat()}",

@@ -238,10 +238,12 @@ class UnitOfWorkContract:
         raise NotImplementedError("override the `store` fixture")
 
     def test_repositories_honour_their_protocols(self, store: UnitOfWork) -> None:
+        """Both repositories satisfy their runtime-checkable protocols."""
         assert isinstance(store.products, ProductRepository)
         assert isinstance(store.price_books, PriceBookRepository)
 
     def test_transaction_commits_writes_to_every_repository(self, store: UnitOfWork) -> None:
+        """Writes to several repositories in one block are all kept."""
         with store.transaction():
             store.products.add(Product(sku="A", name="a"))
             store.price_books.add(PriceBook(id="EU", currency="EUR"))
@@ -249,6 +251,7 @@ class UnitOfWorkContract:
         assert store.price_books.get("EU").version == 1
 
     def test_failed_transaction_leaves_everything_as_it_was(self, store: UnitOfWork) -> None:
+        """A block that raises undoes its adds, updates and deletes everywhere."""
         kept = store.products.add(Product(sku="KEEP", name="kept"))
         with pytest.raises(RuntimeError), store.transaction():
             store.products.add(Product(sku="NEW", name="new"))
@@ -260,6 +263,7 @@ class UnitOfWorkContract:
         assert store.price_books.list() == []
 
     def test_concurrency_error_inside_transaction_rolls_back(self, store: UnitOfWork) -> None:
+        """A stale write inside a block undoes the block's earlier writes."""
         stale = store.products.add(Product(sku="A", name="a"))
         store.products.update(stale)
         with pytest.raises(ConcurrencyError), store.transaction():
@@ -268,6 +272,7 @@ class UnitOfWorkContract:
         assert [p.sku for p in store.products.list()] == ["A"]
 
     def test_nested_failure_rolls_back_only_the_inner_block(self, store: UnitOfWork) -> None:
+        """A failing inner block is undone; the outer block still commits."""
         with store.transaction():
             store.products.add(Product(sku="OUTER", name="outer"))
             with pytest.raises(RuntimeError), store.transaction():

@@ -1,0 +1,166 @@
+"""The quickstart story, run by ``make demo``, ``sfa demo`` and ``examples/quickstart.py``.
+
+It builds a small catalog on the embedded SQLite default, reads it back from
+disk, prices in three currencies and formats in three locales, splits a bundle
+price to the cent, evaluates an approval rule with its explanation, and shows
+optimistic concurrency refusing a lost update.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from sfa_core import rules
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.engine import SalesEngine
+from sfa_core.errors import ConcurrencyError
+from sfa_core.l10n import format_money
+from sfa_core.money import ExchangeRate, ExchangeRates, Money
+
+__all__ = ["main"]
+
+PRICING_DAY = _dt.date(2027, 3, 1)
+
+CATALOG = (
+    Product(sku="LAPTOP-15", name="Laptop 15", family="hardware", cost=Money("700.00", "EUR")),
+    Product(sku="DOCK-USB-C", name="USB-C dock", family="hardware", cost=Money("61.50", "EUR")),
+    Product(
+        sku="CRM-PRO",
+        name="CRM Pro licence",
+        family="software",
+        unit_of_measure="seat",
+        attributes={"edition": "pro", "term_months": 12},
+    ),
+    Product(sku="SUPPORT-H", name="Support", family="services", unit_of_measure="hour"),
+)
+
+EUR_PRICES = {
+    "LAPTOP-15": "1199.00",
+    "DOCK-USB-C": "149.00",
+    "CRM-PRO": "39.90",
+    "SUPPORT-H": "95.00",
+}
+
+RATES = ExchangeRates(
+    rates=(
+        ExchangeRate("EUR", "USD", "1.0837", effective=_dt.date(2027, 1, 1)),
+        ExchangeRate("EUR", "USD", "1.0912", effective=_dt.date(2027, 2, 1)),
+        ExchangeRate("EUR", "JPY", "161.42", effective=_dt.date(2027, 1, 1)),
+    ),
+    base="EUR",
+)
+
+APPROVAL_RULE = {
+    "or": [
+        {">": [{"var": "quote.discount_percent"}, 20]},
+        {
+            "and": [
+                {"==": [{"var": "account.region"}, "EMEA"]},
+                {">": [{"var": "quote.net_total"}, 50000]},
+            ]
+        },
+    ]
+}
+
+
+def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], None] = print) -> None:
+    """Run the story on a SQLite database and print what happens.
+
+    Args:
+        db_path: The database file; a fresh temporary one when ``None``. An
+            existing file is replaced so that the story always starts empty.
+        out: Where lines go (``print`` by default).
+    """
+    if db_path is None:
+        with tempfile.TemporaryDirectory() as folder:
+            _story(os.path.join(folder, "crm.db"), out)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(f"{os.fspath(db_path)}{suffix}"):
+                os.remove(f"{os.fspath(db_path)}{suffix}")
+        _story(os.fspath(db_path), out)
+
+
+def _story(path: str, out: Callable[[str], None]) -> None:
+    out("== 1. A catalog stored in SQLite ==")
+    with SalesEngine.sqlite(path) as engine:
+        engine.add_products(CATALOG)
+        eur = PriceBook(
+            id="EU-2027",
+            currency="EUR",
+            name="Europe 2027",
+            entries={sku: Money(amount, "EUR") for sku, amount in EUR_PRICES.items()},
+            valid_from=_dt.date(2027, 1, 1),
+            valid_until=_dt.date(2027, 12, 31),
+        )
+        engine.add_price_book(eur)
+        for currency, book_id in (("USD", "US-2027"), ("JPY", "JP-2027")):
+            engine.add_price_book(
+                PriceBook(
+                    id=book_id,
+                    currency=currency,
+                    name=f"{currency} list converted on {PRICING_DAY.isoformat()}",
+                    entries={
+                        sku: RATES.convert(price, currency, PRICING_DAY)
+                        for sku, price in eur.entries.items()
+                    },
+                    valid_from=_dt.date(2027, 1, 1),
+                )
+            )
+        out(f"stored {len(engine.list_products())} products and 3 price books in {path!r}")
+
+    out("")
+    out("== 2. Read back from disk, formatted for three locales ==")
+    with SalesEngine.sqlite(path) as engine:
+        usd_rate = RATES.rate("EUR", "USD", PRICING_DAY)
+        out(f"EUR -> USD on {PRICING_DAY.isoformat()}: {usd_rate}")
+        for product in engine.list_products():
+            eur_price = engine.list_price("EU-2027", product.sku, on=PRICING_DAY)
+            usd_price = engine.list_price("US-2027", product.sku, on=PRICING_DAY)
+            jpy_price = engine.list_price("JP-2027", product.sku, on=PRICING_DAY)
+            out(
+                f"{product.sku:<11} {format_money(eur_price, locale='de_DE'):>12}"
+                f"  {format_money(usd_price, locale='en_US'):>10}"
+                f"  {format_money(jpy_price, locale='ja_JP'):>9}"
+            )
+
+        out("")
+        out("== 3. A bundle price split across its parts, to the cent ==")
+        parts = ("LAPTOP-15", "DOCK-USB-C", "SUPPORT-H")
+        lists = [engine.list_price("EU-2027", sku, on=PRICING_DAY) for sku in parts]
+        bundle = Money("1299.99", "EUR")
+        shares = bundle.allocate([price.amount for price in lists])
+        for sku, list_price, share in zip(parts, lists, shares, strict=True):
+            out(f"{sku:<11} list {list_price}  ->  share {share}")
+        out(f"sum of shares {sum(shares, Money.zero('EUR'))} == bundle {bundle}")
+
+        out("")
+        out("== 4. An approval rule, evaluated and explained ==")
+        rule = rules.compile(APPROVAL_RULE)
+        quantity = 40
+        net = (lists[0] * quantity * Decimal("0.88")).round()
+        data = {
+            "account": {"region": "EMEA"},
+            "quote": {"discount_percent": Decimal("12"), "net_total": net},
+        }
+        out(f"40 x LAPTOP-15 at 12 % off = {format_money(net, locale='en_US')}")
+        out(f"needs approval: {rule.evaluate(data)}")
+        out(str(rule.explain(data)))
+
+        out("")
+        out("== 5. Optimistic concurrency: no lost update ==")
+        alice = engine.get_product("CRM-PRO")
+        bob = engine.get_product("CRM-PRO")
+        saved = engine.update_product(attrs.evolve(alice, name="CRM Pro licence (2027)"))
+        out(f"alice saved version {saved.version}: {saved.name!r}")
+        try:
+            engine.update_product(attrs.evolve(bob, name="CRM Professional"))
+        except ConcurrencyError as exc:
+            out(f"bob's stale write refused: ConcurrencyError: {exc}")
+        out(f"stored name is still {engine.get_product('CRM-PRO').name!r}")
