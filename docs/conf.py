@@ -37,6 +37,9 @@ napoleon_numpy_docstring = False
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 nitpicky = False
 
+# Docstring examples run under pytest --doctest-modules; the doctest builder runs the pages'.
+doctest_test_doctest_blocks = ""
+
 doctest_global_setup = """
 from decimal import Decimal
 import datetime as dt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from sfa_core.errors import ValidationError
@@ -10,6 +11,7 @@ from sfa_core.errors import ValidationError
 __all__ = ["check_bool", "check_date", "check_key", "check_text", "check_version", "require_key"]
 
 _MAX_KEY_LENGTH = 200
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def check_key(instance: Any, attribute: Any, value: Any) -> None:
@@ -49,10 +51,13 @@ def require_key(value: Any, path: str) -> str:
 
 
 def check_text(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate free text: any ``str`` (possibly empty) without control characters but newlines."""
+    """Validate free text: any ``str`` (possibly empty) without control characters.
+
+    Newlines and tabs are allowed; other C0 and C1 control characters are not.
+    """
     if not isinstance(value, str):
         raise ValidationError("must be a string", path=attribute.name, value=value)
-    if not value.replace("\n", "").replace("\t", "").isprintable():
+    if _CONTROL.search(value):
         raise ValidationError(
             "must not contain control characters", path=attribute.name, value=value
         )

@@ -143,16 +143,15 @@ def _story(path: str, out: Callable[[str], None]) -> None:
         out("")
         out("== 4. An approval rule, evaluated and explained ==")
         rule = rules.compile(APPROVAL_RULE)
-        quantity = 40
-        net = (lists[0] * quantity * Decimal("0.88")).round()
-        data = {
-            "account": {"region": "EMEA"},
-            "quote": {"discount_percent": Decimal("12"), "net_total": net},
-        }
-        out(f"40 x LAPTOP-15 at 12 % off = {format_money(net, locale='en_US')}")
-        out(f"needs approval: {rule.evaluate(data)}")
-        out(str(rule.explain(data)))
-
+        for quantity in (40, 50):
+            net = (lists[0] * quantity * Decimal("0.88")).round()
+            data = {
+                "account": {"region": "EMEA"},
+                "quote": {"discount_percent": Decimal("12"), "net_total": net},
+            }
+            out(f"{quantity} x LAPTOP-15 at 12 % off = {format_money(net, locale='en_US')}")
+            out(f"needs approval: {rule.evaluate(data)}")
+            out(str(rule.explain(data)))
         out("")
         out("== 5. Optimistic concurrency: no lost update ==")
         alice = engine.get_product("CRM-PRO")

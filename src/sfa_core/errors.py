@@ -199,13 +199,15 @@ class RuleError(SfaError, ValueError):
 class RuleEvaluationError(SfaError):
     """Evaluating a rule failed where JSON Logic says it fails.
 
-    Examples are division by zero, a non-numeric operand of arithmetic, or a
-    ``throw``. Inside a ``try`` the error is caught and ``error`` is what the
-    handler sees as ``{"val": "type"}``-style payload.
+    Examples are division by zero or a non-numeric operand of arithmetic (both
+    ``{"type": "NaN"}``), or a ``throw`` (``{"throw": "x"}`` fails with
+    ``{"type": "x"}``; a thrown object is the error as it is). Inside a rule, a
+    ``try`` catches the error and evaluates its next operand with ``error`` as
+    the data, so ``{"val": "type"}`` there reads ``"NaN"``.
 
     Attributes:
         error: The error value (a JSON value: ``{"type": "NaN"}`` or what was thrown).
-        path: JSON path of the operation that failed.
+        path: JSON path of the operation that failed, for example ``"$.and[1]['/']"``.
     """
 
     def __init__(self, error: Any, *, path: str = "$", reason: str = "") -> None:

@@ -51,11 +51,16 @@ STRATEGIES = {
     "Product": sfa_st.products(),
     "PriceBook": sfa_st.price_books(),
     "ExchangeRates": sfa_st.exchange_rates(),
+    "Explanation": sfa_st.explanations(),
+    "Schema": sfa_st.schemas(),
+    "ExchangeRate": sfa_st.exchange_rates().filter(lambda t: t.rates).map(lambda t: t.rates[0]),
 }
 
 
 def strategy_for(cls):
-    return STRATEGIES.get(cls.__name__) or st.from_type(cls)
+    if cls.__name__ in STRATEGIES:
+        return STRATEGIES[cls.__name__]
+    return st.from_type(cls)
 
 
 CLASSES = public_value_classes()

@@ -23,12 +23,19 @@ from sfa_core.testing._money_strategies import (
     exchange_rates,
     money,
 )
-from sfa_core.testing._rule_strategies import json_values, rule_data, rules
+from sfa_core.testing._rule_strategies import (
+    explanations,
+    json_values,
+    rule_data,
+    rules,
+    schemas,
+)
 
 __all__ = [
     "amounts",
     "currencies",
     "exchange_rates",
+    "explanations",
     "json_values",
     "keys",
     "money",
@@ -36,6 +43,7 @@ __all__ = [
     "products",
     "rule_data",
     "rules",
+    "schemas",
     "texts",
 ]
 

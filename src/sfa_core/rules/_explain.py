@@ -1,0 +1,293 @@
+"""Explanations of rule evaluations: a tree of frozen values with a readable ``str()``.
+
+An explanation is recorded while the rule runs: every node of the compiled rule
+reports what it evaluated to (or how it failed) to a recorder, so the tree shows
+exactly what the evaluation did, including which operands short-circuiting left
+unevaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from sfa_core.rules import _semantics as sem
+
+__all__ = ["Explanation"]
+
+_COMPARISONS = frozenset({"==", "===", "!=", "!==", "<", "<=", ">", ">=", "in"})
+_LOOKUPS = frozenset({"var", "val"})
+_MAX_TEXT = 80
+
+
+@attrs.frozen
+class Explanation:
+    """What one node of a rule did during an evaluation, with its sub-nodes.
+
+    ``str()`` renders the tree, one line per node: ``✔`` for a truthy result,
+    ``✘`` for a falsy one, ``·`` for an operand that short-circuiting skipped
+    and ``!`` for a node whose evaluation failed.
+
+    Attributes:
+        operator: The operator (``">"``, ``"var"``...), ``None`` for a literal,
+            ``"[]"`` for an array of rules.
+        path: JSON path of the node inside the rule, for example ``"$.and[0]"``.
+        source: The node's sub-rule (JSON).
+        operands: The values of the operands it evaluated, in order (for an
+            iterator, the array only; the per-item results are its children).
+        result: What it evaluated to (``None`` when skipped or failed).
+        truthy: Whether ``result`` is truthy in JSON Logic.
+        children: Explanations of its operands, skipped ones included.
+        evaluated: ``False`` when short-circuiting skipped the node.
+        error: The error value when the evaluation failed here or below.
+        item: For the body of ``map``, ``filter``, ``all``, ``some``, ``none``
+            and ``reduce``, the index of the array item it ran for.
+
+    Example:
+        >>> from sfa_core import rules
+        >>> rule = rules.compile({">": [{"var": "quote.net_total"}, 50000]})
+        >>> explanation = rule.explain({"quote": {"net_total": 72000}})
+        >>> explanation.result, explanation.operands
+        (True, (72000, 50000))
+        >>> print(explanation)
+        ✔ quote.net_total (72000) > 50000
+    """
+
+    operator: str | None
+    path: str
+    source: Any
+    operands: tuple[Any, ...]
+    result: Any
+    truthy: bool
+    children: tuple[Explanation, ...] = ()
+    evaluated: bool = True
+    error: Any = None
+    item: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether the evaluation of this node failed (see :attr:`error`).
+
+        Returns:
+            ``True`` when ``error`` is set.
+
+        Example:
+            >>> from sfa_core import rules
+            >>> rules.compile({"/": [1, 0]}).explain().failed
+            True
+        """
+        return self.error is not None
+
+    def walk(self) -> Iterator[Explanation]:
+        """Yield this node and every node below it, depth first.
+
+        Returns:
+            An iterator of explanations, this one first.
+
+        Example:
+            >>> from sfa_core import rules
+            >>> rule = rules.compile({"and": [{"var": "a"}, {"var": "b"}]})
+            >>> [(node.path, node.evaluated) for node in rule.explain({"a": 0}).walk()]
+            [('$', True), ('$.and[0]', True), ('$.and[0].var', True), ('$.and[1]', False)]
+        """
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def __str__(self) -> str:
+        return "\n".join(_render(self, 0))
+
+
+# --------------------------------------------------------------------------- recording
+
+
+class Frame:
+    """One node's record during a traced evaluation."""
+
+    __slots__ = ("children", "done", "error", "item", "node", "result")
+
+    def __init__(self, node: Any, item: int | None) -> None:
+        self.node = node
+        self.item = item
+        self.children: list[Frame] = []
+        self.result: Any = None
+        self.error: Any = None
+        self.done = False
+
+
+class Recorder:
+    """Collects the frames of one traced evaluation."""
+
+    __slots__ = ("roots", "stack")
+
+    def __init__(self) -> None:
+        self.stack: list[Frame] = []
+        self.roots: list[Frame] = []
+
+    def open(self, node: Any, item: int | None) -> Frame:
+        """Start the record of ``node``; records opened before it is closed are its children."""
+        frame = Frame(node, item)
+        (self.stack[-1].children if self.stack else self.roots).append(frame)
+        self.stack.append(frame)
+        return frame
+
+    def close(self, frame: Frame, result: Any) -> None:
+        """Finish the record of a node that evaluated to ``result``."""
+        self.stack.pop()
+        frame.result = result
+        frame.done = True
+
+    def fail(self, frame: Frame, error: Any) -> None:
+        """Finish the record of a node whose evaluation failed with ``error``."""
+        self.stack.pop()
+        frame.error = error
+
+
+def _skipped(node: Any) -> Explanation:
+    return Explanation(
+        operator=node.op,
+        path=node.path,
+        source=node.source,
+        operands=(),
+        result=None,
+        truthy=False,
+        evaluated=False,
+    )
+
+
+def explanation_of(frame: Frame) -> Explanation:
+    """Turn the record of a traced evaluation into an :class:`Explanation` tree."""
+    node = frame.node
+    children: list[Explanation] = []
+    for child in node.args:
+        frames = [record for record in frame.children if record.node is child]
+        if frames:
+            children.extend(explanation_of(record) for record in frames)
+        else:
+            children.append(_skipped(child))
+    operands = tuple(
+        record.result for record in frame.children if record.done and not record.node.is_body
+    )
+    return Explanation(
+        operator=node.op,
+        path=node.path,
+        source=node.source,
+        operands=operands,
+        result=frame.result,
+        truthy=frame.done and sem.truthy(frame.result),
+        children=tuple(children),
+        evaluated=True,
+        error=frame.error,
+        item=frame.item,
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _encode(value: Any) -> str:
+    """Return ``value`` as compact JSON-like text (exact decimals, amounts with currency)."""
+    import json
+
+    cls = type(value)
+    if cls is str:
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or cls is bool or cls is int or cls is float:
+        return sem.to_text(value)
+    k = sem.kind(value)
+    if k == sem.NUM:
+        return sem.to_text(value)
+    if k == sem.MONEY:
+        return f"{value.amount:f} {value.currency}"
+    if k in (sem.STR, sem.DATE):
+        return json.dumps(sem.to_text(value), ensure_ascii=False)
+    if k == sem.ARR:
+        return "[" + ",".join(_encode(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        items = (f"{_encode(str(key))}:{_encode(item)}" for key, item in value.items())
+        return "{" + ",".join(items) + "}"
+    if attrs.has(cls):
+        items = (
+            f"{_encode(field.name)}:{_encode(getattr(value, field.name))}"
+            for field in attrs.fields(cls)
+        )
+        return "{" + ",".join(items) + "}"
+    return repr(value)
+
+
+def show(value: Any) -> str:
+    """Return a short JSON-like text of ``value`` for an explanation line."""
+    text = _encode(value)
+    if len(text) > _MAX_TEXT:
+        text = text[: _MAX_TEXT - 1] + "…"
+    return text
+
+
+def _name_of(node: Explanation) -> str:
+    """The field a ``var``/``val`` node reads, as written in the rule."""
+    args = node.source.get(node.operator) if isinstance(node.source, dict) else None
+    if node.operator == "var":
+        key = args[0] if isinstance(args, list) and args else args
+        if key is None or key == "" or key == []:
+            return "data"
+        return key if isinstance(key, str) else show(key)
+    if not isinstance(args, list):
+        args = [args]
+    if not args:
+        return "data"
+    return ".".join(a if isinstance(a, str) else show(a) for a in args)
+
+
+def _operand(node: Explanation) -> str:
+    if not node.evaluated:
+        return "…"
+    if node.operator is None:
+        return show(node.result)
+    if node.failed:
+        return f"[{node.operator} failed]"
+    if node.operator in _LOOKUPS:
+        return f"{_name_of(node)} ({show(node.result)})"
+    return f"[{node.operator} = {show(node.result)}]"
+
+
+def _headline(node: Explanation) -> str:
+    op = node.operator
+    if not node.evaluated:
+        return f"skipped: {show(node.source)}"
+    if op in _COMPARISONS and node.children:
+        text = f" {op} ".join(_operand(child) for child in node.children)
+    elif op in _LOOKUPS:
+        text = f"{_name_of(node)} ({show(node.result)})"
+    elif op is None:
+        text = show(node.result)
+    elif node.failed:
+        text = op
+    else:
+        text = f"{op} → {show(node.result)}"
+    if node.failed:
+        text += f" failed: {show(node.error)}"
+    return text
+
+
+def _mark(node: Explanation) -> str:
+    if not node.evaluated:
+        return "·"
+    if node.failed:
+        return "!"
+    return "✔" if node.truthy else "✘"
+
+
+def _render(node: Explanation, depth: int) -> list[str]:
+    prefix = f"[{node.item}] " if node.item is not None else ""
+    lines = [f"{'  ' * depth}{_mark(node)} {prefix}{_headline(node)}"]
+    if node.operator in _LOOKUPS or not node.evaluated:
+        return lines
+    for child in node.children:
+        if node.operator in _COMPARISONS and (
+            child.operator is None or child.operator in _LOOKUPS or not child.evaluated
+        ):
+            continue
+        lines.extend(_render(child, depth + 1))
+    return lines

@@ -1,0 +1,1131 @@
+"""The operators: each turns the closures of its operands into the closure of the operation.
+
+A compiled rule is a tree of closures ``fn(data, ctx)``; building it happens
+once, so evaluation never looks an operator up by name. The same builders make
+the fast tree (literal operands inlined, fast paths for numbers and text) and
+the traced tree used by ``explain()`` (every operand a recorded closure).
+"""
+
+from __future__ import annotations
+
+import operator as _op
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sfa_core.errors import RuleEvaluationError
+from sfa_core.rules import _semantics as sem
+from sfa_core.rules._semantics import MISSING, Fail
+
+Fn = Callable[[Any, "Ctx"], Any]
+Builder = Callable[[Any, list[Fn], "BuildState"], Fn]
+
+
+class Ctx:
+    """Evaluation context: the recorder (when explaining) and the enclosing scopes.
+
+    Iterators push a context per item only when the rule climbs scopes
+    (``{"val": [[-2], "x"]}``) or is being explained.
+    """
+
+    __slots__ = ("data", "index", "rec", "up")
+
+    def __init__(self, rec: Any, data: Any, index: int | None, up: Ctx | None) -> None:
+        self.rec = rec
+        self.data = data
+        self.index = index
+        self.up = up
+
+
+#: The context of a plain top-level evaluation.
+ROOT = Ctx(None, None, None, None)
+
+
+class BuildState:
+    """Options of one closure tree: traced or fast, scope pushing, log sink."""
+
+    __slots__ = ("log", "scopes", "trace")
+
+    def __init__(self, *, trace: bool, scopes: bool, log: Callable[[Any], Any] | None) -> None:
+        self.trace = trace
+        self.scopes = scopes or trace
+        self.log = log
+
+    def const(self, node: Any) -> tuple[bool, Any]:
+        """Return ``(True, value)`` when ``node`` is a literal that may be inlined."""
+        if self.trace or node.op is not None:
+            return False, None
+        return True, node.value
+
+
+def _raise(error: Any, path: str, reason: str = "") -> RuleEvaluationError:
+    return RuleEvaluationError(error, path=path, reason=reason)
+
+
+def copy_json(value: Any) -> Any:
+    """Return a deep copy of a JSON array or object (scalars are returned as they are)."""
+    cls = type(value)
+    if cls is list:
+        return [copy_json(item) for item in value]
+    if cls is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    return value
+
+
+def literal(value: Any) -> Fn:
+    """Return the closure of a literal (arrays and objects are copied on each use)."""
+    if type(value) in (list, dict) and value:
+
+        def fresh(data: Any, ctx: Ctx) -> Any:
+            return copy_json(value)
+
+        return fresh
+
+    def constant(data: Any, ctx: Ctx) -> Any:
+        return value
+
+    return constant
+
+
+def array(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """An array of rules: each item evaluated."""
+
+    def items(data: Any, ctx: Ctx) -> Any:
+        return [kid(data, ctx) for kid in kids]
+
+    return items
+
+
+# --------------------------------------------------------------------------- logic
+
+
+def op_if(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``if`` / ``?:``: condition, value pairs and an optional else value."""
+    count = len(kids)
+    if count == 0:
+        return literal(None)
+    if count == 1:
+        return kids[0]
+    if count == 3:
+        cond, then, other = kids
+
+        def if3(data: Any, ctx: Ctx) -> Any:
+            test = cond(data, ctx)
+            if test is True or (test is not False and sem.truthy(test)):
+                return then(data, ctx)
+            return other(data, ctx)
+
+        return if3
+    pairs = [(kids[i], kids[i + 1]) for i in range(0, count - 1, 2)]
+    fallback = kids[-1] if count % 2 else None
+
+    def chain(data: Any, ctx: Ctx) -> Any:
+        for test, value in pairs:
+            result = test(data, ctx)
+            if result is True or (result is not False and sem.truthy(result)):
+                return value(data, ctx)
+        return None if fallback is None else fallback(data, ctx)
+
+    return chain
+
+
+def op_and(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``and``: the first falsy operand, or the last one."""
+    if not kids:
+        return literal(None)
+    if len(kids) == 1:
+        return kids[0]
+    if len(kids) == 2:
+        first, second = kids
+
+        def and2(data: Any, ctx: Ctx) -> Any:
+            value = first(data, ctx)
+            if value is False or (value is not True and not sem.truthy(value)):
+                return value
+            return second(data, ctx)
+
+        return and2
+
+    def and_n(data: Any, ctx: Ctx) -> Any:
+        value = None
+        for kid in kids:
+            value = kid(data, ctx)
+            if value is False or (value is not True and not sem.truthy(value)):
+                return value
+        return value
+
+    return and_n
+
+
+def op_or(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``or``: the first truthy operand, or the last one."""
+    if not kids:
+        return literal(None)
+    if len(kids) == 1:
+        return kids[0]
+    if len(kids) == 2:
+        first, second = kids
+
+        def or2(data: Any, ctx: Ctx) -> Any:
+            value = first(data, ctx)
+            if value is True or (value is not False and sem.truthy(value)):
+                return value
+            return second(data, ctx)
+
+        return or2
+
+    def or_n(data: Any, ctx: Ctx) -> Any:
+        value = None
+        for kid in kids:
+            value = kid(data, ctx)
+            if value is True or (value is not False and sem.truthy(value)):
+                return value
+        return value
+
+    return or_n
+
+
+def op_not(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``!``: the negated truthiness of the operand."""
+    (kid,) = kids
+
+    def negate(data: Any, ctx: Ctx) -> bool:
+        value = kid(data, ctx)
+        if value is True:
+            return False
+        if value is False:
+            return True
+        return not sem.truthy(value)
+
+    return negate
+
+
+def op_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``!!``: the truthiness of the operand."""
+    (kid,) = kids
+
+    def test(data: Any, ctx: Ctx) -> bool:
+        return sem.truthy(kid(data, ctx))
+
+    return test
+
+
+def op_coalesce(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``??``: the first operand that is not ``null``."""
+
+    def coalesce(data: Any, ctx: Ctx) -> Any:
+        for kid in kids:
+            value = kid(data, ctx)
+            if value is not None:
+                return value
+        return None
+
+    return coalesce
+
+
+def op_try(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``try``: the first operand that does not fail; later ones see the error as data."""
+    first, rest = kids[0], kids[1:]
+
+    def attempt(data: Any, ctx: Ctx) -> Any:
+        try:
+            return first(data, ctx)
+        except RuleEvaluationError as exc:
+            failure = exc
+        for handler in rest:
+            try:
+                return handler(failure.error, ctx)
+            except RuleEvaluationError as exc:
+                failure = exc
+        raise failure
+
+    return attempt
+
+
+def op_throw(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``throw``: fail with the operand (text ``t`` becomes ``{"type": t}``)."""
+    (kid,) = kids
+    path = node.path
+
+    def throw(data: Any, ctx: Ctx) -> Any:
+        value = kid(data, ctx)
+        error = dict(value) if isinstance(value, Mapping) else {"type": value}
+        raise _raise(error, path, f"thrown: {error!r}")
+
+    return throw
+
+
+def op_log(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``log``: the operand, also passed to the log sink given to ``compile()``."""
+    (kid,) = kids
+    sink = st.log
+    if sink is None:
+        return kid
+
+    def log(data: Any, ctx: Ctx) -> Any:
+        value = kid(data, ctx)
+        sink(value)
+        return value
+
+    return log
+
+
+# --------------------------------------------------------------------------- comparison
+
+_ORDERINGS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any, Any], bool]]] = {
+    "<": (_op.lt, sem.less),
+    "<=": (_op.le, sem.less_equal),
+    ">": (_op.gt, sem.greater),
+    ">=": (_op.ge, sem.greater_equal),
+}
+
+
+def _literal_decimal(value: int | float) -> Decimal:
+    return sem.decimal_of_float(value) if type(value) is float else Decimal(value)
+
+
+def op_order(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``<``, ``<=``, ``>``, ``>=``; with three operands, a between (lazy chain)."""
+    fast, slow = _ORDERINGS[node.op]
+    path = node.path
+
+    def general(x: Any, y: Any) -> bool:
+        tx = type(x)
+        ty = type(y)
+        if (tx is int or tx is float) and (ty is int or ty is float):
+            return fast(x, y)
+        if tx is str and ty is str:
+            return fast(x, y)
+        try:
+            return slow(x, y)
+        except Fail as exc:
+            raise _raise(exc.error, path) from None
+
+    if len(kids) == 2:
+        left, right = kids
+        inline, value = st.const(node.args[1])
+        if inline and type(value) in (int, float):
+            number = value
+            exact = _literal_decimal(value)
+
+            def against_number(data: Any, ctx: Ctx) -> bool:
+                x = left(data, ctx)
+                tx = type(x)
+                if tx is int or tx is float:
+                    return fast(x, number)
+                if tx is Decimal:
+                    return x == x and fast(x, exact)
+                return general(x, number)
+
+            return against_number
+        if inline and type(value) is str:
+            text = value
+
+            def against_text(data: Any, ctx: Ctx) -> bool:
+                x = left(data, ctx)
+                if type(x) is str:
+                    return fast(x, text)
+                return general(x, text)
+
+            return against_text
+
+        def pair(data: Any, ctx: Ctx) -> bool:
+            return general(left(data, ctx), right(data, ctx))
+
+        return pair
+
+    if len(kids) == 3:
+        low_inline, low = st.const(node.args[0])
+        high_inline, high = st.const(node.args[2])
+        numbers = (int, float)
+        if low_inline and high_inline and type(low) in numbers and type(high) in numbers:
+            middle = kids[1]
+
+            def between_numbers(data: Any, ctx: Ctx) -> bool:
+                x = middle(data, ctx)
+                tx = type(x)
+                if tx is int or tx is float:
+                    return fast(low, x) and fast(x, high)
+                return general(low, x) and general(x, high)
+
+            return between_numbers
+
+    def between(data: Any, ctx: Ctx) -> bool:
+        previous = kids[0](data, ctx)
+        for kid in kids[1:]:
+            current = kid(data, ctx)
+            if not general(previous, current):
+                return False
+            previous = current
+        return True
+
+    return between
+
+
+_EQUALITIES: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
+    "==": (sem.loose_equal, False),
+    "!=": (sem.loose_equal, True),
+    "===": (sem.strict_equal, False),
+    "!==": (sem.strict_equal, True),
+}
+
+
+def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``==``, ``!=`` (JavaScript loose equality) and ``===``, ``!==`` (strict)."""
+    equal, negated = _EQUALITIES[node.op]
+    if len(kids) == 2:
+        left, right = kids
+        inline, value = st.const(node.args[1])
+        if inline and type(value) in (str, int, float):
+            expected = value
+            same_type = type(value) if type(value) is str else None
+
+            if same_type is str:
+
+                def against_text(data: Any, ctx: Ctx) -> bool:
+                    x = left(data, ctx)
+                    if type(x) is str:
+                        return (x == expected) is not negated
+                    return equal(x, expected) is not negated
+
+                return against_text
+
+            def against_number(data: Any, ctx: Ctx) -> bool:
+                x = left(data, ctx)
+                tx = type(x)
+                if tx is int or tx is float:
+                    return (x == expected) is not negated
+                return equal(x, expected) is not negated
+
+            return against_number
+
+        def pair(data: Any, ctx: Ctx) -> bool:
+            return equal(left(data, ctx), right(data, ctx)) is not negated
+
+        return pair
+
+    def chain(data: Any, ctx: Ctx) -> bool:
+        previous = kids[0](data, ctx)
+        for kid in kids[1:]:
+            current = kid(data, ctx)
+            if equal(previous, current) is negated:
+                return False
+            previous = current
+        return True
+
+    return chain
+
+
+def op_in(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``in``: membership in an array (strict equality) or a substring test."""
+    needle, haystack = kids
+    inline, value = st.const(node.args[1])
+    if inline and type(value) is list:
+        items = value
+        texts = frozenset(item for item in items if type(item) is str)
+
+        def in_literal(data: Any, ctx: Ctx) -> bool:
+            x = needle(data, ctx)
+            if type(x) is str:
+                return x in texts
+            return sem.includes(items, x)
+
+        return in_literal
+
+    def contains(data: Any, ctx: Ctx) -> bool:
+        x = needle(data, ctx)
+        return sem.includes(haystack(data, ctx), x)
+
+    return contains
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+_Fast = Callable[[Any, Any], Any]
+_Slow = Callable[[Any, Any], Any]
+
+
+def _arith_pair(path: str, fast: _Fast, slow: _Slow, left: Fn, right: Fn) -> Fn:
+    def pair(data: Any, ctx: Ctx) -> Any:
+        x = left(data, ctx)
+        y = right(data, ctx)
+        tx = type(x)
+        ty = type(y)
+        if (tx is int or tx is float) and (ty is int or ty is float):
+            result = fast(x, y)
+            if result == result:
+                return result
+        try:
+            return slow(x, y)
+        except Fail as exc:
+            raise _raise(exc.error, path) from None
+
+    return pair
+
+
+def _arith_fold(path: str, slow: _Slow, kids: list[Fn]) -> Fn:
+    first, rest = kids[0], kids[1:]
+
+    def fold(data: Any, ctx: Ctx) -> Any:
+        try:
+            total = sem.to_arith(first(data, ctx))
+            for kid in rest:
+                total = slow(total, kid(data, ctx))
+        except Fail as exc:
+            raise _raise(exc.error, path) from None
+        return total
+
+    return fold
+
+
+def _unary(path: str, fn: Callable[[Any], Any], kid: Fn) -> Fn:
+    def unary(data: Any, ctx: Ctx) -> Any:
+        try:
+            return fn(kid(data, ctx))
+        except Fail as exc:
+            raise _raise(exc.error, path) from None
+
+    return unary
+
+
+def op_plus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``+``: the sum of the operands cast to numbers (one operand: a cast)."""
+    if not kids:
+        return literal(0)
+    if len(kids) == 1:
+        return _unary(node.path, sem.to_arith, kids[0])
+    if len(kids) == 2:
+        return _arith_pair(node.path, _op.add, sem.add, *kids)
+    return _arith_fold(node.path, sem.add, kids)
+
+
+def op_minus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``-``: the difference (one operand: the negation)."""
+    if len(kids) == 1:
+        return _unary(node.path, sem.neg, kids[0])
+    if len(kids) == 2:
+        return _arith_pair(node.path, _op.sub, sem.sub, *kids)
+    return _arith_fold(node.path, sem.sub, kids)
+
+
+def op_times(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``*``: the product of the operands."""
+    if len(kids) == 1:
+        return _unary(node.path, sem.to_arith, kids[0])
+    if len(kids) == 2:
+        return _arith_pair(node.path, _op.mul, sem.mul, *kids)
+    return _arith_fold(node.path, sem.mul, kids)
+
+
+def op_divide(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``/``: the quotient; dividing by zero fails with ``{"type": "NaN"}``."""
+    if len(kids) == 2:
+        left, right = kids
+        path = node.path
+
+        def divide(data: Any, ctx: Ctx) -> Any:
+            x = left(data, ctx)
+            y = right(data, ctx)
+            if type(x) is float and type(y) is float and y:
+                result = x / y
+                if result == result:
+                    return result
+            try:
+                return sem.div(x, y)
+            except Fail as exc:
+                raise _raise(exc.error, path) from None
+
+        return divide
+    return _arith_fold(node.path, sem.div, kids)
+
+
+def op_modulo(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``%``: the remainder, with the sign of the dividend."""
+    return _arith_fold(node.path, sem.mod, kids)
+
+
+def op_extreme(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``max`` and ``min`` of the operands cast to numbers."""
+    largest = node.op == "max"
+    path = node.path
+
+    def extreme(data: Any, ctx: Ctx) -> Any:
+        values = [kid(data, ctx) for kid in kids]
+        try:
+            return sem.extreme(values, largest=largest)
+        except Fail as exc:
+            raise _raise(exc.error, path) from None
+
+    return extreme
+
+
+# --------------------------------------------------------------------------- text and arrays
+
+
+def op_cat(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``cat``: the operands as text, joined (``null`` adds nothing)."""
+
+    def cat(data: Any, ctx: Ctx) -> str:
+        return "".join([sem.cat_text(kid(data, ctx)) for kid in kids])
+
+    return cat
+
+
+def _integer(value: Any) -> int:
+    number = sem.arith_number(value)
+    if number is None:
+        return 0
+    if number in (float("inf"), float("-inf")):
+        return 1 << 62 if number > 0 else -(1 << 62)
+    return int(number)
+
+
+def substring(text: str, start: Any, length: Any) -> str:
+    """Return JSON Logic's ``substr`` of ``text``.
+
+    A negative start counts from the end; a negative length stops that many
+    characters before the end.
+    """
+    size = len(text)
+    begin = _integer(start)
+    begin = max(size + begin, 0) if begin < 0 else min(begin, size)
+    if length is MISSING:
+        return text[begin:]
+    count = _integer(length)
+    if count < 0:
+        return text[begin : max(size + count, begin)]
+    return text[begin : begin + count]
+
+
+def op_substr(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``substr``: a slice of the text of the first operand."""
+    source, start = kids[0], kids[1]
+    length = kids[2] if len(kids) > 2 else None
+
+    def substr(data: Any, ctx: Ctx) -> str:
+        text = sem.to_text(source(data, ctx))
+        begin = start(data, ctx)
+        return substring(text, begin, MISSING if length is None else length(data, ctx))
+
+    return substr
+
+
+def op_merge(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``merge``: the operands flattened one level into one array."""
+
+    def merge(data: Any, ctx: Ctx) -> list[Any]:
+        result: list[Any] = []
+        for kid in kids:
+            value = kid(data, ctx)
+            items = sem.as_sequence(value)
+            if items is None:
+                result.append(value)
+            else:
+                result.extend(items)
+        return result
+
+    return merge
+
+
+# --------------------------------------------------------------------------- data access
+
+
+def split_path(key: Any) -> tuple[tuple[str, int | None], ...]:
+    """Return the segments of a ``var`` name: its text split on dots."""
+    return tuple((part, sem.index_of(part)) for part in sem.to_text(key).split("."))
+
+
+def follow(data: Any, parts: tuple[tuple[str, int | None], ...]) -> Any:
+    """Follow a ``var`` path; :data:`MISSING` when a step finds nothing or ``null``."""
+    value = data
+    for key, index in parts:
+        if value is None:
+            return MISSING
+        value = sem.step(value, key, index)
+        if value is MISSING:
+            return MISSING
+    return value
+
+
+def lookup(data: Any, key: Any) -> Any:
+    """Return what ``{"var": key}`` reads, or :data:`MISSING`."""
+    if key is None or key == "" or (type(key) is list and not key):
+        return data
+    return follow(data, split_path(key))
+
+
+def op_var(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``var``: a value of the data by dotted name, with an optional default."""
+    if not kids:
+
+        def whole(data: Any, ctx: Ctx) -> Any:
+            return data
+
+        return whole
+    key_fn = kids[0]
+    default_fn = kids[1] if len(kids) > 1 else None
+    inline, key = st.const(node.args[0])
+    inline_default, default = (True, None) if default_fn is None else st.const(node.args[1])
+    if inline and inline_default and type(default) not in (list, dict):
+        if key is None or key == "" or key == []:
+
+            def whole_data(data: Any, ctx: Ctx) -> Any:
+                return data
+
+            return whole_data
+        parts = split_path(key)
+        if len(parts) == 1:
+            ((name, index),) = parts
+
+            def var1(data: Any, ctx: Ctx) -> Any:
+                if type(data) is dict:
+                    value = data.get(name, MISSING)
+                elif data is None:
+                    return default
+                else:
+                    value = sem.step(data, name, index)
+                return default if value is MISSING else value
+
+            return var1
+
+        if len(parts) == 2:
+            (first, first_index), (second, second_index) = parts
+
+            def var2(data: Any, ctx: Ctx) -> Any:
+                if type(data) is dict:
+                    inner = data.get(first, MISSING)
+                    if type(inner) is dict:
+                        return inner.get(second, default)
+                    if inner is MISSING or inner is None:
+                        return default
+                elif data is None:
+                    return default
+                else:
+                    inner = sem.step(data, first, first_index)
+                    if inner is MISSING or inner is None:
+                        return default
+                value = sem.step(inner, second, second_index)
+                return default if value is MISSING else value
+
+            return var2
+
+        def var_n(data: Any, ctx: Ctx) -> Any:
+            value = data
+            for name, index in parts:
+                if type(value) is dict:
+                    value = value.get(name, MISSING)
+                elif value is None:
+                    return default
+                else:
+                    value = sem.step(value, name, index)
+                if value is MISSING:
+                    return default
+            return value
+
+        return var_n
+
+    def var(data: Any, ctx: Ctx) -> Any:
+        value = lookup(data, key_fn(data, ctx))
+        if value is MISSING:
+            return None if default_fn is None else default_fn(data, ctx)
+        return value
+
+    return var
+
+
+def _climb(ctx: Ctx, levels: int) -> Any:
+    """Return the scope ``levels`` up: odd levels are ``{"index": i}``, even ones the data."""
+    scope: Ctx | None = ctx
+    for level in range(1, levels + 1):
+        if scope is None or scope.up is None:
+            return None
+        if level % 2 == 0:
+            if level == levels:
+                return scope.data
+            scope = scope.up
+        elif level == levels:
+            return {"index": scope.index}
+    return None  # pragma: no cover - the loop always returns
+
+
+def resolve_val(args: list[Any], data: Any, ctx: Ctx) -> Any:
+    """Return what ``val`` reads for evaluated ``args``, or :data:`MISSING`.
+
+    One operand is a key; several are a path of keys and indexes (no dot
+    splitting). A first operand ``[n]`` climbs ``|n|`` scopes out of iterators.
+    """
+    if not args:
+        return data
+    if len(args) == 1 and type(args[0]) is not list:
+        if data is None:
+            return MISSING
+        return sem.step(data, *sem.segment(args[0]))
+    value = data
+    path = args
+    if type(args[0]) is list and len(args[0]) == 1:
+        levels = sem.arith_number(args[0][0])
+        value = _climb(ctx, abs(int(levels))) if levels is not None else None
+        path = args[1:]
+    for part in path:
+        if part is None:
+            continue
+        if value is None:
+            return MISSING
+        value = sem.step(value, *sem.segment(part))
+        if value is MISSING:
+            return MISSING
+    return value
+
+
+def op_val(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``val``: a value of the data by a path of keys (no dot splitting); scopes climb."""
+
+    def val(data: Any, ctx: Ctx) -> Any:
+        value = resolve_val([kid(data, ctx) for kid in kids], data, ctx)
+        return None if value is MISSING else value
+
+    if kids and len(kids) == 1 and not st.trace:
+        inline, key = st.const(node.args[0])
+        if inline and type(key) is not list:
+            name, index = sem.segment(key)
+
+            def val1(data: Any, ctx: Ctx) -> Any:
+                if type(data) is dict:
+                    return data.get(name)
+                if data is None:
+                    return None
+                value = sem.step(data, name, index)
+                return None if value is MISSING else value
+
+            return val1
+    return val
+
+
+def op_exists(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``exists``: whether the ``val`` path is present in the data (even as ``null``)."""
+
+    def exists(data: Any, ctx: Ctx) -> bool:
+        return resolve_val([kid(data, ctx) for kid in kids], data, ctx) is not MISSING
+
+    return exists
+
+
+def missing_keys(data: Any, keys: Any) -> list[Any]:
+    """Return the keys whose value is absent, ``null`` or ``""``."""
+    found: list[Any] = []
+    for key in keys:
+        value = lookup(data, key)
+        if value is MISSING or value is None or value == "":
+            found.append(key)
+    return found
+
+
+_Plan = tuple[tuple[Any, tuple[tuple[str, int | None], ...]], ...]
+
+
+def _plan(keys: Any) -> _Plan | None:
+    """Pre-split literal ``missing`` names, or ``None`` if some name is not a scalar."""
+    plan = []
+    for key in keys:
+        if type(key) in (list, dict):
+            return None
+        plan.append((key, () if key is None or key == "" else split_path(key)))
+    return tuple(plan)
+
+
+def _missing_planned(data: Any, plan: _Plan) -> list[Any]:
+    found: list[Any] = []
+    for key, parts in plan:
+        value = data
+        for name, index in parts:
+            if type(value) is dict:
+                value = value.get(name, MISSING)
+            elif value is None:
+                value = MISSING
+            else:
+                value = sem.step(value, name, index)
+            if value is MISSING:
+                break
+        if value is MISSING or value is None or value == "":
+            found.append(key)
+    return found
+
+
+def _literal_values(node: Any, st: BuildState) -> list[Any] | None:
+    """The operand values of ``node`` when every operand is a literal that may be inlined."""
+    values = []
+    for arg in node.args:
+        inline, value = st.const(arg)
+        if not inline:
+            return None
+        values.append(value)
+    return values
+
+
+def op_missing(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``missing``: the names (operands, or an array as first operand) that are missing."""
+    values = _literal_values(node, st)
+    if values is not None:
+        plan = _plan(values[0] if values and type(values[0]) is list else values)
+        if plan is not None:
+            fixed = plan
+
+            def missing_fixed(data: Any, ctx: Ctx) -> list[Any]:
+                return _missing_planned(data, fixed)
+
+            return missing_fixed
+
+    def missing(data: Any, ctx: Ctx) -> list[Any]:
+        values = [kid(data, ctx) for kid in kids]
+        keys = sem.as_sequence(values[0]) if values else None
+        return missing_keys(data, values if keys is None else keys)
+
+    return missing
+
+
+def op_missing_some(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``missing_some``: ``[]`` when at least ``need`` of the names are present."""
+    need_fn, keys_fn = kids
+    values = _literal_values(node, st)
+    if values is not None and type(values[1]) is list:
+        plan = _plan(values[1])
+        need_value = sem.arith_number(values[0])
+        if plan is not None and need_value is not None:
+            fixed, need, size = plan, need_value, len(plan)
+
+            def missing_some_fixed(data: Any, ctx: Ctx) -> list[Any]:
+                found = _missing_planned(data, fixed)
+                return [] if size - len(found) >= need else found
+
+            return missing_some_fixed
+
+    def missing_some(data: Any, ctx: Ctx) -> list[Any]:
+        need = sem.arith_number(need_fn(data, ctx))
+        keys = sem.as_sequence(keys_fn(data, ctx))
+        if keys is None:
+            return []
+        found = missing_keys(data, keys)
+        if need is not None and len(keys) - len(found) >= need:
+            return []
+        return found
+
+    return missing_some
+
+
+# --------------------------------------------------------------------------- iterators
+
+
+def op_map(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``map``: the body evaluated for each item of the array."""
+    source, body = kids
+    if st.scopes:
+
+        def map_scoped(data: Any, ctx: Ctx) -> list[Any]:
+            items = sem.as_sequence(source(data, ctx))
+            if items is None:
+                return []
+            rec = ctx.rec
+            return [body(item, Ctx(rec, data, i, ctx)) for i, item in enumerate(items)]
+
+        return map_scoped
+
+    def map_items(data: Any, ctx: Ctx) -> list[Any]:
+        items = _items(source(data, ctx))
+        if items is None:
+            return []
+        return [body(item, ctx) for item in items]
+
+    return map_items
+
+
+def op_filter(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``filter``: the items for which the body is truthy."""
+    source, body = kids
+    scoped = st.scopes
+    truthy = sem.truthy
+
+    def filter_items(data: Any, ctx: Ctx) -> list[Any]:
+        items = sem.as_sequence(source(data, ctx))
+        if items is None:
+            return []
+        if scoped:
+            rec = ctx.rec
+            return [
+                item for i, item in enumerate(items) if truthy(body(item, Ctx(rec, data, i, ctx)))
+            ]
+        return [item for item in items if truthy(body(item, ctx))]
+
+    return filter_items
+
+
+def _items(value: Any) -> Any:
+    """The items of an array operand (``None`` for anything else)."""
+    return value if type(value) is list else sem.as_sequence(value)
+
+
+def _any_truthy(kids: list[Fn], st: BuildState) -> Fn:
+    """Whether the body is truthy for at least one item (stops at the first)."""
+    source, body = kids
+    truthy = sem.truthy
+    if st.scopes:
+
+        def any_scoped(data: Any, ctx: Ctx) -> bool:
+            items = _items(source(data, ctx))
+            if not items:
+                return False
+            rec = ctx.rec
+            for i, item in enumerate(items):
+                value = body(item, Ctx(rec, data, i, ctx))
+                if value is True or (value is not False and truthy(value)):
+                    return True
+            return False
+
+        return any_scoped
+
+    def any_item(data: Any, ctx: Ctx) -> bool:
+        items = _items(source(data, ctx))
+        if not items:
+            return False
+        for item in items:
+            value = body(item, ctx)
+            if value is True or (value is not False and truthy(value)):
+                return True
+        return False
+
+    return any_item
+
+
+def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``all``: whether the body is truthy for every item (``false`` for an empty array)."""
+    source, body = kids
+    truthy = sem.truthy
+    if st.scopes:
+
+        def every_scoped(data: Any, ctx: Ctx) -> bool:
+            items = _items(source(data, ctx))
+            if not items:
+                return False
+            rec = ctx.rec
+            for i, item in enumerate(items):
+                value = body(item, Ctx(rec, data, i, ctx))
+                if not (value is True or (value is not False and truthy(value))):
+                    return False
+            return True
+
+        return every_scoped
+
+    def every(data: Any, ctx: Ctx) -> bool:
+        items = _items(source(data, ctx))
+        if not items:
+            return False
+        for item in items:
+            value = body(item, ctx)
+            if not (value is True or (value is not False and truthy(value))):
+                return False
+        return True
+
+    return every
+
+
+def op_some(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``some``: whether the body is truthy for at least one item."""
+    return _any_truthy(kids, st)
+
+
+def op_none(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``none``: whether the body is truthy for no item."""
+    found = _any_truthy(kids, st)
+
+    def none(data: Any, ctx: Ctx) -> bool:
+        return not found(data, ctx)
+
+    return none
+
+
+def op_reduce(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``reduce``: fold the items with ``{"current": item, "accumulator": acc}`` as data."""
+    source, body = kids[0], kids[1]
+    initial = kids[2] if len(kids) > 2 else None
+    scoped = st.scopes
+
+    def reduce(data: Any, ctx: Ctx) -> Any:
+        items = _items(source(data, ctx))
+        accumulator = None if initial is None else initial(data, ctx)
+        if items is None:
+            return accumulator
+        rec = ctx.rec
+        for i, item in enumerate(items):
+            scope = {"current": item, "accumulator": accumulator}
+            accumulator = body(scope, Ctx(rec, data, i, ctx) if scoped else ctx)
+        return accumulator
+
+    return reduce
+
+
+# --------------------------------------------------------------------------- the table
+
+
+class Spec:
+    """An operator: its builder and how many operands it takes."""
+
+    __slots__ = ("build", "high", "low")
+
+    def __init__(self, build: Builder, low: int, high: int | None) -> None:
+        self.build = build
+        self.low = low
+        self.high = high
+
+    def arity(self) -> str:
+        """Describe the accepted operand count, for error messages."""
+        if self.high is None:
+            return f"at least {self.low} operand{'s' if self.low != 1 else ''}"
+        if self.low == self.high:
+            return f"exactly {self.low} operand{'s' if self.low != 1 else ''}"
+        return f"{self.low} to {self.high} operands"
+
+
+OPERATORS: dict[str, Spec] = {
+    "==": Spec(op_equal, 2, None),
+    "===": Spec(op_equal, 2, None),
+    "!=": Spec(op_equal, 2, None),
+    "!==": Spec(op_equal, 2, None),
+    "<": Spec(op_order, 2, None),
+    "<=": Spec(op_order, 2, None),
+    ">": Spec(op_order, 2, None),
+    ">=": Spec(op_order, 2, None),
+    "!": Spec(op_not, 1, 1),
+    "!!": Spec(op_truthy, 1, 1),
+    "and": Spec(op_and, 0, None),
+    "or": Spec(op_or, 0, None),
+    "if": Spec(op_if, 0, None),
+    "?:": Spec(op_if, 0, None),
+    "??": Spec(op_coalesce, 0, None),
+    "try": Spec(op_try, 1, None),
+    "throw": Spec(op_throw, 1, 1),
+    "log": Spec(op_log, 1, 1),
+    "max": Spec(op_extreme, 1, None),
+    "min": Spec(op_extreme, 1, None),
+    "+": Spec(op_plus, 0, None),
+    "-": Spec(op_minus, 1, None),
+    "*": Spec(op_times, 1, None),
+    "/": Spec(op_divide, 2, None),
+    "%": Spec(op_modulo, 2, None),
+    "cat": Spec(op_cat, 0, None),
+    "substr": Spec(op_substr, 2, 3),
+    "in": Spec(op_in, 2, 2),
+    "merge": Spec(op_merge, 0, None),
+    "var": Spec(op_var, 0, 2),
+    "val": Spec(op_val, 0, None),
+    "exists": Spec(op_exists, 1, None),
+    "missing": Spec(op_missing, 0, None),
+    "missing_some": Spec(op_missing_some, 2, 2),
+    "map": Spec(op_map, 2, 2),
+    "filter": Spec(op_filter, 2, 2),
+    "all": Spec(op_all, 2, 2),
+    "some": Spec(op_some, 2, 2),
+    "none": Spec(op_none, 2, 2),
+    "reduce": Spec(op_reduce, 2, 3),
+}
+
+#: Operators whose second operand is evaluated once per array item, with the item as data.
+ITERATORS = frozenset({"map", "filter", "all", "some", "none", "reduce"})
