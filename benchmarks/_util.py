@@ -10,26 +10,24 @@ from collections.abc import Callable
 from typing import Any
 
 
-def best_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
-    """Return the minimum wall time (s) of ``number`` calls of ``fn`` over ``repeat`` runs."""
+def _samples(fn: Callable[[], Any], repeat: int, number: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         for _ in range(number):
             fn()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return times
+
+
+def best_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
+    """Return the minimum wall time (s) of ``number`` calls of ``fn`` over ``repeat`` runs."""
+    return min(_samples(fn, repeat, number))
 
 
 def median_of(fn: Callable[[], Any], *, repeat: int = 7, number: int = 1) -> float:
-    """Return the median wall time in seconds of ``number`` calls of ``fn`` over ``repeat`` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """Return the median wall time (s) of ``number`` calls of ``fn`` over ``repeat`` runs."""
+    return statistics.median(_samples(fn, repeat, number))
 
 
 def emit(benchmark: str, value: float, unit: str, **extra: Any) -> None:

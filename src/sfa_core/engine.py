@@ -203,17 +203,19 @@ class SalesEngine:
         """
         book = _require(price_book, PriceBook, "price_book")
         with self._transaction():
-            for sku in book.entries:
-                self._products.get(sku)
+            self._require_products(book)
             return self._price_books.add(book)
 
     def update_price_book(self, price_book: PriceBook) -> PriceBook:
         """Replace a stored price book; ``price_book.version`` must be the stored version."""
         book = _require(price_book, PriceBook, "price_book")
         with self._transaction():
-            for sku in book.entries:
-                self._products.get(sku)
+            self._require_products(book)
             return self._price_books.update(book)
+
+    def _require_products(self, book: PriceBook) -> None:
+        for sku in book.entries:
+            self._products.get(sku)
 
     def get_price_book(self, price_book_id: str) -> PriceBook:
         """Return the stored price book (``NotFoundError`` if there is none)."""

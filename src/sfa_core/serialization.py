@@ -94,22 +94,19 @@ def _prefixed(fn: typing.Callable[[], T], prefix: str) -> T:
         ) from None
 
 
-def _structure_date(value: Any, _: type) -> _dt.date:
-    if not isinstance(value, str):
-        raise SerializationError("expected an ISO 8601 date string", value=value)
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise SerializationError("not an ISO 8601 date", value=value) from None
+def _iso(kind: type[_dt.date]) -> typing.Callable[[Any, type], Any]:
+    """Structure hook for ``date`` or ``datetime`` from an ISO 8601 string."""
+    name = kind.__name__
 
+    def structure_iso(value: Any, _: type) -> Any:
+        if not isinstance(value, str):
+            raise SerializationError(f"expected an ISO 8601 {name} string", value=value)
+        try:
+            return kind.fromisoformat(value)
+        except ValueError:
+            raise SerializationError(f"not an ISO 8601 {name}", value=value) from None
 
-def _structure_datetime(value: Any, _: type) -> _dt.datetime:
-    if not isinstance(value, str):
-        raise SerializationError("expected an ISO 8601 datetime string", value=value)
-    try:
-        return _dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise SerializationError("not an ISO 8601 datetime", value=value) from None
+    return structure_iso
 
 
 def _strict(kind: type) -> typing.Callable[[Any, type], Any]:
@@ -154,9 +151,9 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(Money, _structure_money)
     conv.register_unstructure_hook(_dt.datetime, _dt.datetime.isoformat)
-    conv.register_structure_hook(_dt.datetime, _structure_datetime)
+    conv.register_structure_hook(_dt.datetime, _iso(_dt.datetime))
     conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)
-    conv.register_structure_hook(_dt.date, _structure_date)
+    conv.register_structure_hook(_dt.date, _iso(_dt.date))
     for kind in (str, int, bool):
         conv.register_structure_hook(kind, _strict(kind))
 

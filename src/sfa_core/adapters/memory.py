@@ -27,11 +27,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from sfa_core.adapters._aggregates import PRICE_BOOKS, PRODUCTS, Aggregate
+from sfa_core.adapters._aggregates import (
+    PRICE_BOOKS,
+    PRODUCTS,
+    Aggregate,
+    PriceBookMethods,
+    ProductMethods,
+    Repository,
+)
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
@@ -40,7 +47,7 @@ __all__ = ["MemoryPriceBookRepository", "MemoryProductRepository", "MemoryStore"
 T = TypeVar("T")
 
 
-class _MemoryRepository(Generic[T]):
+class _MemoryRepository(Repository[T]):
     """Stores values of one aggregate in a dict, keyed by the aggregate's key."""
 
     def __init__(self, aggregate: Aggregate[T], lock: threading.RLock) -> None:
@@ -100,52 +107,12 @@ class _MemoryRepository(Generic[T]):
         self._rows = rows
 
 
-class MemoryProductRepository(_MemoryRepository[Product]):
+class MemoryProductRepository(ProductMethods, _MemoryRepository[Product]):
     """:class:`~sfa_core.ports.ProductRepository` kept in memory."""
 
-    def get(self, sku: str) -> Product:
-        """Return the stored product ``sku``."""
-        return self._get(sku)
 
-    def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
-        """Return the stored products sorted by SKU, optionally filtered."""
-        return self._list(family=family, active=active)
-
-    def add(self, product: Product) -> Product:
-        """Store a new product; return it with ``version == 1``."""
-        return self._add(product)
-
-    def update(self, product: Product) -> Product:
-        """Replace the product stored at ``product.version``; return it at the next version."""
-        return self._update(product)
-
-    def delete(self, sku: str, *, expected_version: int) -> None:
-        """Delete product ``sku`` if it is stored at ``expected_version``."""
-        self._delete(sku, expected_version)
-
-
-class MemoryPriceBookRepository(_MemoryRepository[PriceBook]):
+class MemoryPriceBookRepository(PriceBookMethods, _MemoryRepository[PriceBook]):
     """:class:`~sfa_core.ports.PriceBookRepository` kept in memory."""
-
-    def get(self, price_book_id: str) -> PriceBook:
-        """Return the stored price book."""
-        return self._get(price_book_id)
-
-    def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
-        """Return the stored price books sorted by id, optionally filtered."""
-        return self._list(currency=currency, active=active)
-
-    def add(self, price_book: PriceBook) -> PriceBook:
-        """Store a new price book; return it with ``version == 1``."""
-        return self._add(price_book)
-
-    def update(self, price_book: PriceBook) -> PriceBook:
-        """Replace the price book stored at ``price_book.version``."""
-        return self._update(price_book)
-
-    def delete(self, price_book_id: str, *, expected_version: int) -> None:
-        """Delete the price book if it is stored at ``expected_version``."""
-        self._delete(price_book_id, expected_version)
 
 
 class MemoryStore:

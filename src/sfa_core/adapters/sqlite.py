@@ -33,11 +33,18 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from sfa_core.adapters._aggregates import PRICE_BOOKS, PRODUCTS, Aggregate
+from sfa_core.adapters._aggregates import (
+    PRICE_BOOKS,
+    PRODUCTS,
+    Aggregate,
+    PriceBookMethods,
+    ProductMethods,
+    Repository,
+)
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
 from sfa_core.serialization import structure, unstructure
@@ -126,7 +133,7 @@ class _Database:
             return self.connection.execute(sql, params).fetchall()
 
 
-class _SqliteRepository(Generic[T]):
+class _SqliteRepository(Repository[T]):
     """Stores the values of one aggregate in its table."""
 
     def __init__(self, aggregate: Aggregate[T], db: _Database) -> None:
@@ -207,52 +214,12 @@ class _SqliteRepository(Generic[T]):
         raise ConcurrencyError(self._aggregate.kind, key, expected, row[0])
 
 
-class SqliteProductRepository(_SqliteRepository[Product]):
+class SqliteProductRepository(ProductMethods, _SqliteRepository[Product]):
     """:class:`~sfa_core.ports.ProductRepository` on SQLite."""
 
-    def get(self, sku: str) -> Product:
-        """Return the stored product ``sku``."""
-        return self._get(sku)
 
-    def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
-        """Return the stored products sorted by SKU, optionally filtered (by indexed columns)."""
-        return self._list(family=family, active=active)
-
-    def add(self, product: Product) -> Product:
-        """Store a new product; return it with ``version == 1``."""
-        return self._add(product)
-
-    def update(self, product: Product) -> Product:
-        """Replace the product stored at ``product.version``; return it at the next version."""
-        return self._update(product)
-
-    def delete(self, sku: str, *, expected_version: int) -> None:
-        """Delete product ``sku`` if it is stored at ``expected_version``."""
-        self._delete(sku, expected_version)
-
-
-class SqlitePriceBookRepository(_SqliteRepository[PriceBook]):
+class SqlitePriceBookRepository(PriceBookMethods, _SqliteRepository[PriceBook]):
     """:class:`~sfa_core.ports.PriceBookRepository` on SQLite."""
-
-    def get(self, price_book_id: str) -> PriceBook:
-        """Return the stored price book."""
-        return self._get(price_book_id)
-
-    def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
-        """Return the stored price books sorted by id, optionally filtered."""
-        return self._list(currency=currency, active=active)
-
-    def add(self, price_book: PriceBook) -> PriceBook:
-        """Store a new price book; return it with ``version == 1``."""
-        return self._add(price_book)
-
-    def update(self, price_book: PriceBook) -> PriceBook:
-        """Replace the price book stored at ``price_book.version``."""
-        return self._update(price_book)
-
-    def delete(self, price_book_id: str, *, expected_version: int) -> None:
-        """Delete the price book if it is stored at ``expected_version``."""
-        self._delete(price_book_id, expected_version)
 
 
 class SqliteStore:
