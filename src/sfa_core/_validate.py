@@ -8,7 +8,15 @@ from typing import Any
 
 from sfa_core.errors import ValidationError
 
-__all__ = ["check_bool", "check_date", "check_key", "check_text", "check_version", "require_key"]
+__all__ = [
+    "check_bool",
+    "check_date",
+    "check_key",
+    "check_text",
+    "check_version",
+    "require_day",
+    "require_key",
+]
 
 _MAX_KEY_LENGTH = 200
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -70,9 +78,29 @@ def check_bool(instance: Any, attribute: Any, value: Any) -> None:
 
 
 def check_date(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate an optional ``datetime.date`` (a ``datetime`` is refused: it is not a day)."""
-    if value is not None and (not isinstance(value, _dt.date) or isinstance(value, _dt.datetime)):
-        raise ValidationError("must be a datetime.date or None", path=attribute.name, value=value)
+    """Validate an optional ``datetime.date`` (an attrs validator; see :func:`require_day`)."""
+    if value is not None:
+        require_day(value, attribute.name)
+
+
+def require_day(value: Any, path: str) -> _dt.date:
+    """Return ``value`` if it is a ``datetime.date``, else raise :class:`ValidationError`.
+
+    A ``datetime`` is refused: it is not a day, and comparing one with a date fails.
+
+    >>> import datetime as dt
+    >>> require_day(dt.date(2027, 1, 1), "on")
+    datetime.date(2027, 1, 1)
+    >>> require_day(dt.datetime(2027, 1, 1), "on")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: on: must be a datetime.date (not a datetime) (got ...)
+    """
+    if value.__class__ is _dt.date or (
+        isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
+    ):
+        return value
+    raise ValidationError("must be a datetime.date (not a datetime)", path=path, value=value)
 
 
 def check_version(instance: Any, attribute: Any, value: Any) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
+from sfa_core._validate import require_day
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.clock import SystemClock
 from sfa_core.errors import ValidationError
@@ -268,7 +269,7 @@ class SalesEngine:
             ValidationError: The product is inactive, or the price book is inactive
                 or not valid on that day.
         """
-        day = self._clock.today() if on is None else _require(on, _dt.date, "on")
+        day = self._clock.today() if on is None else require_day(on, "on")
         product = self.get_product(sku)
         if not product.active:
             raise ValidationError(f"product {sku!r} is inactive", path="active", value=False)

@@ -47,6 +47,7 @@ from typing import Final
 
 import attrs
 
+from sfa_core._validate import require_day
 from sfa_core.errors import (
     CurrencyMismatchError,
     FloatAmountError,
@@ -652,14 +653,6 @@ def _weights(ratios: Sequence[_Number]) -> list[int]:
 # -- exchange rates -----------------------------------------------------------------------
 
 
-def _check_day(value: object, path: str) -> _dt.date:
-    if value.__class__ is _dt.date or (
-        isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
-    ):
-        return value
-    raise ValidationError("must be a datetime.date (not a datetime)", path=path, value=value)
-
-
 def _source(code: str) -> str:
     return validate_currency(code, path="source")
 
@@ -676,7 +669,7 @@ def _rate(value: _AmountLike) -> Decimal:
 
 
 def _effective(instance: object, attribute: object, value: object) -> None:
-    _check_day(value, "effective")
+    require_day(value, "effective")
 
 
 @attrs.frozen
@@ -855,7 +848,7 @@ class ExchangeRates:
         """
         source = validate_currency(source, path="source")
         target = validate_currency(target, path="target")
-        _check_day(on, "on")
+        require_day(on, "on")
         if source == target:
             return Decimal(1)
         found = self._find(source, target, on)

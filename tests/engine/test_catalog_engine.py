@@ -144,3 +144,31 @@ def test_engine_on_host_repositories_without_unit_of_work():
     engine.add_product(laptop())
     assert engine.get_product("LAPTOP-15").version == 1
     assert engine.clock.today() is not None
+
+
+def test_a_datetime_is_not_a_pricing_day(engine):
+    engine.add_product(laptop())
+    engine.add_price_book(
+        PriceBook(id="EU", currency="EUR", entries={"LAPTOP-15": Money("1", "EUR")})
+    )
+    with pytest.raises(ValidationError) as info:
+        engine.list_price("EU", "LAPTOP-15", on=dt.datetime(2027, 1, 1, 9, 0))
+    assert info.value.path == "on"
+
+
+def test_list_price_defaults_to_the_clock_day(tmp_path):
+    clock = FixedClock(dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.timezone.utc))
+    with SalesEngine.sqlite(tmp_path / "crm.db", clock=clock) as engine:
+        engine.add_product(laptop())
+        engine.add_price_book(
+            PriceBook(
+                id="EU",
+                currency="EUR",
+                entries={"LAPTOP-15": Money("1", "EUR")},
+                valid_from=dt.date(2027, 1, 1),
+            )
+        )
+        with pytest.raises(ValidationError, match="not valid on 2026-12-31"):
+            engine.list_price("EU", "LAPTOP-15")
+        clock.advance(hours=2)
+        assert engine.list_price("EU", "LAPTOP-15") == Money("1", "EUR")

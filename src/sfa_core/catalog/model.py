@@ -21,6 +21,7 @@ from sfa_core._validate import (
     check_key,
     check_text,
     check_version,
+    require_day,
     require_key,
 )
 from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
@@ -172,6 +173,7 @@ class PriceBook:
         ...     dt.date(2026, 12, 31))
         False
         """
+        require_day(day, "day")
         if not self.active:
             return False
         if self.valid_from is not None and day < self.valid_from:
@@ -194,7 +196,7 @@ class PriceBook:
         """
         if not self.active:
             raise ValidationError(f"price book {self.id!r} is inactive", path="active", value=False)
-        if on is not None and not self.is_valid_on(on):
+        if on is not None and not self.is_valid_on(require_day(on, "on")):
             bound = (
                 "valid_from"
                 if self.valid_from is not None and on < self.valid_from

@@ -134,24 +134,39 @@ class _RepositoryContract(Generic[T]):
             assert [self._key(v) for v in repository.list(**kwargs)] == expected, kwargs
 
     def test_concurrent_read_modify_write_loses_no_update(self, repository: Any) -> None:
+        """Threads that read the same version and then all write lose no increment.
+
+        Each round, every worker reads the counter, waits until all have read it
+        (so their writes really collide), then writes, retrying on
+        ``ConcurrencyError`` with a fresh read.
+        """
         repository.add(self.renamed(self.make("K-1"), "0"))
-        workers, rounds = 4, 10
+        workers, rounds = 4, 5
+        barrier = threading.Barrier(workers, timeout=30)
+        failures: list[BaseException] = []
 
         def bump() -> None:
-            for _ in range(rounds):
-                while True:
+            try:
+                for _ in range(rounds):
                     current = repository.get("K-1")
-                    try:
-                        repository.update(self.renamed(current, str(int(current.name) + 1)))
-                        break
-                    except ConcurrencyError:
-                        continue
+                    barrier.wait()
+                    while True:
+                        try:
+                            repository.update(self.renamed(current, str(int(current.name) + 1)))
+                            break
+                        except ConcurrencyError:
+                            current = repository.get("K-1")
+                    barrier.wait()
+            except BaseException as exc:  # reported by the main thread
+                failures.append(exc)
+                barrier.abort()
 
         threads = [threading.Thread(target=bump) for _ in range(workers)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        assert not failures, failures
         final = repository.get("K-1")
         assert final.name == str(workers * rounds)
         assert final.version == 1 + workers * rounds
