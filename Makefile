@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 DOCS_OUT := docs/_build
 
 .PHONY: help demo test lint typecheck pytest docs docs-doctest bench clean
@@ -19,8 +20,13 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[testing,docs,lint,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[testing,docs,lint]'
 	@touch $(STAMP)
+
+# The peers the benchmarks compare with are installed only for `make bench`.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@touch $(BENCH_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart.py
@@ -44,7 +50,7 @@ docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs $(DOCS_OUT)/html
 	@echo "docs built in $(DOCS_OUT)/html/index.html"
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
