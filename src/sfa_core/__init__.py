@@ -55,3 +55,7 @@ def __getattr__(name: str) -> Any:
 
         return SalesEngine
     raise AttributeError(f"module 'sfa_core' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
