@@ -117,7 +117,6 @@ _PRECISION: dict[str, int] = {}
 _QUANTUM: dict[str, Decimal] = {}
 
 _new = object.__new__
-_setattr = object.__setattr__
 
 
 def _load_currencies() -> None:
@@ -280,8 +279,8 @@ def _too_large(path: str, value: object) -> InvalidAmountError:
 def _make(amount: Decimal, currency: str) -> Money:
     """Build a Money from values that are already valid (no checks)."""
     result = _new(Money)
-    _setattr(result, "amount", amount)
-    _setattr(result, "currency", currency)
+    _set_amount(result, amount)
+    _set_currency(result, currency)
     return result
 
 
@@ -365,8 +364,8 @@ class Money:
                 except decimal.DecimalException:
                     raise _too_large("amount", other.amount) from None
                 result = _new(Money)
-                _setattr(result, "amount", amount)
-                _setattr(result, "currency", currency)
+                _set_amount(result, amount)
+                _set_currency(result, currency)
                 return result
             raise CurrencyMismatchError(currency, other.currency, operation="add")
         if isinstance(other, Money):
@@ -402,8 +401,8 @@ class Money:
         except decimal.DecimalException:
             raise _too_large("factor", factor) from None
         result = _new(Money)
-        _setattr(result, "amount", amount)
-        _setattr(result, "currency", self.currency)
+        _set_amount(result, amount)
+        _set_currency(result, self.currency)
         return result
 
     __rmul__ = __mul__
@@ -503,8 +502,8 @@ class Money:
         except decimal.DecimalException:
             raise _too_large("amount", self.amount) from None
         result = _new(Money)
-        _setattr(result, "amount", amount)
-        _setattr(result, "currency", currency)
+        _set_amount(result, amount)
+        _set_currency(result, currency)
         return result
 
     def __round__(self, ndigits: int | None = None) -> Money:
@@ -626,6 +625,12 @@ class Money:
             )
         except decimal.DecimalException:
             raise _too_large("amount", self.amount) from None
+
+
+# The slot descriptors of Money's two fields: setting through them skips the frozen
+# __setattr__ and the attribute-name lookup (the fast constructor of arithmetic results).
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
 
 
 def _weights(ratios: Sequence[_Number]) -> list[int]:
