@@ -103,3 +103,37 @@ def test_threads_share_one_store(tmp_path):
     assert errors == []
     assert len(store.products.list()) == 100
     store.close()
+
+
+def test_missing_migrations_are_applied_on_open(tmp_path, monkeypatch):
+    import sfa_core.adapters.sqlite as sqlite_adapter
+
+    path = tmp_path / "crm.db"
+    old = SqliteStore(path)
+    old.products.add(Product(sku="A", name="kept"))
+    old.close()
+    newer = (*MIGRATIONS, ("CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT)",))
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", newer)
+    store = SqliteStore(path)
+    assert store.schema_version == len(newer)
+    assert store._db.read("SELECT name FROM sqlite_master WHERE name = 'notes'") == [("notes",)]
+    assert store.products.get("A").name == "kept"
+    store.close()
+
+
+def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
+    import sfa_core.adapters.sqlite as sqlite_adapter
+
+    path = tmp_path / "crm.db"
+    SqliteStore(path).close()
+    broken = (
+        *MIGRATIONS,
+        ("CREATE TABLE notes (id TEXT PRIMARY KEY)", "CREATE TABLE notes (oops TEXT)"),
+    )
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", broken)
+    with pytest.raises(StorageError, match="notes"):
+        SqliteStore(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchall() == []
+    conn.close()
