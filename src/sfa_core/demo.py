@@ -76,6 +76,11 @@ def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], Non
         db_path: The database file; a fresh temporary one when ``None``. An
             existing file is replaced so that the story always starts empty.
         out: Where lines go (``print`` by default).
+
+    >>> lines = []
+    >>> main(out=lines.append)
+    >>> lines[0], lines[-1]
+    ('== 1. A catalog stored in SQLite ==', "stored name is still 'CRM Pro licence (2027)'")
     """
     if db_path is None:
         with tempfile.TemporaryDirectory() as folder:

@@ -58,6 +58,13 @@ class SalesEngine:
 
     Use :meth:`in_memory` or :meth:`sqlite` for the shipped storage, or pass
     your own repositories (prove them with :mod:`sfa_core.testing.contracts`).
+
+    >>> from sfa_core.adapters.memory import MemoryStore
+    >>> store = MemoryStore()
+    >>> engine = SalesEngine(products=store.products, price_books=store.price_books,
+    ...                      unit_of_work=store)
+    >>> engine.add_product(Product(sku="A-1", name="Widget")).version
+    1
     """
 
     def __init__(
@@ -83,7 +90,12 @@ class SalesEngine:
             clock: Optional clock.
 
         Returns:
-            The engine.
+            The engine; :meth:`close` closes the store too.
+
+        >>> from sfa_core.adapters.sqlite import SqliteStore
+        >>> with SalesEngine.from_store(SqliteStore(":memory:")) as engine:
+        ...     engine.list_products()
+        []
         """
         engine = cls(
             products=store.products, price_books=store.price_books, clock=clock, unit_of_work=store
@@ -94,6 +106,12 @@ class SalesEngine:
     @classmethod
     def in_memory(cls, *, clock: Clock | None = None) -> SalesEngine:
         """Build an engine on fresh in-memory storage.
+
+        Args:
+            clock: Optional clock.
+
+        Returns:
+            The engine.
 
         >>> SalesEngine.in_memory().list_products()
         []
@@ -128,14 +146,28 @@ class SalesEngine:
         self.close()
 
     def close(self) -> None:
-        """Release the storage (closes the SQLite connection of :meth:`sqlite`)."""
+        """Release the storage (closes the SQLite connection of :meth:`sqlite`).
+
+        Closing twice is harmless.
+
+        >>> engine = SalesEngine.sqlite(":memory:")
+        >>> engine.close()
+        >>> engine.close()
+        """
         if self._closer is not None:
             self._closer()
             self._closer = None
 
     @property
     def clock(self) -> Clock:
-        """The clock the engine reads "today" from."""
+        """The clock the engine reads "today" from.
+
+        >>> import datetime as dt
+        >>> from sfa_core.clock import FixedClock
+        >>> noon = FixedClock(dt.datetime(2027, 3, 1, 12, tzinfo=dt.timezone.utc))
+        >>> SalesEngine.in_memory(clock=noon).clock.today()
+        datetime.date(2027, 3, 1)
+        """
         return self._clock
 
     def _transaction(self) -> AbstractContextManager[None]:
@@ -155,11 +187,29 @@ class SalesEngine:
         Raises:
             ValidationError: ``product`` is not a :class:`~sfa_core.catalog.Product`.
             AlreadyExistsError: The SKU is taken.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> engine.add_product(Product(sku="A-1", name="Widget")).version
+        1
+        >>> engine.add_product(Product(sku="A-1", name="Again"))
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.AlreadyExistsError: product 'A-1' already exists
         """
         return self._products.add(_require(product, Product, "product"))
 
     def add_products(self, products: Iterable[Product]) -> list[Product]:
         """Store several new products atomically: all of them, or none if one fails.
+
+        Args:
+            products: The products.
+
+        Returns:
+            The stored products, in the order given.
+
+        Raises:
+            ValidationError: An item is not a product (path ``products[i]``).
+            AlreadyExistsError: A SKU is taken; nothing is stored.
 
         >>> engine = SalesEngine.in_memory()
         >>> [p.sku for p in engine.add_products([Product(sku="A", name="a"),
@@ -173,20 +223,67 @@ class SalesEngine:
     def update_product(self, product: Product) -> Product:
         """Replace a stored product; ``product.version`` must be the stored version.
 
+        Args:
+            product: The changed product, carrying the version it was read at.
+
+        Returns:
+            The stored product at the next version.
+
         Raises:
+            ValidationError: ``product`` is not a product.
             NotFoundError: No product has that SKU.
-            ConcurrencyError: Someone else updated it since it was read.
+            ConcurrencyError: Someone else updated it since it was read; nothing changes.
+
+        >>> import attrs
+        >>> engine = SalesEngine.in_memory()
+        >>> stored = engine.add_product(Product(sku="A-1", name="Widget"))
+        >>> engine.update_product(attrs.evolve(stored, name="Widget v2")).version
+        2
         """
         return self._products.update(_require(product, Product, "product"))
 
     def get_product(self, sku: str) -> Product:
-        """Return the stored product ``sku`` (``NotFoundError`` if there is none)."""
+        """Return the stored product ``sku``.
+
+        Args:
+            sku: The product's SKU.
+
+        Returns:
+            The product.
+
+        Raises:
+            ValidationError: ``sku`` is not a string.
+            NotFoundError: No product has that SKU.
+
+        >>> SalesEngine.in_memory().get_product("NOPE")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.NotFoundError: product 'NOPE' not found
+        """
         return self._products.get(_require(sku, str, "sku"))
 
     def list_products(
         self, *, family: str | None = None, active: bool | None = None
     ) -> list[Product]:
-        """Return the stored products sorted by SKU, optionally by family and active flag."""
+        """Return the stored products sorted by SKU, optionally by family and active flag.
+
+        Args:
+            family: Only this family, when given.
+            active: Only active (``True``) or inactive (``False``) products, when given.
+
+        Returns:
+            The products.
+
+        Raises:
+            ValidationError: A filter has the wrong type.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_products([Product(sku="B", name="b", family="hardware"),
+        ...                          Product(sku="A", name="a", family="software")])
+        >>> [p.sku for p in engine.list_products()], [p.sku for p in engine.list_products(
+        ...     family="hardware")]
+        (['A', 'B'], ['B'])
+        """
         if family is not None:
             _require(family, str, "family")
         _require_optional_bool(active, "active")
@@ -197,10 +294,23 @@ class SalesEngine:
     def add_price_book(self, price_book: PriceBook) -> PriceBook:
         """Store a new price book; every SKU it prices must be a stored product.
 
+        Args:
+            price_book: The price book.
+
+        Returns:
+            The stored price book (``version == 1``).
+
         Raises:
             ValidationError: Not a price book.
-            NotFoundError: An entry names an unknown SKU.
+            NotFoundError: An entry names an unknown SKU; nothing is stored.
             AlreadyExistsError: The id is taken.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> engine.add_price_book(PriceBook(id="EU", currency="EUR",
+        ...                                 entries={"GHOST": Money("1", "EUR")}))
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.NotFoundError: product 'GHOST' not found
         """
         book = _require(price_book, PriceBook, "price_book")
         with self._transaction():
@@ -208,7 +318,25 @@ class SalesEngine:
             return self._price_books.add(book)
 
     def update_price_book(self, price_book: PriceBook) -> PriceBook:
-        """Replace a stored price book; ``price_book.version`` must be the stored version."""
+        """Replace a stored price book; ``price_book.version`` must be the stored version.
+
+        Args:
+            price_book: The changed price book, carrying the version it was read at.
+
+        Returns:
+            The stored price book at the next version.
+
+        Raises:
+            ValidationError: Not a price book.
+            NotFoundError: Unknown price book, or an entry names an unknown SKU.
+            ConcurrencyError: Someone else updated it since it was read; nothing changes.
+
+        >>> import attrs
+        >>> engine = SalesEngine.in_memory()
+        >>> book = engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+        >>> engine.update_price_book(attrs.evolve(book, name="Europe")).name
+        'Europe'
+        """
         book = _require(price_book, PriceBook, "price_book")
         with self._transaction():
             self._require_products(book)
@@ -219,13 +347,47 @@ class SalesEngine:
             self._products.get(sku)
 
     def get_price_book(self, price_book_id: str) -> PriceBook:
-        """Return the stored price book (``NotFoundError`` if there is none)."""
+        """Return the stored price book.
+
+        Args:
+            price_book_id: The price book's id.
+
+        Returns:
+            The price book.
+
+        Raises:
+            ValidationError: ``price_book_id`` is not a string.
+            NotFoundError: No price book has that id.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+        >>> engine.get_price_book("EU").currency
+        'EUR'
+        """
         return self._price_books.get(_require(price_book_id, str, "price_book_id"))
 
     def list_price_books(
         self, *, currency: str | None = None, active: bool | None = None
     ) -> list[PriceBook]:
-        """Return the stored price books sorted by id, optionally filtered."""
+        """Return the stored price books sorted by id, optionally filtered.
+
+        Args:
+            currency: Only price books in this currency, when given.
+            active: Only active or inactive price books, when given.
+
+        Returns:
+            The price books.
+
+        Raises:
+            ValidationError: A filter has the wrong type.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_price_book(PriceBook(id="US", currency="USD"))
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+        >>> [b.id for b in engine.list_price_books()], [b.id for b in engine.list_price_books(
+        ...     currency="USD")]
+        (['EU', 'US'], ['US'])
+        """
         if currency is not None:
             _require(currency, str, "currency")
         _require_optional_bool(active, "active")
@@ -246,6 +408,12 @@ class SalesEngine:
             NotFoundError: Unknown price book or product.
             CurrencyMismatchError: ``price`` is not in the price book's currency.
             ConcurrencyError: The price book changed while this ran.
+
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_product(Product(sku="A-1", name="Widget"))
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+        >>> engine.set_price("EU", "A-1", Money("9.90", "EUR")).entries["A-1"]
+        Money(amount=Decimal('9.90'), currency='EUR')
         """
         _require(price, Money, "price")
         with self._transaction():
@@ -267,7 +435,16 @@ class SalesEngine:
         Raises:
             NotFoundError: Unknown price book, product, or no entry for the product.
             ValidationError: The product is inactive, or the price book is inactive
-                or not valid on that day.
+                or not valid on that day, or ``on`` is not a date.
+
+        >>> import datetime as dt
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_product(Product(sku="A-1", name="Widget"))
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR",
+        ...                                     valid_until=dt.date(2027, 12, 31)))
+        >>> _ = engine.set_price("EU", "A-1", Money("9.90", "EUR"))
+        >>> engine.list_price("EU", "A-1", on=dt.date(2027, 6, 1))
+        Money(amount=Decimal('9.90'), currency='EUR')
         """
         day = self._clock.today() if on is None else require_day(on, "on")
         product = self.get_product(sku)

@@ -191,8 +191,18 @@ class PriceBook:
             The entry's unit price.
 
         Raises:
-            ValidationError: The price book is inactive, or not valid on ``on``.
+            ValidationError: The price book is inactive, or not valid on ``on``
+                (path ``valid_from`` or ``valid_until``), or ``on`` is not a date.
             NotFoundError: The price book has no entry for ``sku``.
+
+        >>> from sfa_core.money import Money
+        >>> book = PriceBook(id="EU", currency="EUR", entries={"A-1": Money("9.90", "EUR")})
+        >>> book.price_for("A-1")
+        Money(amount=Decimal('9.90'), currency='EUR')
+        >>> book.price_for("B-2")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.NotFoundError: price book 'EU' entry 'B-2' not found
         """
         if not self.active:
             raise ValidationError(f"price book {self.id!r} is inactive", path="active", value=False)
@@ -214,6 +224,17 @@ class PriceBook:
 
     def with_price(self, sku: str, price: Money) -> PriceBook:
         """Return a copy with ``sku`` priced at ``price`` (added or replaced).
+
+        Args:
+            sku: The product's SKU.
+            price: The unit price, in the price book's currency.
+
+        Returns:
+            The new price book (the version is kept: store it with ``update``).
+
+        Raises:
+            CurrencyMismatchError: ``price`` is in another currency.
+            ValidationError: ``price`` is negative or ``sku`` is not a valid key.
 
         >>> from sfa_core.money import Money
         >>> PriceBook(id="X", currency="EUR").with_price("A", Money("5", "EUR")).entries["A"]
