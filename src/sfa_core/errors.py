@@ -42,6 +42,14 @@ class SfaError(Exception):
     """Root of every error raised by sfa_core.
 
     Catch this to handle anything the package raises on purpose.
+
+    Example:
+        >>> from sfa_core import Money, SfaError
+        >>> try:
+        ...     Money("1", "EUR") + Money("1", "USD")
+        ... except SfaError as err:
+        ...     print(type(err).__name__)
+        CurrencyMismatchError
     """
 
 
@@ -53,6 +61,14 @@ class ValidationError(SfaError, ValueError):
             (empty when the value itself is the subject).
         value: The offending value, when there is one.
         reason: The message without the path and value.
+
+    Example:
+        >>> from sfa_core.catalog import Product
+        >>> try:
+        ...     Product(sku="", name="Widget")
+        ... except ValueError as err:
+        ...     print(type(err).__name__, err.path, repr(err.value), err.reason, sep=" | ")
+        ValidationError | sku | '' | must not be empty
     """
 
     def __init__(self, reason: str, *, path: str = "", value: Any = _MISSING) -> None:
@@ -66,7 +82,15 @@ class ValidationError(SfaError, ValueError):
 
 
 class InvalidAmountError(ValidationError):
-    """An amount is not an exact finite number (NaN, infinity, garbage text)."""
+    """An amount is not an exact finite number (NaN, infinity, garbage text).
+
+    Example:
+        >>> from sfa_core.money import Money
+        >>> Money("NaN", "EUR")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.InvalidAmountError: amount: must be a finite number (got 'NaN')
+    """
 
 
 class FloatAmountError(InvalidAmountError, TypeError):
@@ -75,6 +99,16 @@ class FloatAmountError(InvalidAmountError, TypeError):
     Floats cannot hold most decimal fractions exactly (``0.1 + 0.2 != 0.3``), so
     money refuses them; pass a ``Decimal``, an ``int`` or a numeric string.
     This is also a :class:`TypeError`.
+
+    Example:
+        >>> from sfa_core.money import Money
+        >>> try:
+        ...     Money(0.1, "EUR")
+        ... except TypeError as err:
+        ...     print(type(err).__name__, err.path, err.value)
+        FloatAmountError amount 0.1
+        >>> Money("0.1", "EUR").amount
+        Decimal('0.1')
     """
 
 
@@ -83,6 +117,15 @@ class UnknownCurrencyError(ValidationError):
 
     Attributes:
         code: The code that was given.
+
+    Example:
+        >>> from sfa_core.money import Money
+        >>> Money("1", "XYZ")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.UnknownCurrencyError: currency: unknown ISO 4217 currency code (got 'XYZ')
+        >>> UnknownCurrencyError("XYZ", path="lines[0].currency").code
+        'XYZ'
     """
 
     def __init__(self, code: object, *, path: str = "currency") -> None:
@@ -98,6 +141,16 @@ class CurrencyMismatchError(SfaError, ValueError):
         right: Currency code of the right operand.
         operation: What was attempted (``"add"``, ``"compare"``...).
         path: Where the amount sits, when it is inside a value (``"entries['SKU']"``).
+
+    Example:
+        >>> from sfa_core import CurrencyMismatchError, Money
+        >>> try:
+        ...     Money("1", "EUR") + Money("1", "USD")
+        ... except CurrencyMismatchError as err:
+        ...     print(err.left, err.right, err.operation)
+        ...     print(err)
+        EUR USD add
+        cannot add EUR with USD: currencies differ
     """
 
     def __init__(
@@ -118,6 +171,15 @@ class MissingRateError(SfaError, LookupError):
         source: Currency converted from.
         target: Currency converted to.
         on: The date of the conversion.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.money import ExchangeRates
+        >>> try:
+        ...     ExchangeRates().rate("EUR", "USD", dt.date(2027, 1, 1))
+        ... except LookupError as err:
+        ...     print(type(err).__name__, err.source, err.target, err.on)
+        MissingRateError EUR USD 2027-01-01
     """
 
     def __init__(self, source: str, target: str, on: _dt.date) -> None:
@@ -133,6 +195,19 @@ class NotFoundError(SfaError, LookupError):
     Attributes:
         kind: What was looked for, for example ``"product"``.
         key: The key that was looked up.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> try:
+        ...     MemoryStore().products.get("A-1")
+        ... except LookupError as err:
+        ...     print(type(err).__name__, err.kind, err.key)
+        NotFoundError product A-1
+
+        A host's own repository raises it the same way:
+
+        >>> str(NotFoundError("product", "A-1"))
+        "product 'A-1' not found"
     """
 
     def __init__(self, kind: str, key: object) -> None:
@@ -147,6 +222,24 @@ class AlreadyExistsError(SfaError):
     Attributes:
         kind: What was added, for example ``"product"``.
         key: The key that is taken.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> from sfa_core.catalog import Product
+        >>> products = MemoryStore().products
+        >>> _ = products.add(Product(sku="A-1", name="Widget"))
+        >>> products.add(Product(sku="A-1", name="Gadget"))
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.AlreadyExistsError: product 'A-1' already exists
+        >>> products.get("A-1").name
+        'Widget'
+
+        A host's own repository raises it the same way:
+
+        >>> err = AlreadyExistsError("product", "A-1")
+        >>> err.kind, err.key
+        ('product', 'A-1')
     """
 
     def __init__(self, kind: str, key: object) -> None:
@@ -165,6 +258,26 @@ class ConcurrencyError(SfaError):
         key: The key of the item.
         expected_version: The version the writer based its change on.
         actual_version: The version that is stored now (``None`` if deleted).
+
+    Example:
+        >>> import attrs
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> from sfa_core.catalog import Product
+        >>> products = MemoryStore().products
+        >>> read = products.add(Product(sku="A-1", name="Widget"))  # version 1
+        >>> _ = products.update(attrs.evolve(read, name="First"))  # now version 2
+        >>> products.update(attrs.evolve(read, name="Second"))  # based on version 1
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.ConcurrencyError: product 'A-1': expected version 1, but ... is 2
+        >>> products.get("A-1").name
+        'First'
+
+        A host's own repository raises it the same way:
+
+        >>> err = ConcurrencyError("product", "A-1", expected_version=1, actual_version=2)
+        >>> err.expected_version, err.actual_version
+        (1, 2)
     """
 
     def __init__(
@@ -187,6 +300,14 @@ class RuleError(SfaError, ValueError):
         path: JSON path of the problem inside the rule, for example ``"$.and[1]['>'][0]"``.
         rule: The offending (sub-)rule.
         reason: The message without the path.
+
+    Example:
+        >>> from sfa_core import rules
+        >>> try:
+        ...     rules.compile({"and": [True, {">": [1]}]})
+        ... except ValueError as err:
+        ...     print(type(err).__name__, err.path, err.rule, err.reason, sep=" | ")
+        RuleError | $.and[1] | {'>': [1]} | '>' takes at least 2 operands, got 1
     """
 
     def __init__(self, reason: str, *, path: str = "$", rule: Any = None) -> None:
@@ -208,6 +329,16 @@ class RuleEvaluationError(SfaError):
     Attributes:
         error: The error value (a JSON value: ``{"type": "NaN"}`` or what was thrown).
         path: JSON path of the operation that failed, for example ``"$.and[1]['/']"``.
+
+    Example:
+        >>> from sfa_core import rules
+        >>> rules.compile({"and": [True, {"/": [1, 0]}]}).evaluate()
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.RuleEvaluationError: $.and[1]: evaluation failed: {'type': 'NaN'}
+        >>> err = RuleEvaluationError({"type": "NaN"}, path="$.and[1]")
+        >>> err.error, err.path
+        ({'type': 'NaN'}, '$.and[1]')
     """
 
     def __init__(self, error: Any, *, path: str = "$", reason: str = "") -> None:
@@ -221,8 +352,31 @@ class SerializationError(ValidationError):
     """A document could not be turned into a value (or back).
 
     ``path`` names the bad field, for example ``"entries.LAPTOP.amount"``.
+
+    Example:
+        >>> from sfa_core import Money
+        >>> from sfa_core.serialization import from_json
+        >>> try:
+        ...     from_json('{"amount": 12.3, "currency": "EUR"}', Money)
+        ... except ValueError as err:
+        ...     print(type(err).__name__, err.path, err.value, err.reason, sep=" | ")
+        SerializationError | amount | 12.3 | expected a decimal number as a string
     """
 
 
 class StorageError(SfaError):
-    """The storage layer cannot do what was asked (for example a schema newer than the code)."""
+    """The storage layer cannot do what was asked (for example a schema newer than the code).
+
+    Example:
+        >>> import contextlib, os, sqlite3, tempfile
+        >>> from sfa_core.adapters.sqlite import SqliteStore
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "crm.db")
+        ...     SqliteStore(path).close()
+        ...     with contextlib.closing(sqlite3.connect(path)) as db, db:
+        ...         _ = db.execute("UPDATE schema_version SET version = 99")
+        ...     SqliteStore(path)
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.StorageError: database schema version 99 is newer than ... upgrade sfa_core
+    """

@@ -31,6 +31,10 @@ class Aggregate(Generic[T]):
         cls: The value class.
         key: Name of the field that is the key (``"sku"``).
         indexes: Fields the repository can filter on, stored in their own columns.
+
+    Example:
+        >>> PRODUCTS.kind, PRODUCTS.table, PRODUCTS.key, PRODUCTS.indexes
+        ('product', 'products', 'sku', ('family', 'active'))
     """
 
     kind: str
@@ -40,12 +44,34 @@ class Aggregate(Generic[T]):
     indexes: tuple[str, ...] = ()
 
     def key_of(self, value: T) -> str:
-        """Return the key of ``value``."""
+        """Return the key of ``value``.
+
+        Args:
+            value: A value of ``cls``.
+
+        Returns:
+            The value of its ``key`` field.
+
+        Example:
+            >>> PRODUCTS.key_of(Product(sku="A-1", name="Widget"))
+            'A-1'
+        """
         key: str = getattr(value, self.key)
         return key
 
     def index_values(self, value: T) -> tuple[Any, ...]:
-        """Return the indexed field values of ``value``, in ``indexes`` order."""
+        """Return the indexed field values of ``value``, in ``indexes`` order.
+
+        Args:
+            value: A value of ``cls``.
+
+        Returns:
+            One value per name in ``indexes``.
+
+        Example:
+            >>> PRODUCTS.index_values(Product(sku="A-1", name="Widget", family="hardware"))
+            ('hardware', True)
+        """
         return tuple(getattr(value, name) for name in self.indexes)
 
 
@@ -64,6 +90,11 @@ class Repository(Generic[T]):
 
     The typed classes below turn the primitives into the protocol methods of one
     aggregate, so each adapter writes its storage logic once for all aggregates.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryProductRepository
+        >>> issubclass(MemoryProductRepository, (ProductMethods, Repository))
+        True
     """
 
     def _get(self, key: str) -> T:
@@ -83,48 +114,229 @@ class Repository(Generic[T]):
 
 
 class ProductMethods(Repository[Product]):
-    """:class:`~sfa_core.ports.ProductRepository` on top of the primitives."""
+    """:class:`~sfa_core.ports.ProductRepository` on top of the primitives.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().products, ProductMethods)
+        True
+    """
 
     def get(self, sku: str) -> Product:
-        """Return the stored product ``sku``."""
+        """Return the stored product ``sku``.
+
+        Args:
+            sku: The key of the product.
+
+        Returns:
+            The product with its current version.
+
+        Raises:
+            NotFoundError: No product ``sku`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> products = MemoryStore().products
+            >>> _ = products.add(Product(sku="A-1", name="Widget"))
+            >>> products.get("A-1").name
+            'Widget'
+        """
         return self._get(sku)
 
     def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
-        """Return the stored products sorted by SKU, optionally filtered."""
+        """Return the stored products sorted by SKU, optionally filtered.
+
+        Args:
+            family: Keep only this family; ``None`` keeps all.
+            active: Keep only products with this ``active`` flag; ``None`` keeps all.
+
+        Returns:
+            The matching products, sorted by SKU.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> products = MemoryStore().products
+            >>> for sku in ("B-2", "A-1"):
+            ...     _ = products.add(Product(sku=sku, name=sku, family="hardware"))
+            >>> [p.sku for p in products.list(family="hardware", active=True)]
+            ['A-1', 'B-2']
+        """
         return self._list(family=family, active=active)
 
     def add(self, product: Product) -> Product:
-        """Store a new product; return it with ``version == 1``."""
+        """Store a new product; return it with ``version == 1``.
+
+        Args:
+            product: The product to store.
+
+        Returns:
+            The stored product, at version 1.
+
+        Raises:
+            AlreadyExistsError: The SKU is taken.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> MemoryStore().products.add(Product(sku="A-1", name="Widget")).version
+            1
+        """
         return self._add(product)
 
     def update(self, product: Product) -> Product:
-        """Replace the product stored at ``product.version``; return it at the next version."""
+        """Replace the product stored at ``product.version``; return it at the next version.
+
+        Args:
+            product: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored product, its version incremented.
+
+        Raises:
+            NotFoundError: The SKU is not stored.
+            ConcurrencyError: The stored version is not ``product.version``.
+
+        Example:
+            >>> import attrs
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> products = MemoryStore().products
+            >>> stored = products.add(Product(sku="A-1", name="Widget"))
+            >>> products.update(attrs.evolve(stored, name="Widget v2")).version
+            2
+        """
         return self._update(product)
 
     def delete(self, sku: str, *, expected_version: int) -> None:
-        """Delete product ``sku`` if it is stored at ``expected_version``."""
+        """Delete product ``sku`` if it is stored at ``expected_version``.
+
+        Args:
+            sku: The key of the product.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The SKU is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> products = MemoryStore().products
+            >>> _ = products.add(Product(sku="A-1", name="Widget"))
+            >>> products.delete("A-1", expected_version=1)
+            >>> products.list()
+            []
+        """
         self._delete(sku, expected_version)
 
 
 class PriceBookMethods(Repository[PriceBook]):
-    """:class:`~sfa_core.ports.PriceBookRepository` on top of the primitives."""
+    """:class:`~sfa_core.ports.PriceBookRepository` on top of the primitives.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().price_books, PriceBookMethods)
+        True
+    """
 
     def get(self, price_book_id: str) -> PriceBook:
-        """Return the stored price book."""
+        """Return the stored price book.
+
+        Args:
+            price_book_id: The key of the price book.
+
+        Returns:
+            The price book with its current version.
+
+        Raises:
+            NotFoundError: No such price book is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> books = MemoryStore().price_books
+            >>> _ = books.add(PriceBook(id="EU", currency="EUR"))
+            >>> books.get("EU").currency
+            'EUR'
+        """
         return self._get(price_book_id)
 
     def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
-        """Return the stored price books sorted by id, optionally filtered."""
+        """Return the stored price books sorted by id, optionally filtered.
+
+        Args:
+            currency: Keep only this currency; ``None`` keeps all.
+            active: Keep only price books with this ``active`` flag; ``None`` keeps all.
+
+        Returns:
+            The matching price books, sorted by id.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> books = MemoryStore().price_books
+            >>> for book_id, code in (("US", "USD"), ("EU", "EUR"), ("EU-2", "EUR")):
+            ...     _ = books.add(PriceBook(id=book_id, currency=code))
+            >>> [b.id for b in books.list(currency="EUR")]
+            ['EU', 'EU-2']
+        """
         return self._list(currency=currency, active=active)
 
     def add(self, price_book: PriceBook) -> PriceBook:
-        """Store a new price book; return it with ``version == 1``."""
+        """Store a new price book; return it with ``version == 1``.
+
+        Args:
+            price_book: The price book to store.
+
+        Returns:
+            The stored price book, at version 1.
+
+        Raises:
+            AlreadyExistsError: The id is taken.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> MemoryStore().price_books.add(PriceBook(id="EU", currency="EUR")).version
+            1
+        """
         return self._add(price_book)
 
     def update(self, price_book: PriceBook) -> PriceBook:
-        """Replace the price book stored at ``price_book.version``."""
+        """Replace the price book stored at ``price_book.version``.
+
+        Args:
+            price_book: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored price book, its version incremented.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``price_book.version``.
+
+        Example:
+            >>> import attrs
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> books = MemoryStore().price_books
+            >>> stored = books.add(PriceBook(id="EU", currency="EUR"))
+            >>> books.update(attrs.evolve(stored, active=False)).version
+            2
+        """
         return self._update(price_book)
 
     def delete(self, price_book_id: str, *, expected_version: int) -> None:
-        """Delete the price book if it is stored at ``expected_version``."""
+        """Delete the price book if it is stored at ``expected_version``.
+
+        Args:
+            price_book_id: The key of the price book.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> books = MemoryStore().price_books
+            >>> _ = books.add(PriceBook(id="EU", currency="EUR"))
+            >>> books.delete("EU", expected_version=2)
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: price book 'EU': expected version 2, but ... is 1
+        """
         self._delete(price_book_id, expected_version)

@@ -108,11 +108,30 @@ class _MemoryRepository(Repository[T]):
 
 
 class MemoryProductRepository(ProductMethods, _MemoryRepository[Product]):
-    """:class:`~sfa_core.ports.ProductRepository` kept in memory."""
+    """:class:`~sfa_core.ports.ProductRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.products` (it shares the store's lock and
+    transactions) rather than building it directly.
+
+    Example:
+        >>> from sfa_core.catalog import Product
+        >>> products = MemoryStore().products
+        >>> products.add(Product(sku="A-1", name="Widget")) == products.get("A-1")
+        True
+    """
 
 
 class MemoryPriceBookRepository(PriceBookMethods, _MemoryRepository[PriceBook]):
-    """:class:`~sfa_core.ports.PriceBookRepository` kept in memory."""
+    """:class:`~sfa_core.ports.PriceBookRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.price_books` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.catalog import PriceBook
+        >>> books = MemoryStore().price_books
+        >>> books.add(PriceBook(id="EU", currency="EUR")) == books.get("EU")
+        True
+    """
 
 
 class MemoryStore:
@@ -120,6 +139,16 @@ class MemoryStore:
 
     ``with store.transaction():`` takes a snapshot of every repository and puts
     it back if the block raises; nested blocks roll back only their own writes.
+    Each store starts empty; its data lives as long as the store.
+
+    Example:
+        >>> from sfa_core.catalog import PriceBook, Product
+        >>> store = MemoryStore()
+        >>> with store.transaction():
+        ...     _ = store.products.add(Product(sku="A-1", name="Widget"))
+        ...     _ = store.price_books.add(PriceBook(id="EU", currency="EUR"))
+        >>> len(store.products.list()), len(store.price_books.list())
+        (1, 1)
     """
 
     def __init__(self) -> None:
@@ -133,17 +162,51 @@ class MemoryStore:
 
     @property
     def products(self) -> MemoryProductRepository:
-        """The product repository."""
+        """The product repository.
+
+        Example:
+            >>> from sfa_core.ports import ProductRepository
+            >>> isinstance(MemoryStore().products, ProductRepository)
+            True
+        """
         return self._products
 
     @property
     def price_books(self) -> MemoryPriceBookRepository:
-        """The price book repository."""
+        """The price book repository.
+
+        Example:
+            >>> from sfa_core.ports import PriceBookRepository
+            >>> isinstance(MemoryStore().price_books, PriceBookRepository)
+            True
+        """
         return self._price_books
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Make the writes of the block atomic (see the class docstring)."""
+        """Make the writes of the block atomic (see the class docstring).
+
+        The block holds the store's lock, so other threads wait until it ends.
+
+        Returns:
+            A context manager: on normal exit the writes stay; if the block
+            raises, every repository goes back to how it was when the block
+            began, and the exception propagates.
+
+        Example:
+            >>> from sfa_core.catalog import Product
+            >>> store = MemoryStore()
+            >>> with store.transaction():
+            ...     _ = store.products.add(Product(sku="OUTER", name="kept"))
+            ...     try:
+            ...         with store.transaction():
+            ...             _ = store.products.add(Product(sku="INNER", name="undone"))
+            ...             raise RuntimeError("inner failure")
+            ...     except RuntimeError:
+            ...         pass
+            >>> [p.sku for p in store.products.list()]
+            ['OUTER']
+        """
         with self._lock:
             snapshots = [repo._snapshot() for repo in self._repositories]
             try:
@@ -154,4 +217,13 @@ class MemoryStore:
                 raise
 
     def close(self) -> None:
-        """Do nothing: there is nothing to release (present for symmetry with SQLite)."""
+        """Do nothing: there is nothing to release (present for symmetry with SQLite).
+
+        The store stays usable afterwards.
+
+        Example:
+            >>> store = MemoryStore()
+            >>> store.close()
+            >>> store.products.list()
+            []
+        """

@@ -215,21 +215,59 @@ class _SqliteRepository(Repository[T]):
 
 
 class SqliteProductRepository(ProductMethods, _SqliteRepository[Product]):
-    """:class:`~sfa_core.ports.ProductRepository` on SQLite."""
+    """:class:`~sfa_core.ports.ProductRepository` on SQLite.
+
+    Get one from :attr:`SqliteStore.products` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.catalog import Product
+        >>> store = SqliteStore(":memory:")
+        >>> stored = store.products.add(Product(sku="A-1", name="Widget", family="hardware"))
+        >>> store.products.get("A-1") == stored
+        True
+        >>> store.close()
+    """
 
 
 class SqlitePriceBookRepository(PriceBookMethods, _SqliteRepository[PriceBook]):
-    """:class:`~sfa_core.ports.PriceBookRepository` on SQLite."""
+    """:class:`~sfa_core.ports.PriceBookRepository` on SQLite.
+
+    Get one from :attr:`SqliteStore.price_books` rather than building it directly.
+
+    Example:
+        >>> from sfa_core import Money
+        >>> from sfa_core.catalog import PriceBook
+        >>> store = SqliteStore(":memory:")
+        >>> book = PriceBook(id="EU", currency="EUR", entries={"A-1": Money("9.90", "EUR")})
+        >>> store.price_books.add(book) == store.price_books.get("EU")
+        True
+        >>> store.close()
+    """
 
 
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
+    Opening a database creates the file if needed and applies the missing
+    migrations. Call :meth:`close` when done.
+
     Args:
         path: A file path, or ``":memory:"`` for a private in-memory database.
 
+    Attributes:
+        schema_version: The schema version of the database once opened
+            (``len(MIGRATIONS)``).
+
     Raises:
         StorageError: The file cannot be opened, or its schema is newer than this code.
+
+    Example:
+        >>> from sfa_core.catalog import Product
+        >>> store = SqliteStore(":memory:")
+        >>> _ = store.products.add(Product(sku="A-1", name="Widget"))
+        >>> [p.sku for p in store.products.list()]
+        ['A-1']
+        >>> store.close()
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -265,26 +303,79 @@ class SqliteStore:
 
     @property
     def path(self) -> str:
-        """The database path."""
+        """The database path, as a string.
+
+        Example:
+            >>> store = SqliteStore(":memory:")
+            >>> store.path
+            ':memory:'
+            >>> store.close()
+        """
         return self._db.path
 
     @property
     def products(self) -> SqliteProductRepository:
-        """The product repository."""
+        """The product repository.
+
+        Example:
+            >>> from sfa_core.ports import ProductRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.products, ProductRepository)
+            True
+            >>> store.close()
+        """
         return self._products
 
     @property
     def price_books(self) -> SqlitePriceBookRepository:
-        """The price book repository."""
+        """The price book repository.
+
+        Example:
+            >>> from sfa_core.ports import PriceBookRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.price_books, PriceBookRepository)
+            True
+            >>> store.close()
+        """
         return self._price_books
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Make the writes of the block atomic: commit at the end, roll back if it raises."""
+        """Make the writes of the block atomic: commit at the end, roll back if it raises.
+
+        The outermost block is an SQLite transaction (``BEGIN IMMEDIATE``), nested
+        blocks are savepoints, so a failing inner block undoes only its own writes.
+        The block holds the store's lock, so other threads of the process wait.
+
+        Returns:
+            A context manager; if the block raises, its writes are rolled back and
+            the exception propagates.
+
+        Example:
+            >>> from sfa_core.catalog import Product
+            >>> store = SqliteStore(":memory:")
+            >>> try:
+            ...     with store.transaction():
+            ...         _ = store.products.add(Product(sku="A-1", name="Widget"))
+            ...         raise RuntimeError("card declined")
+            ... except RuntimeError:
+            ...     pass
+            >>> store.products.list()
+            []
+            >>> store.close()
+        """
         with self._db.transaction():
             yield
 
     def close(self) -> None:
-        """Close the connection. The store cannot be used afterwards."""
+        """Close the connection. The store cannot be used afterwards.
+
+        Closing again does nothing.
+
+        Example:
+            >>> store = SqliteStore(":memory:")
+            >>> store.close()
+            >>> store.close()
+        """
         with self._db.lock:
             self._db.connection.close()

@@ -46,7 +46,13 @@ T = TypeVar("T")
 
 
 class _RepositoryContract(Generic[T]):
-    """Tests shared by every repository; subclasses say how to make and change values."""
+    """Tests shared by every repository; subclasses say how to make and change values.
+
+    Example:
+        >>> contract = ProductRepositoryContract()
+        >>> contract.key_field, [p.sku for p in contract.samples()][:3]
+        ('sku', ['K-0', 'K-1', 'K-2'])
+    """
 
     #: Name of the key field of the stored values.
     key_field: ClassVar[str]
@@ -55,19 +61,59 @@ class _RepositoryContract(Generic[T]):
 
     @pytest.fixture
     def repository(self) -> Any:
-        """Return a fresh, empty repository. Override this in your subclass."""
+        """Return a fresh, empty repository. Override this in your subclass.
+
+        Every test gets its own repository, so nothing may be shared between
+        calls (a new table, schema or connection each time, or a cleared one).
+        """
         raise NotImplementedError("override the `repository` fixture")
 
     def make(self, key: str, variant: int = 0) -> T:
-        """Return a new value with key ``key``; different variants differ in other fields."""
+        """Return a new value with key ``key``; different variants differ in other fields.
+
+        Args:
+            key: The key of the value.
+            variant: Which of the prepared variants to build (any non-negative int).
+
+        Returns:
+            A valid, not yet stored value (``version == 0``).
+
+        Example:
+            >>> ProductRepositoryContract().make("A-1", 2).active
+            False
+        """
         raise NotImplementedError
 
     def samples(self) -> list[T]:
-        """Return tricky values that must survive a round trip unchanged."""
+        """Return tricky values that must survive a round trip unchanged.
+
+        Returns:
+            Values with distinct keys (``"K-0"``, ``"K-1"``...), one per variant.
+
+        Example:
+            >>> books = PriceBookRepositoryContract().samples()
+            >>> sorted({b.currency for b in books})
+            ['BHD', 'EUR', 'JPY', 'USD']
+        """
         return [self.make(f"K-{i}", i) for i in range(6)]
 
     def renamed(self, value: T, text: str) -> T:
-        """Return ``value`` with a changed non-key field."""
+        """Return ``value`` with a changed non-key field.
+
+        The default sets ``name``; override it if your values have none.
+
+        Args:
+            value: The value to change.
+            text: The new name.
+
+        Returns:
+            A copy of ``value`` (same key and version) with ``name == text``.
+
+        Example:
+            >>> contract = ProductRepositoryContract()
+            >>> contract.renamed(contract.make("A-1"), "Dock 2").name
+            'Dock 2'
+        """
         return attrs.evolve(value, name=text)  # type: ignore[misc]
 
     def _key(self, value: T) -> str:
@@ -176,6 +222,17 @@ class ProductRepositoryContract(_RepositoryContract[Product]):
     """The contract of :class:`~sfa_core.ports.ProductRepository`.
 
     Override the ``repository`` fixture to return a fresh, empty repository.
+
+    Example:
+        :meth:`make` builds the products the tests store; every variant is a
+        valid product, and each test can also be called by hand:
+
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = ProductRepositoryContract()
+        >>> product = contract.make("A-1", 1)
+        >>> product.sku, product.family, product.cost, product.version
+        ('A-1', 'software', Money(amount=Decimal('700.00'), currency='EUR'), 0)
+        >>> contract.test_stale_update_is_refused_and_nothing_is_lost(MemoryStore().products)
     """
 
     key_field = "sku"
@@ -189,7 +246,19 @@ class ProductRepositoryContract(_RepositoryContract[Product]):
     )
 
     def make(self, key: str, variant: int = 0) -> Product:
-        """Return a product; variants cover costs, attributes, families and inactive ones."""
+        """Return a product; variants cover costs, attributes, families and inactive ones.
+
+        Args:
+            key: The SKU.
+            variant: Which variant to build; they repeat with periods of 3 and 4.
+
+        Returns:
+            A valid product at ``version == 0``.
+
+        Example:
+            >>> ProductRepositoryContract().make("A-1", 3).attributes["big"]
+            1000000000000000000000000000000
+        """
         costs = [None, Money("700.00", "EUR"), Money("0.0001", "USD"), Money("1500", "JPY")]
         attributes: list[dict[str, Any]] = [
             {},
@@ -212,6 +281,14 @@ class PriceBookRepositoryContract(_RepositoryContract[PriceBook]):
     """The contract of :class:`~sfa_core.ports.PriceBookRepository`.
 
     Override the ``repository`` fixture to return a fresh, empty repository.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = PriceBookRepositoryContract()
+        >>> book = contract.make("EU-2027", 1)
+        >>> book.id, book.currency, sorted(book.entries), book.version
+        ('EU-2027', 'USD', ['SKU-0', 'SKU-1'], 0)
+        >>> contract.test_list_filters(MemoryStore().price_books)
     """
 
     key_field = "id"
@@ -224,7 +301,20 @@ class PriceBookRepositoryContract(_RepositoryContract[PriceBook]):
     )
 
     def make(self, key: str, variant: int = 0) -> PriceBook:
-        """Return a price book; variants cover currencies, validity and entry precision."""
+        """Return a price book; variants cover currencies, validity and entry precision.
+
+        Args:
+            key: The id.
+            variant: Which variant to build; variant 0 has no entries.
+
+        Returns:
+            A valid price book at ``version == 0``.
+
+        Example:
+            >>> book = PriceBookRepositoryContract().make("ME", 3)
+            >>> book.currency, book.entries["SKU-0"].amount
+            ('BHD', Decimal('12.345'))
+        """
         currency = ["EUR", "USD", "JPY", "BHD"][variant % 4]
         amounts = ["1199.00", "0.0125", "1500", "12.345"]
         return PriceBook(
@@ -245,11 +335,22 @@ class UnitOfWorkContract:
     """The contract of :class:`~sfa_core.ports.UnitOfWork`: atomic, nestable transactions.
 
     Override the ``store`` fixture to return a fresh, empty unit of work.
+
+    Example:
+        Each test can also be called by hand on a store:
+
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = UnitOfWorkContract()
+        >>> contract.test_failed_transaction_leaves_everything_as_it_was(MemoryStore())
+        >>> contract.test_nested_failure_rolls_back_only_the_inner_block(MemoryStore())
     """
 
     @pytest.fixture
     def store(self) -> UnitOfWork:
-        """Return a fresh, empty unit of work. Override this in your subclass."""
+        """Return a fresh, empty unit of work. Override this in your subclass.
+
+        Every test gets its own store, whose repositories start empty.
+        """
         raise NotImplementedError("override the `store` fixture")
 
     def test_repositories_honour_their_protocols(self, store: UnitOfWork) -> None:

@@ -1,11 +1,45 @@
 """Hypothesis strategies for sfa_core values, for property tests of hosts' own code.
 
+Use them with ``@given`` in tests:
+
 >>> from hypothesis import given
 >>> from sfa_core.testing import strategies as sfa_st
 >>> @given(sfa_st.products())
 ... def test_sku_is_kept(product):
 ...     assert product.sku
 >>> test_sku_is_kept()
+
+Outside a test, :func:`hypothesis.find` draws the simplest value that meets a
+condition (``.example()`` warns). Money values:
+
+>>> from hypothesis import find
+>>> len(find(sfa_st.currencies(), lambda code: True))
+3
+>>> find(sfa_st.amounts(places=3), lambda amount: amount < 0).as_tuple().exponent
+-3
+>>> yen = find(sfa_st.money("JPY", min_value=0), lambda m: m.amount > 0)
+>>> yen.currency, yen.amount == yen.amount.to_integral_value()
+('JPY', True)
+>>> find(sfa_st.exchange_rates(["EUR", "USD"], base="EUR"), lambda table: True).base
+'EUR'
+
+Rules, the data they read, and their explanations:
+
+>>> import json
+>>> from sfa_core import rules as sfa_rules
+>>> rule = find(sfa_st.rules(["total"]), lambda r: isinstance(r, dict))
+>>> sfa_rules.compile(rule).source == rule
+True
+>>> sorted(find(sfa_st.rule_data(["total"]), lambda data: len(data) > 0))
+['total']
+>>> value = find(sfa_st.json_values(), lambda v: isinstance(v, list))
+>>> json.loads(json.dumps(value)) == value
+True
+>>> schema = find(sfa_st.schemas(), lambda s: len(s.fields) > 0)
+>>> set(schema.fields.values()) <= sfa_rules.FIELD_TYPES
+True
+>>> find(sfa_st.explanations(), lambda e: True).path
+'$'
 """
 
 from __future__ import annotations
@@ -53,6 +87,12 @@ def keys() -> st.SearchStrategy[str]:
 
     Returns:
         A strategy of identifier strings.
+
+    Example:
+        >>> from hypothesis import find
+        >>> key = find(keys(), lambda k: len(k) > 3)
+        >>> key == key.strip().upper() and 3 < len(key) <= 24
+        True
     """
     alphabet = string.ascii_uppercase + string.digits + "-_."
     return st.text(alphabet, min_size=1, max_size=24)
@@ -66,6 +106,12 @@ def texts(max_size: int = 40) -> st.SearchStrategy[str]:
 
     Returns:
         A strategy of strings.
+
+    Example:
+        >>> from hypothesis import find
+        >>> text = find(texts(max_size=5), lambda t: not t.isascii())
+        >>> 0 < len(text) <= 5
+        True
     """
     return st.text(
         st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=max_size
@@ -87,6 +133,12 @@ def products(draw: st.DrawFn, *, currency: str | None = None) -> Product:
 
     Returns:
         A product (``version == 0``).
+
+    Example:
+        >>> from hypothesis import find
+        >>> product = find(products(currency="EUR"), lambda p: p.cost is not None)
+        >>> product.cost.currency, product.cost.amount >= 0, product.version
+        ('EUR', True, 0)
     """
     cost = draw(st.none() | money(currency=currency, min_value=0, max_value=10**6))
     return Product(
@@ -111,6 +163,16 @@ def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: in
 
     Returns:
         A price book (``version == 0``).
+
+    Example:
+        >>> from hypothesis import find
+        >>> book = find(price_books(currency="JPY"), lambda b: len(b.entries) >= 2)
+        >>> {price.currency for price in book.entries.values()}
+        {'JPY'}
+        >>> book.valid_from is None or book.valid_until is None or (
+        ...     book.valid_from <= book.valid_until
+        ... )
+        True
     """
     code = currency if currency is not None else draw(currencies())
     entries = draw(
