@@ -1,12 +1,14 @@
-"""Every public value class of the package round-trips through the converter.
+"""Every public value class round-trips through the converter, pickle and deepcopy.
 
 Classes are discovered, not listed: a new public frozen attrs class in any
 public module is picked up, and this test fails until it round-trips (give it a
 strategy in STRATEGIES if ``st.from_type`` cannot build valid instances).
 """
 
+import copy
 import importlib
 import json
+import pickle
 import pkgutil
 
 import attrs
@@ -79,5 +81,7 @@ def test_round_trip(cls):
         assert json.loads(json.dumps(doc)) == doc, "documents must be plain JSON"
         assert structure(doc, cls) == value
         assert structure(json.loads(to_json(value)), cls) == value
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert copy.deepcopy(value) == value
 
     check()
