@@ -488,33 +488,32 @@ def _unary(path: str, fn: Callable[[Any], Any], kid: Fn) -> Fn:
     return unary
 
 
+def _arithmetic(
+    node: Any, kids: list[Fn], fast: _Fast, slow: _Slow, one: Callable[[Any], Any]
+) -> Fn:
+    """Build ``+``, ``-`` or ``*`` by operand count: ``one`` for one, a pair, or a fold."""
+    if len(kids) == 1:
+        return _unary(node.path, one, kids[0])
+    if len(kids) == 2:
+        return _arith_pair(node.path, fast, slow, *kids)
+    return _arith_fold(node.path, slow, kids)
+
+
 def op_plus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``+``: the sum of the operands cast to numbers (one operand: a cast)."""
     if not kids:
         return literal(0)
-    if len(kids) == 1:
-        return _unary(node.path, sem.to_arith, kids[0])
-    if len(kids) == 2:
-        return _arith_pair(node.path, _op.add, sem.add, *kids)
-    return _arith_fold(node.path, sem.add, kids)
+    return _arithmetic(node, kids, _op.add, sem.add, sem.to_arith)
 
 
 def op_minus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``-``: the difference (one operand: the negation)."""
-    if len(kids) == 1:
-        return _unary(node.path, sem.neg, kids[0])
-    if len(kids) == 2:
-        return _arith_pair(node.path, _op.sub, sem.sub, *kids)
-    return _arith_fold(node.path, sem.sub, kids)
+    return _arithmetic(node, kids, _op.sub, sem.sub, sem.neg)
 
 
 def op_times(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``*``: the product of the operands."""
-    if len(kids) == 1:
-        return _unary(node.path, sem.to_arith, kids[0])
-    if len(kids) == 2:
-        return _arith_pair(node.path, _op.mul, sem.mul, *kids)
-    return _arith_fold(node.path, sem.mul, kids)
+    return _arithmetic(node, kids, _op.mul, sem.mul, sem.to_arith)
 
 
 def op_divide(node: Any, kids: list[Fn], st: BuildState) -> Fn:
