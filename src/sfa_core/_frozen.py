@@ -27,6 +27,24 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         self._data: dict[K, V] = dict(data) if data else {}
         self._hash: int | None = None
 
+    @classmethod
+    def wrap(cls, data: dict[K, V]) -> FrozenMap[K, V]:
+        """Wrap ``data`` without copying it; the caller must never change it afterwards.
+
+        Args:
+            data: A dict nobody else holds.
+
+        Returns:
+            The frozen map.
+
+        >>> FrozenMap.wrap({"a": 1})["a"]
+        1
+        """
+        result = object.__new__(cls)
+        result._data = data
+        result._hash = None
+        return result
+
     def __getitem__(self, key: K) -> V:
         return self._data[key]
 

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import re
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
 
 from sfa_core.errors import ValidationError
 
 __all__ = [
+    "as_member",
     "check_bool",
     "check_date",
+    "check_decimal",
     "check_key",
+    "check_non_negative",
+    "check_optional_amount",
+    "check_optional_decimal",
+    "check_optional_percent",
+    "check_percent",
+    "check_positive",
     "check_text",
     "check_version",
+    "decimal_converter",
+    "enum_converter",
+    "optional_decimal_converter",
     "require_day",
+    "require_decimal",
     "require_key",
+    "to_decimal",
+    "to_optional_decimal",
+    "tuple_converter",
 ]
+
+E = TypeVar("E", bound=enum.Enum)
 
 _MAX_KEY_LENGTH = 200
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -107,3 +129,192 @@ def check_version(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a storage version: an ``int`` >= 0 (0 means never stored)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValidationError("must be an integer >= 0", path=attribute.name, value=value)
+
+
+def require_decimal(value: Any, path: str) -> Decimal:
+    """Return ``value`` as a finite ``Decimal``; refuse floats, bools and non-numbers.
+
+    >>> require_decimal("2.50", "quantity")
+    Decimal('2.50')
+    >>> require_decimal(0.5, "quantity")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.FloatAmountError: quantity: floats are inexact; ... (got 0.5)
+    """
+    convert = _CONVERT
+    if convert is None:
+        convert = _load_converter()
+    return convert(value, path)
+
+
+_CONVERT: Callable[[Any, str], Decimal] | None = None
+
+
+def _load_converter() -> Callable[[Any, str], Decimal]:
+    """Fetch money's amount converter once (money imports this module, so not at import)."""
+    global _CONVERT
+    from sfa_core.money import _to_amount
+
+    _CONVERT = _to_amount
+    return _to_amount
+
+
+def _decimal(value: Any, self_: Any, field: Any) -> Decimal:
+    return require_decimal(value, field.name)
+
+
+def _optional_decimal(value: Any, self_: Any, field: Any) -> Decimal | None:
+    return None if value is None else require_decimal(value, field.name)
+
+
+#: attrs converter: a ``Decimal`` field that accepts ``Decimal``, ``int`` or a numeric ``str``.
+decimal_converter = attrs.Converter(_decimal, takes_self=True, takes_field=True)
+
+#: attrs converter: like :data:`decimal_converter`, ``None`` allowed.
+optional_decimal_converter = attrs.Converter(_optional_decimal, takes_self=True, takes_field=True)
+
+
+def enum_converter(kind: type[E]) -> Any:
+    """Return an attrs converter that accepts a member of ``kind`` or its value.
+
+    >>> import enum
+    >>> class Mode(enum.Enum):
+    ...     UP = "up"
+    >>> @attrs.frozen
+    ... class Box:
+    ...     mode: Mode = attrs.field(converter=enum_converter(Mode))
+    >>> Box("up").mode
+    <Mode.UP: 'up'>
+    >>> Box("sideways")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: mode: must be one of 'up' (got 'sideways')
+    """
+    choices = ", ".join(repr(member.value) for member in kind)
+
+    def convert(value: Any, self_: Any, field: Any) -> E:
+        if isinstance(value, kind):
+            return value
+        try:
+            return kind(value)
+        except (ValueError, TypeError):
+            raise ValidationError(
+                f"must be one of {choices}", path=field.name, value=value
+            ) from None
+
+    return attrs.Converter(convert, takes_self=True, takes_field=True)
+
+
+def tuple_converter(value: Any) -> tuple[Any, ...]:
+    """Return ``value`` as a tuple (an attrs converter for sequence fields); refuse str and maps.
+
+    >>> tuple_converter([1, 2])
+    (1, 2)
+    """
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise ValidationError("must be a sequence", value=value)
+    return tuple(value)
+
+
+def check_non_negative(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional number ``>= 0`` (an attrs validator)."""
+    if value is not None and value < 0:
+        raise ValidationError("must not be negative", path=attribute.name, value=value)
+
+
+def check_positive(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional number ``> 0`` (an attrs validator)."""
+    if value is not None and value <= 0:
+        raise ValidationError("must be greater than zero", path=attribute.name, value=value)
+
+
+def check_percent(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional percentage between 0 and 100 inclusive (an attrs validator)."""
+    if value is not None and not 0 <= value <= 100:
+        raise ValidationError("must be between 0 and 100", path=attribute.name, value=value)
+
+
+def to_decimal(value: Decimal | int | str) -> Decimal:
+    """Convert a number to ``Decimal`` where that is exact; leave anything else for the validator.
+
+    A named attrs converter (so type checkers see the accepted types); pair it with
+    :func:`check_decimal`, which refuses what was left unconverted with the field's name.
+
+    >>> to_decimal("1.5"), to_decimal(2)
+    (Decimal('1.5'), Decimal('2'))
+    """
+    cls = value.__class__
+    if cls is Decimal:
+        return value  # type: ignore[return-value]
+    if cls is int or cls is str:
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            pass
+    return value  # type: ignore[return-value]
+
+
+def to_optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
+    """Like :func:`to_decimal`, with ``None`` kept (pair with :func:`check_optional_decimal`)."""
+    return None if value is None else to_decimal(value)
+
+
+def check_decimal(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a finite ``Decimal`` field (after :func:`to_decimal`), naming the field."""
+    if value.__class__ is not Decimal or not value.is_finite():
+        require_decimal(value, attribute.name)
+
+
+def check_optional_decimal(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional finite ``Decimal`` field (after :func:`to_optional_decimal`)."""
+    if value is not None:
+        check_decimal(instance, attribute, value)
+
+
+def as_member(kind: type[E], value: Any, path: str) -> E:
+    """Return ``value`` as a member of the enum ``kind``, or raise naming ``path``.
+
+    Use it in a named converter per enum field (type checkers need named functions)::
+
+        def _to_phase(value: Phase | str) -> Phase:
+            return as_member(Phase, value, "phase")
+
+    >>> import enum
+    >>> class Mode(enum.Enum):
+    ...     UP = "up"
+    >>> as_member(Mode, "up", "mode")
+    <Mode.UP: 'up'>
+    >>> as_member(Mode, "down", "mode")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: mode: must be one of 'up' (got 'down')
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        choices = ", ".join(repr(member.value) for member in kind)
+        raise ValidationError(f"must be one of {choices}", path=path, value=value) from None
+
+
+def check_optional_amount(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional finite ``Decimal`` >= 0 (after :func:`to_optional_decimal`)."""
+    if value is None:
+        return
+    if value.__class__ is not Decimal or not value.is_finite():
+        require_decimal(value, attribute.name)
+    if value < 0:
+        raise ValidationError("must not be negative", path=attribute.name, value=value)
+
+
+def check_optional_percent(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an optional finite ``Decimal`` percent from 0 to 100 inclusive."""
+    if value is None:
+        return
+    if value.__class__ is not Decimal or not value.is_finite():
+        require_decimal(value, attribute.name)
+    if not 0 <= value <= 100:
+        raise ValidationError("must be between 0 and 100", path=attribute.name, value=value)

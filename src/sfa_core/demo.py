@@ -2,8 +2,9 @@
 
 It builds a small catalog on the embedded SQLite default, reads it back from
 disk, prices in three currencies and formats in three locales, splits a bundle
-price to the cent, evaluates an approval rule with its explanation, and shows
-optimistic concurrency refusing a lost update.
+price to the cent, evaluates an approval rule with its explanation, shows
+optimistic concurrency refusing a lost update, and prices a quote through the
+waterfall, printing each step, before locking and revising it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sfa_core.engine import SalesEngine
 from sfa_core.errors import ConcurrencyError
 from sfa_core.l10n import format_money
 from sfa_core.money import ExchangeRate, ExchangeRates, Money
+from sfa_core.pricing import DiscountSchedule, PriceAction, PriceRule, RateTaxPolicy, RuleSet
+from sfa_core.quotes import QuoteLockedError
 
 __all__ = ["main"]
 
@@ -80,7 +83,7 @@ def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], Non
     >>> lines = []
     >>> main(out=lines.append)
     >>> lines[0], lines[-1]
-    ('== 1. A catalog stored in SQLite ==', "stored name is still 'CRM Pro licence (2027)'")
+    ('== 1. A catalog stored in SQLite ==', 'new version Q-1001-R2 (revision 2) supersedes Q-1001')
     """
     if db_path is None:
         with tempfile.TemporaryDirectory() as folder:
@@ -168,3 +171,50 @@ def _story(path: str, out: Callable[[str], None]) -> None:
         except ConcurrencyError as exc:
             out(f"bob's stale write refused: ConcurrencyError: {exc}")
         out(f"stored name is still {engine.get_product('CRM-PRO').name!r}")
+
+        out("")
+        out("== 6. A quote priced through the waterfall, and explained ==")
+        _quote_story(engine, out)
+
+
+def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
+    engine.configure_pricing(
+        rules=RuleSet(
+            [
+                PriceRule(
+                    id="HW-BUNDLE",
+                    name="docks with laptops",
+                    skus=("DOCK-USB-C",),
+                    condition={">=": [{"var": "line.quantity"}, 10]},
+                    actions=(PriceAction.percent_off(15),),
+                )
+            ]
+        ),
+        schedules=[DiscountSchedule("HW-VOLUME", [(9, 0), (49, 5), (None, 10)])],
+        tax=RateTaxPolicy({"standard": 20}),
+    )
+    engine.update_product(
+        attrs.evolve(engine.get_product("LAPTOP-15"), discount_schedule="HW-VOLUME")
+    )
+    quote = engine.create_quote(
+        account="ACME", price_book="EU-2027", quote_id="Q-1001", quote_date=PRICING_DAY
+    )
+    engine.add_line(quote.id, sku="LAPTOP-15", quantity=40, additional_discount=3)
+    engine.add_line(quote.id, sku="DOCK-USB-C", quantity=40)
+    engine.add_line(quote.id, sku="SUPPORT-H", quantity=Decimal("12"))
+    priced = engine.price_quote(quote.id)
+    for line in priced.lines[:2]:
+        out(line.explain())
+    totals = priced.totals
+    out(
+        f"quote {priced.quote_id}: list {totals.list}, discounts {totals.discount}, "
+        f"net {totals.net}, tax {totals.tax}, gross {totals.gross}"
+    )
+    out(f"margin {totals.margin} ({totals.margin_percent} % of net)")
+    engine.transition_quote(quote.id, "in_review")
+    try:
+        engine.add_line(quote.id, sku="CRM-PRO", quantity=5)
+    except QuoteLockedError as exc:
+        out(f"editing in review refused: {exc}")
+    revised = engine.new_version(quote.id)
+    out(f"new version {revised.id} (revision {revised.revision}) supersedes {revised.supersedes}")

@@ -19,16 +19,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
+from sfa_core._engine_quotes import PricingSetup, QuoteOperations, _new_quote_id
 from sfa_core._validate import require_day
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.clock import SystemClock
 from sfa_core.errors import ValidationError
 from sfa_core.money import Money
-from sfa_core.ports import Clock, PriceBookRepository, ProductRepository, UnitOfWork
+from sfa_core.ports import (
+    Clock,
+    PriceBookRepository,
+    ProductRepository,
+    QuoteRepository,
+    UnitOfWork,
+)
 
 __all__ = ["SalesEngine"]
 
@@ -46,15 +53,17 @@ def _require_optional_bool(value: Any, name: str) -> None:
         raise ValidationError("must be True, False or None", path=name, value=value)
 
 
-class SalesEngine:
-    """The facade hosts call: catalog operations now, quoting and the rest as they land.
+class SalesEngine(QuoteOperations):
+    """The facade hosts call: the catalog, quotes and their pricing.
 
     Args:
         products: Where products are stored.
         price_books: Where price books are stored.
+        quotes: Where quotes are stored (quote methods need it).
         clock: Where "today" comes from (defaults to the UTC system clock).
         unit_of_work: Makes multi-write operations atomic; without one, each
             single write is atomic on its own.
+        new_id: Makes quote ids when none is given (``Q-`` and 12 hex digits).
 
     Use :meth:`in_memory` or :meth:`sqlite` for the shipped storage, or pass
     your own repositories (prove them with :mod:`sfa_core.testing.contracts`).
@@ -72,14 +81,19 @@ class SalesEngine:
         *,
         products: ProductRepository,
         price_books: PriceBookRepository,
+        quotes: QuoteRepository | None = None,
         clock: Clock | None = None,
         unit_of_work: UnitOfWork | None = None,
+        new_id: Callable[[], str] | None = None,
     ) -> None:
         self._products = products
         self._price_books = price_books
+        self._quotes = quotes
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._uow = unit_of_work
         self._closer: Any = None
+        self._pricing = PricingSetup()
+        self._new_id = new_id if new_id is not None else _new_quote_id
 
     @classmethod
     def from_store(cls, store: UnitOfWork, *, clock: Clock | None = None) -> SalesEngine:
@@ -98,7 +112,11 @@ class SalesEngine:
         []
         """
         engine = cls(
-            products=store.products, price_books=store.price_books, clock=clock, unit_of_work=store
+            products=store.products,
+            price_books=store.price_books,
+            quotes=store.quotes,
+            clock=clock,
+            unit_of_work=store,
         )
         engine._closer = getattr(store, "close", None)
         return engine

@@ -639,12 +639,17 @@ def _weights(ratios: Sequence[_Number]) -> list[int]:
         raise ValidationError("must be a sequence of numbers", path="ratios", value=ratios)
     fractions: list[tuple[int, int]] = []
     for index, ratio in enumerate(ratios):
-        path = f"ratios[{index}]"
-        checked = _operand(ratio, path)
+        cls = ratio.__class__
+        if cls is int or (cls is Decimal and ratio.is_finite()):  # type: ignore[union-attr]
+            checked: Decimal | int | None = ratio
+        else:
+            checked = _operand(ratio, f"ratios[{index}]")
         if checked is None:
-            raise ValidationError("must be a Decimal or an int", path=path, value=ratio)
+            raise ValidationError(
+                "must be a Decimal or an int", path=f"ratios[{index}]", value=ratio
+            )
         if checked < 0:
-            raise ValidationError("must not be negative", path=path, value=ratio)
+            raise ValidationError("must not be negative", path=f"ratios[{index}]", value=ratio)
         fractions.append(checked.as_integer_ratio())
     if not fractions:
         raise ValidationError("must not be empty", path="ratios", value=ratios)

@@ -29,6 +29,7 @@ sfa_core.errors.SerializationError: cost.amount: not a decimal number (got '2,50
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 import types
 import typing
@@ -110,7 +111,9 @@ def _iso(kind: type[_dt.date]) -> typing.Callable[[Any, type], Any]:
 
 
 def _strict(kind: type) -> typing.Callable[[Any, type], Any]:
-    def structure_scalar(value: Any, _: type) -> Any:
+    def structure_scalar(value: Any, tp: type) -> Any:
+        if tp is not kind and _is_enum(tp):  # a (str, Enum) dispatches here as a str
+            return _structure_enum(value, tp)
         if type(value) is not kind and not (kind is int and _is_int(value)):
             raise SerializationError(f"expected {_JSON_NAMES[kind]}", value=value)
         return value
@@ -142,6 +145,32 @@ def _is_scalar_union(tp: Any) -> bool:
     return bool(members) and all(m in (str, int, bool, _NONE_TYPE) for m in members)
 
 
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def _unstructure_str(value: str) -> str:
+    if value.__class__ is str:
+        return value
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _structure_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    choices = ", ".join(repr(member.value) for member in kind)
+    raise SerializationError(f"expected one of {choices}", value=value)
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_unstructure_hook(Decimal, str)
@@ -156,6 +185,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(_dt.date, _iso(_dt.date))
     for kind in (str, int, bool):
         conv.register_structure_hook(kind, _strict(kind))
+    conv.register_unstructure_hook_func(_is_enum, _enum_value)
+    # a (str, Enum) member dispatches as a str: write its value, not the member
+    conv.register_unstructure_hook(str, _unstructure_str)
+    conv.register_structure_hook_func(_is_enum, _structure_enum)
 
     def scalar_union(tp: Any) -> typing.Callable[[Any, Any], Any]:
         allowed = tuple(m for m in get_args(tp))

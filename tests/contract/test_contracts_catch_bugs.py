@@ -4,12 +4,18 @@ Each broken repository below has one realistic bug; the named contract test must
 fail on it (and pass on the correct adapter, which the other modules prove).
 """
 
+import contextlib
+
 import attrs
 import pytest
 
-from sfa_core.adapters.memory import MemoryProductRepository, MemoryStore
+from sfa_core.adapters.memory import MemoryProductRepository, MemoryQuoteRepository, MemoryStore
 from sfa_core.catalog import Product
-from sfa_core.testing.contracts import ProductRepositoryContract, UnitOfWorkContract
+from sfa_core.testing.contracts import (
+    ProductRepositoryContract,
+    QuoteRepositoryContract,
+    UnitOfWorkContract,
+)
 
 CONTRACT_FAILURE = (AssertionError, pytest.fail.Exception)
 
@@ -41,8 +47,8 @@ class IgnoresFilters(MemoryProductRepository):
         return super().list()
 
 
-def broken(cls):
-    plain = MemoryStore().products
+def broken(cls, repository="products"):
+    plain = getattr(MemoryStore(), repository)
     return cls(plain._aggregate, plain._lock)
 
 
@@ -62,13 +68,102 @@ def test_contract_catches_the_bug(repository_class, test_name):
         getattr(contract, test_name)(broken(repository_class))
 
 
+class DropsLines(MemoryQuoteRepository):
+    """Stores the quote header only, as a table without a lines child table would."""
+
+    def add(self, quote):
+        return super().add(attrs.evolve(quote, lines=(), groups=()))
+
+
+class IgnoresStatusFilter(MemoryQuoteRepository):
+    """Filters by account only."""
+
+    def list(self, *, account=None, status=None):
+        return super().list(account=account)
+
+
+class StatusFilterNeedsTheEnum(MemoryQuoteRepository):
+    """Compares the status column with the filter as given: a string matches nothing."""
+
+    def list(self, *, account=None, status=None):
+        return [q for q in super().list(account=account) if status is None or q.status is status]
+
+
+class TrustsTheStatusFilter(MemoryQuoteRepository):
+    """Passes any status to the query: a typo silently finds nothing."""
+
+    def list(self, *, account=None, status=None):
+        return self._list(account=account, status=status)
+
+
+class NormalisesDecimals(MemoryQuoteRepository):
+    """Stores discounts normalised (12.50 -> 12.5), as a numeric column would."""
+
+    def add(self, quote):
+        lines = [
+            attrs.evolve(line, additional_discount=line.additional_discount.normalize())
+            if line.additional_discount is not None
+            else line
+            for line in quote.lines
+        ]
+        return super().add(attrs.evolve(quote, lines=lines))
+
+
+class BoolFieldsAsInts(MemoryQuoteRepository):
+    """Reads boolean custom fields back as 0/1, as SQLite columns without types do."""
+
+    def get(self, quote_id):
+        quote = super().get(quote_id)
+        fields = {k: int(v) if isinstance(v, bool) else v for k, v in quote.fields.items()}
+        return attrs.evolve(quote, fields=fields)
+
+
+class QuoteLastWriteWins(MemoryQuoteRepository):
+    def update(self, quote):
+        current = self.get(quote.id)
+        return super().update(attrs.evolve(quote, version=current.version))
+
+
+@pytest.mark.parametrize(
+    ("repository_class", "test_name", "kwargs"),
+    [
+        (DropsLines, "test_add_then_get_round_trips_every_field", {}),
+        (IgnoresStatusFilter, "test_list_filters", {}),
+        (IgnoresStatusFilter, "test_list_filters_by_status_member_or_value", {}),
+        (StatusFilterNeedsTheEnum, "test_list_filters", {}),
+        (StatusFilterNeedsTheEnum, "test_list_filters_by_status_member_or_value", {}),
+        (TrustsTheStatusFilter, "test_list_refuses_an_unknown_status", {"status": "open"}),
+        (NormalisesDecimals, "test_round_trip_keeps_decimal_digits_dates_and_field_types", {}),
+        (BoolFieldsAsInts, "test_round_trip_keeps_decimal_digits_dates_and_field_types", {}),
+        (QuoteLastWriteWins, "test_stale_update_is_refused_and_nothing_is_lost", {}),
+    ],
+)
+def test_quote_contract_catches_the_bug(repository_class, test_name, kwargs):
+    contract = QuoteRepositoryContract()
+    with pytest.raises(CONTRACT_FAILURE):
+        getattr(contract, test_name)(broken(repository_class, "quotes"), **kwargs)
+
+
+def test_equality_alone_would_miss_the_subtle_quote_bugs():
+    # The strict round-trip test exists because == cannot see these two bugs.
+    contract = QuoteRepositoryContract()
+    for cls in (NormalisesDecimals, BoolFieldsAsInts):
+        contract.test_add_then_get_round_trips_every_field(broken(cls, "quotes"))
+
+
 class NoRollbackStore(MemoryStore):
     """A unit of work whose transaction commits whatever happened."""
 
     def transaction(self):
-        import contextlib
-
         return contextlib.nullcontext()
+
+
+class QuotesOutsideTransactions(MemoryStore):
+    """Rolls back products and price books but forgot the quote repository."""
+
+    def __init__(self):
+        super().__init__()
+        self._repositories = (self._products, self._price_books)
 
 
 @pytest.mark.parametrize(
@@ -77,11 +172,28 @@ class NoRollbackStore(MemoryStore):
         "test_failed_transaction_leaves_everything_as_it_was",
         "test_concurrency_error_inside_transaction_rolls_back",
         "test_nested_failure_rolls_back_only_the_inner_block",
+        "test_failed_transaction_undoes_quote_and_product_writes",
     ],
 )
 def test_unit_of_work_contract_catches_missing_rollback(test_name):
     with pytest.raises(CONTRACT_FAILURE):
         getattr(UnitOfWorkContract(), test_name)(NoRollbackStore())
+
+
+@pytest.mark.parametrize(
+    "test_name",
+    [
+        "test_failed_transaction_undoes_quote_and_product_writes",
+        "test_nested_failure_rolls_back_only_the_inner_block",
+    ],
+)
+def test_unit_of_work_contract_catches_quotes_left_out_of_transactions(test_name):
+    # The product-only tests pass on this store: only the quote checks see the bug.
+    UnitOfWorkContract().test_failed_transaction_leaves_everything_as_it_was(
+        QuotesOutsideTransactions()
+    )
+    with pytest.raises(CONTRACT_FAILURE):
+        getattr(UnitOfWorkContract(), test_name)(QuotesOutsideTransactions())
 
 
 def test_the_broken_repositories_are_otherwise_usable():

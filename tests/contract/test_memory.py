@@ -4,6 +4,7 @@ from sfa_core.adapters.memory import MemoryStore
 from sfa_core.testing.contracts import (
     PriceBookRepositoryContract,
     ProductRepositoryContract,
+    QuoteRepositoryContract,
     UnitOfWorkContract,
 )
 
@@ -18,6 +19,12 @@ class TestMemoryPriceBooks(PriceBookRepositoryContract):
     @pytest.fixture
     def repository(self):
         return MemoryStore().price_books
+
+
+class TestMemoryQuotes(QuoteRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().quotes
 
 
 class TestMemoryStore(UnitOfWorkContract):

@@ -4,6 +4,7 @@ from sfa_core.adapters.sqlite import SqliteStore
 from sfa_core.testing.contracts import (
     PriceBookRepositoryContract,
     ProductRepositoryContract,
+    QuoteRepositoryContract,
     UnitOfWorkContract,
 )
 
@@ -25,6 +26,12 @@ class TestSqlitePriceBooks(PriceBookRepositoryContract):
     @pytest.fixture
     def repository(self, sqlite_store):
         return sqlite_store.price_books
+
+
+class TestSqliteQuotes(QuoteRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.quotes
 
 
 class TestSqliteStore(UnitOfWorkContract):

@@ -24,6 +24,14 @@ def test_product_document_shape():
         "cost": {"amount": "2.50", "currency": "EUR"},
         "active": True,
         "attributes": {"ram": 16},
+        "pricing_method": "list",
+        "markup": None,
+        "percent_of_total": None,
+        "subscription": None,
+        "discount_schedule": None,
+        "term_discount_schedule": None,
+        "fractional_quantity": False,
+        "tax_category": "standard",
         "version": 3,
     }
 

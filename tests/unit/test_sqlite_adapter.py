@@ -1,12 +1,31 @@
+import datetime as dt
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
 
-from sfa_core.adapters.sqlite import MIGRATIONS, SqliteStore
+from sfa_core.adapters._aggregates import QUOTES
+from sfa_core.adapters.sqlite import MIGRATIONS, SqliteStore, _table_statements
 from sfa_core.catalog import PriceBook, Product
-from sfa_core.errors import ConcurrencyError, SerializationError, StorageError
+from sfa_core.errors import ConcurrencyError, SerializationError, StorageError, ValidationError
 from sfa_core.money import Money
+
+
+def a_quote(quote_id="Q-1", **changes):
+    from sfa_core.quotes import Quote, QuoteLine
+
+    fields = {
+        "id": quote_id,
+        "account": "ACME",
+        "currency": "EUR",
+        "price_book": "EU",
+        "quote_date": dt.date(2027, 3, 1),
+        "lines": [QuoteLine(key="L1", sku="A", quantity="2.50", additional_discount="12.50")],
+    }
+    fields.update(changes)
+    return Quote(**fields)
 
 
 def test_data_survives_reopening(tmp_path):
@@ -36,6 +55,7 @@ def test_schema_version_is_recorded_and_keys_are_indexed(tmp_path):
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS)
     indexes = {row[1] for row in conn.execute("SELECT * FROM sqlite_master WHERE type='index'")}
     assert {"products_family", "products_active", "price_books_currency"} <= indexes
+    assert {"quotes_account", "quotes_status"} <= indexes
     conn.close()
 
 
@@ -137,3 +157,113 @@ def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
     assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchall() == []
     conn.close()
+
+
+def test_quotes_migration_matches_the_quote_aggregate():
+    # Migration 2 is spelled out so that it cannot change by accident; if the quote
+    # aggregate's indexes change, this fails: append a new migration instead.
+    assert MIGRATIONS[1] == _table_statements(QUOTES)
+    assert len(MIGRATIONS) == 2
+
+
+def test_a_database_with_only_the_first_migration_is_upgraded(tmp_path):
+    # Build the file exactly as the first release left it: migration 1, schema version 1.
+    path = tmp_path / "crm.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.commit()
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'quotes'").fetchall() == []
+    conn.close()
+
+    store = SqliteStore(path)
+    assert store.schema_version == 2
+    stored = store.quotes.add(a_quote())
+    assert store.quotes.list(account="ACME", status="draft") == [stored]
+    store.products.add(Product(sku="A", name="Widget"))
+    store.close()
+
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    conn.close()
+    again = SqliteStore(path)
+    assert again.quotes.get("Q-1") == stored
+    assert again.products.get("A").name == "Widget"
+    again.close()
+
+
+def test_products_written_before_the_upgrade_survive_it(tmp_path, monkeypatch):
+    import sfa_core.adapters.sqlite as sqlite_adapter
+
+    path = tmp_path / "crm.db"
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS[:1])
+    old = SqliteStore(path)
+    assert old.schema_version == 1
+    old.products.add(Product(sku="A", name="kept", cost=Money("0.0001", "USD")))
+    old.close()
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS)
+    store = SqliteStore(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.products.get("A").cost == Money("0.0001", "USD")
+    assert store.quotes.list() == []
+    store.close()
+
+
+def test_quote_status_column_holds_the_enum_value(tmp_path):
+    from sfa_core.quotes import QuoteStatus
+
+    store = SqliteStore(tmp_path / "crm.db")
+    store.quotes.add(a_quote("Q-1"))
+    store.quotes.add(a_quote("Q-2", account="GLOBEX", status=QuoteStatus.IN_REVIEW))
+    rows = store._db.read("SELECT id, account, status, typeof(status) FROM quotes ORDER BY id")
+    assert rows == [("Q-1", "ACME", "draft", "text"), ("Q-2", "GLOBEX", "in_review", "text")]
+    assert [q.id for q in store.quotes.list(status=QuoteStatus.IN_REVIEW)] == ["Q-2"]
+    assert [q.id for q in store.quotes.list(status="in_review")] == ["Q-2"]
+    with pytest.raises(ValidationError) as info:
+        store.quotes.list(status="IN_REVIEW")
+    assert info.value.path == "status"
+    store.close()
+
+
+def test_quote_document_keeps_decimals_as_written(tmp_path):
+    store = SqliteStore(tmp_path / "crm.db")
+    store.quotes.add(a_quote())
+    (doc,) = store._db.read("SELECT doc FROM quotes")[0]
+    assert '"quantity":"2.50"' in doc
+    assert '"additional_discount":"12.50"' in doc
+    assert '"status":"draft"' in doc
+    store.close()
+
+
+def test_stale_quote_update_is_refused_across_stores(tmp_path):
+    path = tmp_path / "crm.db"
+    first, second = SqliteStore(path), SqliteStore(path)
+    stored = first.quotes.add(a_quote())
+    second.quotes.update(stored.transition("in_review"))
+    with pytest.raises(ConcurrencyError):
+        first.quotes.update(stored.transition("superseded"))
+    assert first.quotes.get("Q-1").status.value == "in_review"
+    first.close()
+    second.close()
+
+
+def test_catalog_use_of_the_adapters_does_not_import_the_quotes():
+    code = (
+        "import sys\n"
+        "from sfa_core.adapters.memory import MemoryStore\n"
+        "from sfa_core.adapters.sqlite import SqliteStore\n"
+        "import sfa_core.ports, sfa_core.testing.contracts\n"
+        "from sfa_core.catalog import Product\n"
+        "s = SqliteStore(':memory:'); m = MemoryStore()\n"
+        "for store in (s, m):\n"
+        "    store.products.add(Product(sku='A', name='x')); store.products.list()\n"
+        "s.close()\n"
+        "prefixes = ('sfa_core.quotes', 'sfa_core.pricing')\n"
+        "print(sorted(n for n in sys.modules if n.startswith(prefixes)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

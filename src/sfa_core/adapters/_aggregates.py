@@ -1,12 +1,23 @@
-"""What the adapters need to know about each stored aggregate: its key and its indexed fields."""
+"""What the adapters need to know about each stored aggregate: its key and its indexed fields.
+
+The quote aggregate names its class as ``"module:Name"`` and imports it on first
+use, so importing an adapter (or building a store) for the catalog alone does not
+import :mod:`sfa_core.quotes` and the pricing it pulls in.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import enum
+import importlib
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from sfa_core._validate import as_member
 from sfa_core.catalog import PriceBook, Product
+
+if TYPE_CHECKING:
+    from sfa_core.quotes.model import Quote, QuoteStatus
 
 T = TypeVar("T")
 
@@ -14,10 +25,13 @@ __all__ = [
     "AGGREGATES",
     "PRICE_BOOKS",
     "PRODUCTS",
+    "QUOTES",
     "Aggregate",
     "PriceBookMethods",
     "ProductMethods",
+    "QuoteMethods",
     "Repository",
+    "column_value",
 ]
 
 
@@ -28,20 +42,46 @@ class Aggregate(Generic[T]):
     Attributes:
         kind: Name used in errors (``"product"``).
         table: Table (or collection) name (``"products"``).
-        cls: The value class.
+        cls: The value class, or ``"module:Name"`` naming it: the module is then
+            imported the first time :attr:`cls` is read, not when the
+            aggregate is defined.
         key: Name of the field that is the key (``"sku"``).
         indexes: Fields the repository can filter on, stored in their own columns.
 
     Example:
         >>> PRODUCTS.kind, PRODUCTS.table, PRODUCTS.key, PRODUCTS.indexes
         ('product', 'products', 'sku', ('family', 'active'))
+        >>> QUOTES.table, QUOTES.key, QUOTES.indexes
+        ('quotes', 'id', ('account', 'status'))
     """
 
     kind: str
     table: str
-    cls: type[T]
+    _cls: type[T] | str
     key: str
     indexes: tuple[str, ...] = ()
+    _resolved: Any = attrs.field(init=False, default=None, eq=False, repr=False)
+
+    @property
+    def cls(self) -> type[T]:
+        """The value class (imported on first use when given by name).
+
+        Returns:
+            The class of the stored values.
+
+        Example:
+            >>> PRODUCTS.cls.__name__, QUOTES.cls.__name__
+            ('Product', 'Quote')
+        """
+        resolved: type[T] | None = self._resolved
+        if resolved is None:
+            if isinstance(self._cls, str):
+                module, _, name = self._cls.partition(":")
+                resolved = getattr(importlib.import_module(module), name)
+            else:
+                resolved = self._cls
+            object.__setattr__(self, "_resolved", resolved)
+        return resolved
 
     def key_of(self, value: T) -> str:
         """Return the key of ``value``.
@@ -82,7 +122,44 @@ PRICE_BOOKS: Aggregate[PriceBook] = Aggregate(
     "price book", "price_books", PriceBook, "id", ("currency", "active")
 )
 
-AGGREGATES: tuple[Aggregate[Any], ...] = (PRODUCTS, PRICE_BOOKS)
+QUOTES: Aggregate[Quote] = Aggregate(
+    "quote", "quotes", "sfa_core.quotes.model:Quote", "id", ("account", "status")
+)
+
+AGGREGATES: tuple[Aggregate[Any], ...] = (PRODUCTS, PRICE_BOOKS, QUOTES)
+
+
+def column_value(value: Any) -> Any:
+    """Return an indexed field value as a storage column holds it.
+
+    Booleans become ``0``/``1`` and enum members their ``value``; anything else
+    is returned unchanged.
+
+    Args:
+        value: A field value (or a filter value) of an indexed field.
+
+    Returns:
+        The value to store in, or compare with, the column.
+
+    Example:
+        >>> from sfa_core.catalog.model import PricingMethod
+        >>> column_value(True), column_value(PricingMethod.LIST), column_value("EUR")
+        (1, 'list', 'EUR')
+    """
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _status_filter(status: Any) -> QuoteStatus | None:
+    """Return the status filter as a :class:`~sfa_core.quotes.QuoteStatus` (or ``None``)."""
+    if status is None:
+        return None
+    from sfa_core.quotes.model import QuoteStatus as Status
+
+    return as_member(Status, status, "status")
 
 
 class Repository(Generic[T]):
@@ -340,3 +417,153 @@ class PriceBookMethods(Repository[PriceBook]):
             sfa_core.errors.ConcurrencyError: price book 'EU': expected version 2, but ... is 1
         """
         self._delete(price_book_id, expected_version)
+
+
+class QuoteMethods(Repository["Quote"]):
+    """:class:`~sfa_core.ports.QuoteRepository` on top of the primitives.
+
+    ``list`` checks its ``status`` filter here, once for every adapter: a
+    :class:`~sfa_core.quotes.QuoteStatus` or its string value.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().quotes, QuoteMethods)
+        True
+    """
+
+    def get(self, quote_id: str) -> Quote:
+        """Return the stored quote ``quote_id``.
+
+        Args:
+            quote_id: The key of the quote.
+
+        Returns:
+            The quote with its current version.
+
+        Raises:
+            NotFoundError: No such quote is stored.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.quotes import Quote
+            >>> quotes = MemoryStore().quotes
+            >>> _ = quotes.add(Quote(id="Q-1", account="ACME", currency="EUR",
+            ...                      price_book="EU", quote_date=dt.date(2027, 3, 1)))
+            >>> quotes.get("Q-1").account
+            'ACME'
+        """
+        return self._get(quote_id)
+
+    def list(
+        self, *, account: str | None = None, status: QuoteStatus | str | None = None
+    ) -> list[Quote]:
+        """Return the stored quotes sorted by id, optionally filtered.
+
+        Args:
+            account: Keep only this account's quotes; ``None`` keeps all.
+            status: Keep only quotes in this status, a
+                :class:`~sfa_core.quotes.QuoteStatus` or its value (``"draft"``);
+                ``None`` keeps all.
+
+        Returns:
+            The matching quotes, sorted by id.
+
+        Raises:
+            ValidationError: ``status`` is not a quote status (``path="status"``).
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.quotes import Quote, QuoteStatus
+            >>> quotes = MemoryStore().quotes
+            >>> for quote_id, status in (("Q-2", "draft"), ("Q-1", "draft"), ("Q-3", "approved")):
+            ...     _ = quotes.add(Quote(id=quote_id, account="ACME", currency="EUR",
+            ...                          price_book="EU", quote_date=dt.date(2027, 3, 1),
+            ...                          status=status))
+            >>> [q.id for q in quotes.list(account="ACME", status=QuoteStatus.DRAFT)]
+            ['Q-1', 'Q-2']
+            >>> [q.id for q in quotes.list(status="approved")]
+            ['Q-3']
+            >>> quotes.list(status="open")
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ValidationError: status: must be one of 'draft', ... (got 'open')
+        """
+        return self._list(account=account, status=_status_filter(status))
+
+    def add(self, quote: Quote) -> Quote:
+        """Store a new quote; return it with ``version == 1``.
+
+        Args:
+            quote: The quote to store.
+
+        Returns:
+            The stored quote, at version 1.
+
+        Raises:
+            AlreadyExistsError: The id is taken.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.quotes import Quote
+            >>> quote = Quote(id="Q-1", account="ACME", currency="EUR", price_book="EU",
+            ...               quote_date=dt.date(2027, 3, 1))
+            >>> MemoryStore().quotes.add(quote).version
+            1
+        """
+        return self._add(quote)
+
+    def update(self, quote: Quote) -> Quote:
+        """Replace the quote stored at ``quote.version``; return it at the next version.
+
+        Args:
+            quote: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored quote, its version incremented.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``quote.version``.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.quotes import Quote
+            >>> quotes = MemoryStore().quotes
+            >>> stored = quotes.add(Quote(id="Q-1", account="ACME", currency="EUR",
+            ...                           price_book="EU", quote_date=dt.date(2027, 3, 1)))
+            >>> quotes.update(stored.transition("in_review")).version
+            2
+            >>> quotes.update(stored.transition("in_review"))
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: quote 'Q-1': expected version 1, but ... is 2
+        """
+        return self._update(quote)
+
+    def delete(self, quote_id: str, *, expected_version: int) -> None:
+        """Delete the quote if it is stored at ``expected_version``.
+
+        Args:
+            quote_id: The key of the quote.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.quotes import Quote
+            >>> quotes = MemoryStore().quotes
+            >>> _ = quotes.add(Quote(id="Q-1", account="ACME", currency="EUR",
+            ...                      price_book="EU", quote_date=dt.date(2027, 3, 1)))
+            >>> quotes.delete("Q-1", expected_version=1)
+            >>> quotes.list()
+            []
+        """
+        self._delete(quote_id, expected_version)

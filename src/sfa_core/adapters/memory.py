@@ -27,22 +27,32 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from sfa_core.adapters._aggregates import (
     PRICE_BOOKS,
     PRODUCTS,
+    QUOTES,
     Aggregate,
     PriceBookMethods,
     ProductMethods,
+    QuoteMethods,
     Repository,
 )
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
-__all__ = ["MemoryPriceBookRepository", "MemoryProductRepository", "MemoryStore"]
+if TYPE_CHECKING:
+    from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
+
+__all__ = [
+    "MemoryPriceBookRepository",
+    "MemoryProductRepository",
+    "MemoryQuoteRepository",
+    "MemoryStore",
+]
 
 T = TypeVar("T")
 
@@ -134,6 +144,22 @@ class MemoryPriceBookRepository(PriceBookMethods, _MemoryRepository[PriceBook]):
     """
 
 
+class MemoryQuoteRepository(QuoteMethods, _MemoryRepository["Quote"]):
+    """:class:`~sfa_core.ports.QuoteRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.quotes` rather than building it directly.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.quotes import Quote
+        >>> quotes = MemoryStore().quotes
+        >>> quote = Quote(id="Q-1", account="ACME", currency="EUR", price_book="EU",
+        ...               quote_date=dt.date(2027, 3, 1))
+        >>> quotes.add(quote) == quotes.get("Q-1")
+        True
+    """
+
+
 class MemoryStore:
     """All in-memory repositories plus the unit of work that spans them.
 
@@ -155,9 +181,11 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._products = MemoryProductRepository(PRODUCTS, self._lock)
         self._price_books = MemoryPriceBookRepository(PRICE_BOOKS, self._lock)
+        self._quotes = MemoryQuoteRepository(QUOTES, self._lock)
         self._repositories: tuple[_MemoryRepository[Any], ...] = (
             self._products,
             self._price_books,
+            self._quotes,
         )
 
     @property
@@ -181,6 +209,17 @@ class MemoryStore:
             True
         """
         return self._price_books
+
+    @property
+    def quotes(self) -> MemoryQuoteRepository:
+        """The quote repository.
+
+        Example:
+            >>> from sfa_core.ports import QuoteRepository
+            >>> isinstance(MemoryStore().quotes, QuoteRepository)
+            True
+        """
+        return self._quotes
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

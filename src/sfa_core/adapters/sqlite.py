@@ -33,26 +33,33 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from sfa_core.adapters._aggregates import (
     PRICE_BOOKS,
     PRODUCTS,
+    QUOTES,
     Aggregate,
     PriceBookMethods,
     ProductMethods,
+    QuoteMethods,
     Repository,
+    column_value,
 )
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
 from sfa_core.serialization import structure, unstructure
 
+if TYPE_CHECKING:
+    from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
+
 __all__ = [
     "MIGRATIONS",
     "SqlitePriceBookRepository",
     "SqliteProductRepository",
+    "SqliteQuoteRepository",
     "SqliteStore",
 ]
 
@@ -78,9 +85,18 @@ def _column_type(name: str) -> str:
 
 
 #: The schema, one tuple of statements per migration, applied in order. Never
-#: edit a released migration: append a new one.
+#: edit a released migration: append a new one. Migrations from the second on
+#: are spelled out, so that changing an aggregate cannot change them silently.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1 (0.1.0): products and price books.
     _table_statements(PRODUCTS) + _table_statements(PRICE_BOOKS),
+    # 2: quotes, filterable by account and status (the status enum's value).
+    (
+        "CREATE TABLE quotes (id TEXT PRIMARY KEY NOT NULL, account TEXT, status TEXT, "
+        "version INTEGER NOT NULL, doc TEXT NOT NULL)",
+        "CREATE INDEX quotes_account ON quotes (account)",
+        "CREATE INDEX quotes_status ON quotes (status)",
+    ),
 )
 
 
@@ -160,9 +176,7 @@ class _SqliteRepository(Repository[T]):
         return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
 
     def _index_values(self, value: T) -> tuple[Any, ...]:
-        return tuple(
-            int(v) if isinstance(v, bool) else v for v in self._aggregate.index_values(value)
-        )
+        return tuple(column_value(v) for v in self._aggregate.index_values(value))
 
     def _get(self, key: str) -> T:
         rows = self._db.read(self._sql_get, (key,))
@@ -175,7 +189,7 @@ class _SqliteRepository(Repository[T]):
         for name, value in filters.items():
             if value is not None:
                 clauses.append(f"{name} = ?")
-                params.append(int(value) if isinstance(value, bool) else value)
+                params.append(column_value(value))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         order = f" ORDER BY {self._aggregate.key}"
         rows = self._db.read(f"{self._sql_list}{where}{order}", tuple(params))
@@ -245,6 +259,28 @@ class SqlitePriceBookRepository(PriceBookMethods, _SqliteRepository[PriceBook]):
     """
 
 
+class SqliteQuoteRepository(QuoteMethods, _SqliteRepository["Quote"]):
+    """:class:`~sfa_core.ports.QuoteRepository` on SQLite.
+
+    The ``account`` and ``status`` columns are indexed (the status as its string
+    value); the quote itself, lines and groups included, is the JSON document.
+    Get one from :attr:`SqliteStore.quotes` rather than building it directly.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.quotes import Quote, QuoteLine
+        >>> store = SqliteStore(":memory:")
+        >>> quote = Quote(id="Q-1", account="ACME", currency="EUR", price_book="EU",
+        ...               quote_date=dt.date(2027, 3, 1),
+        ...               lines=[QuoteLine(key="L1", sku="A-1", quantity=3)])
+        >>> store.quotes.add(quote) == store.quotes.get("Q-1")
+        True
+        >>> store._db.read("SELECT account, status FROM quotes")
+        [('ACME', 'draft')]
+        >>> store.close()
+    """
+
+
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
@@ -279,6 +315,7 @@ class SqliteStore:
             raise
         self._products = SqliteProductRepository(PRODUCTS, self._db)
         self._price_books = SqlitePriceBookRepository(PRICE_BOOKS, self._db)
+        self._quotes = SqliteQuoteRepository(QUOTES, self._db)
 
     def _migrate(self) -> int:
         try:
@@ -338,6 +375,19 @@ class SqliteStore:
             >>> store.close()
         """
         return self._price_books
+
+    @property
+    def quotes(self) -> SqliteQuoteRepository:
+        """The quote repository.
+
+        Example:
+            >>> from sfa_core.ports import QuoteRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.quotes, QuoteRepository)
+            True
+            >>> store.close()
+        """
+        return self._quotes
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

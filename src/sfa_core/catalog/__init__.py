@@ -1,4 +1,4 @@
-"""The catalog: products and the price books that list their prices.
+"""The catalog: products, price books (listed, tiered, derived) and subscription terms.
 
 >>> from sfa_core.catalog import Product, PriceBook
 >>> from sfa_core.money import Money
@@ -7,6 +7,64 @@
 Money(amount=Decimal('9.90'), currency='EUR')
 """
 
-from sfa_core.catalog.model import AttributeValue, PriceBook, Product
+from sfa_core.catalog.model import (  # noqa: I001 (model first: derived reads it lazily)
+    AttributeValue,
+    PercentBase,
+    PercentOfTotal,
+    PriceBook,
+    PricingMethod,
+    Product,
+)
+from sfa_core.catalog.derived import (
+    Derivation,
+    DerivedPrice,
+    PriceBase,
+    PriceBookCycleError,
+    PriceBookSet,
+    PriceStep,
+    ResolutionKind,
+    ResolutionStep,
+    ResolvedPrice,
+)
+from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
+from sfa_core.catalog.tiers import (
+    BlockPricing,
+    PackagePricing,
+    PackageRounding,
+    Tier,
+    TierCharge,
+    TierMode,
+    TierPrice,
+    TierPricing,
+    TierTable,
+)
 
-__all__ = ["AttributeValue", "PriceBook", "Product"]
+__all__ = [
+    "AttributeValue",
+    "BlockPricing",
+    "Derivation",
+    "DerivedPrice",
+    "PackagePricing",
+    "PackageRounding",
+    "PercentBase",
+    "PercentOfTotal",
+    "PriceBase",
+    "PriceBook",
+    "PriceBookCycleError",
+    "PriceBookSet",
+    "PriceStep",
+    "PricingMethod",
+    "Product",
+    "ProrationPrecision",
+    "ResolutionKind",
+    "ResolutionStep",
+    "ResolvedPrice",
+    "SubscriptionTerms",
+    "TermUnit",
+    "Tier",
+    "TierCharge",
+    "TierMode",
+    "TierPrice",
+    "TierPricing",
+    "TierTable",
+]

@@ -9,25 +9,140 @@ refuse a write whose version is not the stored one (optimistic concurrency).
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Union
 
 import attrs
 
 from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._validate import (
+    as_member,
     check_bool,
     check_date,
+    check_decimal,
     check_key,
+    check_non_negative,
+    check_optional_amount,
     check_text,
     check_version,
     require_day,
     require_key,
+    to_decimal,
+    to_optional_decimal,
+    tuple_converter,
 )
+from sfa_core.catalog.derived import Derivation
+from sfa_core.catalog.subscription import SubscriptionTerms
+from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierPricing, TierTable
 from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
 from sfa_core.money import Money, validate_currency
 
-__all__ = ["AttributeValue", "PriceBook", "Product"]
+__all__ = [
+    "AttributeValue",
+    "PercentBase",
+    "PercentOfTotal",
+    "PriceBook",
+    "PricingMethod",
+    "Product",
+]
+
+
+class PricingMethod(str, enum.Enum):
+    """How a product's list price is found (Salesforce CPQ's pricing methods, plus tiers).
+
+    * ``LIST``: the price book's unit price, times the quantity.
+    * ``TIERED``: the price book's tier table for the SKU (volume, graduated or
+      package); the table prices the whole line.
+    * ``BLOCK``: the price book's block prices for the SKU: a flat price per
+      quantity block, with an overage rate above the last block.
+    * ``COST_PLUS``: the product's cost times ``1 + markup / 100``.
+    * ``PERCENT_OF_TOTAL``: a percentage of the other lines' total (see
+      :class:`PercentOfTotal`).
+    """
+
+    LIST = "list"
+    TIERED = "tiered"
+    BLOCK = "block"
+    COST_PLUS = "cost_plus"
+    PERCENT_OF_TOTAL = "percent_of_total"
+
+
+class PercentBase(str, enum.Enum):
+    """Which price of the other lines a percent-of-total product is a percentage of."""
+
+    LIST = "list"
+    REGULAR = "regular"
+    CUSTOMER = "customer"
+    NET = "net"
+
+
+def _to_method(value: PricingMethod | str) -> PricingMethod:
+    return as_member(PricingMethod, value, "pricing_method")
+
+
+def _to_base(value: PercentBase | str) -> PercentBase:
+    return as_member(PercentBase, value, "base")
+
+
+def _check_optional_key(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        require_key(value, attribute.name)
+
+
+def _check_keys(instance: Any, attribute: Any, value: tuple[Any, ...]) -> None:
+    for index, item in enumerate(value):
+        require_key(item, f"{attribute.name}[{index}]")
+
+
+@attrs.frozen
+class PercentOfTotal:
+    """A product priced as a percentage of other lines (support at 18 % of hardware).
+
+    The unit list price is ``percent / 100 x`` the sum of the other lines'
+    extended amounts at ``base`` (list, regular, customer or net), restricted to
+    ``families`` and ``skus`` when given (either matching is enough). Lines that
+    are themselves percent-of-total never count, as in Salesforce CPQ.
+
+    Attributes:
+        percent: The percentage (>= 0).
+        base: Which price of the other lines.
+        families: Families whose lines count (empty and no ``skus``: all lines).
+        skus: SKUs whose lines count.
+
+    >>> PercentOfTotal(percent=18, families=("hardware",)).base
+    <PercentBase.NET: 'net'>
+    """
+
+    percent: Decimal = attrs.field(
+        converter=to_decimal, validator=[check_decimal, check_non_negative]
+    )
+    base: PercentBase = attrs.field(default=PercentBase.NET, converter=_to_base)
+    families: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple_converter, validator=_check_keys
+    )
+    skus: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple_converter, validator=_check_keys
+    )
+
+    def covers(self, sku: str, family: str) -> bool:
+        """Return whether a line of ``sku`` in ``family`` counts toward the total.
+
+        Args:
+            sku: The other line's SKU.
+            family: Its product's family.
+
+        Returns:
+            ``True`` when it counts.
+
+        >>> PercentOfTotal(percent=10, skus=("A",)).covers("B", "x")
+        False
+        """
+        if not self.families and not self.skus:
+            return True
+        return sku in self.skus or family in self.families
+
 
 #: The values a product attribute may hold. Numbers are integers: a measure with a
 #: fraction is better stored in a smaller unit (grams, not kilograms) or as text.
@@ -71,6 +186,15 @@ class Product:
         cost: What one unit costs the seller, if known (for margins).
         active: Inactive products stay stored but cannot be sold.
         attributes: Free attributes (``{"colour": "grey", "ram_gb": 16}``).
+        pricing_method: How the list price is found (:class:`PricingMethod`).
+        markup: Cost-plus markup in percent (``None``: 0).
+        percent_of_total: The percent-of-total definition, for such products.
+        subscription: Subscription terms (term unit, default term, proration);
+            ``None`` for a one-off product.
+        discount_schedule: Id of the volume discount schedule, if any.
+        term_discount_schedule: Id of the term discount schedule, if any.
+        fractional_quantity: Whether a quantity may have a fraction (hours, kg).
+        tax_category: The tax category a tax policy looks up.
         version: Storage version (0 = never stored).
 
     >>> from sfa_core.money import Money
@@ -93,12 +217,59 @@ class Product:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=FrozenMap, converter=freeze_map, validator=_check_attributes
     )
+    pricing_method: PricingMethod = attrs.field(
+        default=PricingMethod.LIST, converter=_to_method, kw_only=True
+    )
+    markup: Decimal | None = attrs.field(
+        default=None,
+        converter=to_optional_decimal,
+        validator=check_optional_amount,
+        kw_only=True,
+    )
+    percent_of_total: PercentOfTotal | None = attrs.field(default=None, kw_only=True)
+    subscription: SubscriptionTerms | None = attrs.field(default=None, kw_only=True)
+    discount_schedule: str | None = attrs.field(
+        default=None, validator=_check_optional_key, kw_only=True
+    )
+    term_discount_schedule: str | None = attrs.field(
+        default=None, validator=_check_optional_key, kw_only=True
+    )
+    fractional_quantity: bool = attrs.field(default=False, validator=check_bool, kw_only=True)
+    tax_category: str = attrs.field(default="standard", validator=check_key, kw_only=True)
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        method = self.pricing_method
+        if method is PricingMethod.COST_PLUS and self.cost is None:
+            raise ValidationError("a cost-plus product needs a cost", path="cost", value=None)
+        if method is PricingMethod.PERCENT_OF_TOTAL:
+            if not isinstance(self.percent_of_total, PercentOfTotal):
+                raise ValidationError(
+                    "a percent-of-total product needs a PercentOfTotal",
+                    path="percent_of_total",
+                    value=self.percent_of_total,
+                )
+        elif self.percent_of_total is not None:
+            raise ValidationError(
+                f"only a percent_of_total product takes one (pricing_method is {method.value})",
+                path="percent_of_total",
+                value=self.percent_of_total,
+            )
+        if self.markup is not None and method is not PricingMethod.COST_PLUS:
+            raise ValidationError(
+                f"only a cost_plus product takes a markup (pricing_method is {method.value})",
+                path="markup",
+                value=self.markup,
+            )
+        if self.subscription is not None and not isinstance(self.subscription, SubscriptionTerms):
+            raise ValidationError(
+                "must be a SubscriptionTerms or None", path="subscription", value=self.subscription
+            )
 
 
 def _check_entries(instance: PriceBook, attribute: Any, value: Mapping[str, Any]) -> None:
     for sku, price in value.items():
-        path = f"entries[{sku!r}]"
+        path = f"{attribute.name}[{sku!r}]"
         require_key(sku, path)
         if not isinstance(price, Money):
             raise ValidationError("must be a Money", path=path, value=price)
@@ -108,6 +279,27 @@ def _check_entries(instance: PriceBook, attribute: Any, value: Mapping[str, Any]
             )
         if price.amount < 0:
             raise ValidationError("must not be negative", path=path, value=price)
+
+
+def _check_tiers(instance: PriceBook, attribute: Any, value: Mapping[str, Any]) -> None:
+    for sku, table in value.items():
+        path = f"tiers[{sku!r}]"
+        require_key(sku, path)
+        if not isinstance(table, (TierTable, BlockPricing, PackagePricing)):
+            raise ValidationError(
+                "must be a TierTable, BlockPricing or PackagePricing", path=path, value=table
+            )
+
+
+def _check_derivation(instance: PriceBook, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Derivation):
+        raise ValidationError("must be a Derivation or None", path="derived_from", value=value)
+    if value is not None and value.base_price_book == instance.id:
+        raise ValidationError(
+            "a price book cannot derive from itself",
+            path="derived_from.base_price_book",
+            value=instance.id,
+        )
 
 
 def _check_validity(instance: PriceBook, attribute: Any, value: _dt.date | None) -> None:
@@ -131,6 +323,11 @@ class PriceBook:
         active: An inactive price book cannot price anything.
         valid_from: First day it applies (inclusive), or ``None`` for always.
         valid_until: Last day it applies (inclusive), or ``None`` for open-ended.
+        tiers: Tier tables or block prices per SKU, amounts in this currency
+            (for ``TIERED`` and ``BLOCK`` products).
+        floors: The lowest unit price per SKU a discount may reach.
+        derived_from: How prices missing from ``entries`` derive from another
+            price book or from cost (:class:`~sfa_core.catalog.derived.Derivation`).
         version: Storage version (0 = never stored).
 
     >>> import datetime as dt
@@ -157,7 +354,35 @@ class PriceBook:
     active: bool = attrs.field(default=True, validator=check_bool)
     valid_from: _dt.date | None = attrs.field(default=None, validator=check_date)
     valid_until: _dt.date | None = attrs.field(default=None, validator=_check_validity)
+    tiers: Mapping[str, TierPricing] = attrs.field(
+        factory=FrozenMap, converter=freeze_map, validator=_check_tiers, kw_only=True
+    )
+    floors: Mapping[str, Money] = attrs.field(
+        factory=FrozenMap, converter=freeze_map, validator=_check_entries, kw_only=True
+    )
+    derived_from: Derivation | None = attrs.field(
+        default=None, validator=_check_derivation, kw_only=True
+    )
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
+
+    def tiers_for(self, sku: str) -> TierPricing:
+        """Return the tier table or block prices of ``sku``.
+
+        Args:
+            sku: The product's SKU.
+
+        Returns:
+            The :class:`~sfa_core.catalog.tiers.TierTable`,
+            :class:`~sfa_core.catalog.tiers.BlockPricing` or
+            :class:`~sfa_core.catalog.tiers.PackagePricing`.
+
+        Raises:
+            NotFoundError: The price book has no tiers for ``sku``.
+        """
+        try:
+            return self.tiers[sku]
+        except KeyError:
+            raise NotFoundError(f"price book {self.id!r} tiers for", sku) from None
 
     def is_valid_on(self, day: _dt.date) -> bool:
         """Return whether the price book is active and ``day`` lies in its validity range.

@@ -5,12 +5,21 @@ Subclass it in your test suite, return a fresh, empty repository (or store)
 from the fixture, and pytest runs every test of the contract against it::
 
     import pytest
-    from sfa_core.testing.contracts import ProductRepositoryContract, UnitOfWorkContract
+    from sfa_core.testing.contracts import (
+        ProductRepositoryContract,
+        QuoteRepositoryContract,
+        UnitOfWorkContract,
+    )
 
     class TestMyProducts(ProductRepositoryContract):
         @pytest.fixture
         def repository(self):
             return MyProductRepository(connection=...)
+
+    class TestMyQuotes(QuoteRepositoryContract):
+        @pytest.fixture
+        def repository(self):
+            return MyQuoteRepository(connection=...)
 
     class TestMyStore(UnitOfWorkContract):
         @pytest.fixture
@@ -23,24 +32,34 @@ stale write is refused and nothing is lost, also from several threads), and
 rollback (a failed transaction leaves every repository as it was).
 
 sfa_core runs these same classes against its memory and SQLite adapters.
+The quote contract imports :mod:`sfa_core.quotes` only when its tests run.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import threading
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import attrs
 import pytest
 
 from sfa_core.catalog import PriceBook, Product
-from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
+from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, ValidationError
 from sfa_core.money import Money
-from sfa_core.ports import PriceBookRepository, ProductRepository, UnitOfWork
+from sfa_core.ports import PriceBookRepository, ProductRepository, QuoteRepository, UnitOfWork
 
-__all__ = ["PriceBookRepositoryContract", "ProductRepositoryContract", "UnitOfWorkContract"]
+if TYPE_CHECKING:
+    from sfa_core.quotes.model import Quote
+
+__all__ = [
+    "PriceBookRepositoryContract",
+    "ProductRepositoryContract",
+    "QuoteRepositoryContract",
+    "UnitOfWorkContract",
+]
 
 T = TypeVar("T")
 
@@ -115,6 +134,23 @@ class _RepositoryContract(Generic[T]):
             'Dock 2'
         """
         return attrs.evolve(value, name=text)  # type: ignore[misc]
+
+    def name_of(self, value: T) -> str:
+        """Return the text :meth:`renamed` sets (the default reads ``name``).
+
+        Args:
+            value: A value returned by the repository.
+
+        Returns:
+            The text last given to :meth:`renamed`.
+
+        Example:
+            >>> contract = ProductRepositoryContract()
+            >>> contract.name_of(contract.renamed(contract.make("A-1"), "Dock 2"))
+            'Dock 2'
+        """
+        name: str = getattr(value, "name")  # noqa: B009 - T has no declared `name`
+        return name
 
     def _key(self, value: T) -> str:
         key: str = getattr(value, self.key_field)
@@ -198,7 +234,8 @@ class _RepositoryContract(Generic[T]):
                     barrier.wait()
                     while True:
                         try:
-                            repository.update(self.renamed(current, str(int(current.name) + 1)))
+                            bumped = str(int(self.name_of(current)) + 1)
+                            repository.update(self.renamed(current, bumped))
                             break
                         except ConcurrencyError:
                             current = repository.get("K-1")
@@ -214,7 +251,7 @@ class _RepositoryContract(Generic[T]):
             thread.join()
         assert not failures, failures
         final = repository.get("K-1")
-        assert final.name == str(workers * rounds)
+        assert self.name_of(final) == str(workers * rounds)
         assert final.version == 1 + workers * rounds
 
 
@@ -331,6 +368,221 @@ class PriceBookRepositoryContract(_RepositoryContract[PriceBook]):
         )
 
 
+class QuoteRepositoryContract(_RepositoryContract["Quote"]):
+    """The contract of :class:`~sfa_core.ports.QuoteRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    On top of the shared tests it checks that decimals keep their digits and
+    custom fields their types, and that ``list`` takes a status as a
+    :class:`~sfa_core.quotes.QuoteStatus` or its value and refuses anything else.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = QuoteRepositoryContract()
+        >>> quote = contract.make("Q-1", 1)
+        >>> quote.id, quote.account, quote.status.value, [line.key for line in quote.lines]
+        ('Q-1', 'GLOBEX', 'in_review', ['L1', 'L1.1', 'L2'])
+        >>> contract.test_list_filters_by_status_member_or_value(MemoryStore().quotes)
+    """
+
+    key_field = "id"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (
+        ({}, lambda q: True),
+        ({"account": "ACME"}, lambda q: q.account == "ACME"),
+        ({"account": "acme"}, lambda q: False),
+        ({"account": "NOBODY"}, lambda q: False),
+        ({"status": "draft"}, lambda q: q.status.value == "draft"),
+        ({"status": "approved"}, lambda q: q.status.value == "approved"),
+        ({"status": "expired"}, lambda q: False),
+        (
+            {"account": "ACME", "status": "draft"},
+            lambda q: q.account == "ACME" and q.status.value == "draft",
+        ),
+    )
+
+    def make(self, key: str, variant: int = 0) -> Quote:
+        """Return a quote; variants cover statuses, lines, groups, dates and discounts.
+
+        Args:
+            key: The id.
+            variant: Which variant to build; they repeat with a period of 6.
+                Variant 0 has no lines; the others hold bundles, groups,
+                return lines, sub-cent and many-digit decimals, subscription
+                dates and custom fields of every allowed type.
+
+        Returns:
+            A valid quote at ``version == 0``.
+
+        Example:
+            >>> quote = QuoteRepositoryContract().make("Q-1", 2)
+            >>> quote.status.value, quote.line("R1").quantity, quote.line("R1").is_return
+            ('approved', Decimal('-2.5'), True)
+        """
+        from sfa_core.quotes.model import Quote, QuoteGroup, QuoteLine, QuoteStatus
+
+        day = _dt.date(2027, 3, 1)
+        variant %= 6
+        statuses = ["draft", "in_review", "approved", "draft", "accepted", "superseded"]
+        accounts = ["ACME", "GLOBEX", "ACME", "Grüße GmbH, 東京", "ACME", "INITECH"]
+        lines: list[QuoteLine] = []
+        groups: list[QuoteGroup] = []
+        extra: dict[str, Any] = {}
+        if variant == 1:
+            groups = [QuoteGroup(key="G1", name="Option A"), QuoteGroup(key="G2")]
+            lines = [
+                QuoteLine(key="L1", sku="BUNDLE", quantity=1, group="G1"),
+                QuoteLine(
+                    key="L1.1",
+                    sku="PART",
+                    quantity="2.000",
+                    parent="L1",
+                    group="G1",
+                    additional_discount="12.50",
+                    fields={"colour": "grey", "seats": 25, "rush": True},
+                ),
+                QuoteLine(
+                    key="L2",
+                    sku="SUPPORT",
+                    quantity=12,
+                    term="12",
+                    start_date=day,
+                    end_date=_dt.date(2028, 2, 29),
+                    additional_discount_amount="0.0001",
+                    group="G2",
+                ),
+            ]
+            extra = {"additional_discount": "33.3333333333333333333333", "valid_until": day}
+        elif variant == 2:
+            lines = [
+                QuoteLine(key="L1", sku="LAPTOP-15", quantity="1.5", special_price="999.99"),
+                QuoteLine(key="R1", sku="LAPTOP-15", quantity="-2.5", is_return=True),
+            ]
+            extra = {
+                "partner_discount": "5",
+                "distributor_discount": "2.25",
+                "discount_amount": "100.00",
+                "revision": 2,
+                "supersedes": "Q-OLD",
+                "start_date": day,
+                "end_date": _dt.date(2027, 12, 31),
+            }
+        elif variant == 3:
+            groups = [QuoteGroup(key="Phase «1»", name="Grüße, 東京")]
+            lines = [
+                QuoteLine(
+                    key="L1",
+                    sku="SEAT",
+                    quantity=10**20,
+                    group="Phase «1»",
+                    partner_discount="0",
+                    distributor_discount="100",
+                    fields={"note": "", "big": 10**30, "flag": False},
+                )
+            ]
+            extra = {"fields": {"region": "EMEA", "priority": 3, "strategic": True}}
+        elif variant >= 4:
+            lines = [QuoteLine(key=f"L{n}", sku=f"SKU-{n}", quantity=n) for n in range(1, 6)]
+            extra = {"valid_until": _dt.date(2027, 3, 31), "quote_date": _dt.date(2027, 2, 28)}
+        base: dict[str, Any] = {"quote_date": day}
+        base.update(extra)
+        return Quote(
+            id=key,
+            account=accounts[variant],
+            currency=["EUR", "USD", "JPY", "BHD", "EUR", "CHF"][variant],
+            price_book=f"BOOK-{variant}",
+            lines=lines,
+            groups=groups,
+            status=QuoteStatus(statuses[variant]),
+            **base,
+        )
+
+    def renamed(self, value: Quote, text: str) -> Quote:
+        """Return ``value`` with the custom field ``title`` set to ``text``.
+
+        Args:
+            value: The quote to change.
+            text: The new title.
+
+        Returns:
+            A copy of ``value`` (same id and version) with ``fields["title"] == text``.
+
+        Example:
+            >>> contract = QuoteRepositoryContract()
+            >>> contract.renamed(contract.make("Q-1", 3), "Renewal").fields["title"]
+            'Renewal'
+        """
+        return attrs.evolve(value, fields={**value.fields, "title": text})
+
+    def name_of(self, value: Quote) -> str:
+        """Return the custom field ``title`` (``""`` when absent).
+
+        Args:
+            value: A quote returned by the repository.
+
+        Returns:
+            The title.
+
+        Example:
+            >>> QuoteRepositoryContract().name_of(QuoteRepositoryContract().make("Q-1"))
+            ''
+        """
+        return str(value.fields.get("title", ""))
+
+    def test_round_trip_keeps_decimal_digits_dates_and_field_types(self, repository: Any) -> None:
+        """Equal is not enough: ``12.50`` stays ``12.50``, ``True`` stays a bool, dates dates."""
+        from sfa_core.quotes.model import QuoteStatus
+
+        for value in self.samples():
+            repository.add(value)
+            got = repository.get(value.id)
+            assert isinstance(got.status, QuoteStatus)
+            assert list(_exact(got)) == list(_exact(attrs.evolve(value, version=1))), value.id
+
+    def test_list_filters_by_status_member_or_value(self, repository: Any) -> None:
+        """Every status filters the same as a ``QuoteStatus`` member and as its value."""
+        from sfa_core.quotes.model import QuoteStatus
+
+        values = [repository.add(v) for v in self.samples()]
+        for status in QuoteStatus:
+            expected = [v.id for v in values if v.status is status]
+            assert [q.id for q in repository.list(status=status)] == expected, status
+            assert [q.id for q in repository.list(status=status.value)] == expected, status
+        both = repository.list(account="ACME", status=QuoteStatus.DRAFT)
+        assert [q.id for q in both] == [
+            v.id for v in values if v.account == "ACME" and v.status is QuoteStatus.DRAFT
+        ]
+
+    @pytest.mark.parametrize("status", ["open", "DRAFT", "", 1, True])
+    def test_list_refuses_an_unknown_status(self, repository: Any, status: Any) -> None:
+        """A status filter that is no quote status raises ``ValidationError`` naming it."""
+        repository.add(self.make("K-1"))
+        with pytest.raises(ValidationError) as info:
+            repository.list(status=status)
+        assert info.value.path == "status"
+
+    def test_status_change_moves_the_quote_between_filters(self, repository: Any) -> None:
+        """An update re-indexes the status: the old filter no longer finds the quote."""
+        stored = repository.add(self.make("K-1"))
+        repository.update(stored.transition("in_review"))
+        assert repository.list(status="draft") == []
+        assert [q.id for q in repository.list(status="in_review")] == ["K-1"]
+
+
+def _exact(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """Yield ``(path, type name, str)`` of every leaf of an attrs value, for strict comparison."""
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from _exact(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _exact(item, f"{path}[{index}]")
+    elif isinstance(value, Mapping):
+        for key in sorted(value):
+            yield from _exact(value[key], f"{path}[{key!r}]")
+    else:
+        yield path, type(value).__name__, str(value)
+
+
 class UnitOfWorkContract:
     """The contract of :class:`~sfa_core.ports.UnitOfWork`: atomic, nestable transactions.
 
@@ -343,6 +595,7 @@ class UnitOfWorkContract:
         >>> contract = UnitOfWorkContract()
         >>> contract.test_failed_transaction_leaves_everything_as_it_was(MemoryStore())
         >>> contract.test_nested_failure_rolls_back_only_the_inner_block(MemoryStore())
+        >>> contract.test_failed_transaction_undoes_quote_and_product_writes(MemoryStore())
     """
 
     @pytest.fixture
@@ -354,17 +607,20 @@ class UnitOfWorkContract:
         raise NotImplementedError("override the `store` fixture")
 
     def test_repositories_honour_their_protocols(self, store: UnitOfWork) -> None:
-        """Both repositories satisfy their runtime-checkable protocols."""
+        """Every repository satisfies its runtime-checkable protocol."""
         assert isinstance(store.products, ProductRepository)
         assert isinstance(store.price_books, PriceBookRepository)
+        assert isinstance(store.quotes, QuoteRepository)
 
     def test_transaction_commits_writes_to_every_repository(self, store: UnitOfWork) -> None:
         """Writes to several repositories in one block are all kept."""
         with store.transaction():
             store.products.add(Product(sku="A", name="a"))
             store.price_books.add(PriceBook(id="EU", currency="EUR"))
+            store.quotes.add(_quote("Q-1"))
         assert store.products.get("A").version == 1
         assert store.price_books.get("EU").version == 1
+        assert store.quotes.get("Q-1").version == 1
 
     def test_failed_transaction_leaves_everything_as_it_was(self, store: UnitOfWork) -> None:
         """A block that raises undoes its adds, updates and deletes everywhere."""
@@ -377,6 +633,22 @@ class UnitOfWorkContract:
             raise RuntimeError("boom")
         assert store.products.list() == [kept]
         assert store.price_books.list() == []
+
+    def test_failed_transaction_undoes_quote_and_product_writes(self, store: UnitOfWork) -> None:
+        """A block that writes quotes and a product, then raises, leaves all unwritten."""
+        kept = store.quotes.add(_quote("Q-KEEP"))
+        doomed = store.quotes.add(_quote("Q-GONE"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.quotes.add(_quote("Q-NEW"))
+            store.products.add(Product(sku="NEW", name="new"))
+            store.quotes.update(kept.transition("in_review"))
+            store.quotes.delete("Q-GONE", expected_version=1)
+            raise RuntimeError("approval service down")
+        assert store.quotes.list() == [doomed, kept]
+        assert store.quotes.list(status="in_review") == []
+        assert store.products.list() == []
+        with pytest.raises(NotFoundError):
+            store.quotes.get("Q-NEW")
 
     def test_concurrency_error_inside_transaction_rolls_back(self, store: UnitOfWork) -> None:
         """A stale write inside a block undoes the block's earlier writes."""
@@ -391,8 +663,25 @@ class UnitOfWorkContract:
         """A failing inner block is undone; the outer block still commits."""
         with store.transaction():
             store.products.add(Product(sku="OUTER", name="outer"))
+            store.quotes.add(_quote("Q-OUTER"))
             with pytest.raises(RuntimeError), store.transaction():
                 store.products.add(Product(sku="INNER", name="inner"))
+                store.quotes.add(_quote("Q-INNER"))
                 raise RuntimeError("inner failure")
             store.products.add(Product(sku="AFTER", name="after"))
         assert [p.sku for p in store.products.list()] == ["AFTER", "OUTER"]
+        assert [q.id for q in store.quotes.list()] == ["Q-OUTER"]
+
+
+def _quote(quote_id: str) -> Quote:
+    """Return a small draft quote with one line (imports the quotes on first use)."""
+    from sfa_core.quotes.model import Quote, QuoteLine
+
+    return Quote(
+        id=quote_id,
+        account="ACME",
+        currency="EUR",
+        price_book="EU",
+        quote_date=_dt.date(2027, 3, 1),
+        lines=[QuoteLine(key="L1", sku="A", quantity=1)],
+    )

@@ -46,16 +46,73 @@ from __future__ import annotations
 
 import datetime as _dt
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
 
-from sfa_core.catalog import PriceBook, Product
+from sfa_core.catalog import PriceBook, PricingMethod, Product
+from sfa_core.money import Money
 from sfa_core.testing._money_strategies import (
     amounts,
     currencies,
     exchange_rates,
     money,
+)
+from sfa_core.testing._pricing_strategies import (
+    adjustments,
+    applied_discount_tiers,
+    applied_promotions,
+    benefits,
+    block_pricings,
+    cart_lines,
+    carts,
+    derivations,
+    derived_prices,
+    discount_limits,
+    discount_schedules,
+    discount_tiers,
+    limit_flags,
+    package_pricings,
+    percent_of_totals,
+    price_actions,
+    price_book_sets,
+    price_conditions,
+    price_rules,
+    price_steps,
+    pricing_options,
+    product_ranges,
+    promotion_conditions,
+    promotion_results,
+    promotions,
+    prorations,
+    rate_tax_policies,
+    resolution_steps,
+    resolved_prices,
+    rounding_policies,
+    rule_sets,
+    schedule_discounts,
+    skipped_promotions,
+    subscription_terms,
+    tax_lines,
+    tax_results,
+    taxable_lines,
+    tier_charges,
+    tier_prices,
+    tier_pricings,
+    tier_tables,
+    tiers,
+)
+from sfa_core.testing._quote_strategies import (
+    PricingScenario,
+    priced_lines,
+    priced_quotes,
+    pricing_scenarios,
+    quote_groups,
+    quote_lines,
+    quotes,
+    totals,
+    waterfall_steps,
 )
 from sfa_core.testing._rule_strategies import (
     explanations,
@@ -66,19 +123,70 @@ from sfa_core.testing._rule_strategies import (
 )
 
 __all__ = [
+    "PricingScenario",
+    "adjustments",
     "amounts",
+    "applied_discount_tiers",
+    "applied_promotions",
+    "benefits",
+    "block_pricings",
+    "cart_lines",
+    "carts",
     "currencies",
+    "derivations",
+    "derived_prices",
+    "discount_limits",
+    "discount_schedules",
+    "discount_tiers",
     "exchange_rates",
     "explanations",
     "json_values",
     "keys",
+    "limit_flags",
     "money",
+    "package_pricings",
+    "percent_of_totals",
+    "price_actions",
+    "price_book_sets",
     "price_books",
+    "price_conditions",
+    "price_rules",
+    "price_steps",
+    "priced_lines",
+    "priced_quotes",
+    "pricing_options",
+    "pricing_scenarios",
+    "product_ranges",
     "products",
+    "promotion_conditions",
+    "promotion_results",
+    "promotions",
+    "prorations",
+    "quote_groups",
+    "quote_lines",
+    "quotes",
+    "rate_tax_policies",
+    "resolution_steps",
+    "resolved_prices",
+    "rounding_policies",
     "rule_data",
+    "rule_sets",
     "rules",
+    "schedule_discounts",
     "schemas",
+    "skipped_promotions",
+    "subscription_terms",
+    "tax_lines",
+    "tax_results",
+    "taxable_lines",
     "texts",
+    "tier_charges",
+    "tier_prices",
+    "tier_pricings",
+    "tier_tables",
+    "tiers",
+    "totals",
+    "waterfall_steps",
 ]
 
 
@@ -124,12 +232,23 @@ _attribute_values: st.SearchStrategy[Any] = st.one_of(
 
 
 @st.composite
-def products(draw: st.DrawFn, *, currency: str | None = None) -> Product:
-    """Valid products with random names, families, costs and attributes.
+def products(
+    draw: st.DrawFn,
+    *,
+    currency: str | None = None,
+    methods: Sequence[PricingMethod] | None = None,
+) -> Product:
+    """Valid products with random names, families, costs, attributes and pricing settings.
+
+    Products use every pricing method (a cost-plus product always has a cost, a
+    percent-of-total one its definition), are sometimes subscriptions, and sometimes
+    name discount schedules (by a random id: see :func:`pricing_scenarios` for a
+    catalog whose references all exist).
 
     Args:
         draw: Supplied by Hypothesis.
         currency: Currency of the cost, when one is drawn (any currency if ``None``).
+        methods: The pricing methods to draw from (all when ``None``).
 
     Returns:
         A product (``version == 0``).
@@ -139,8 +258,14 @@ def products(draw: st.DrawFn, *, currency: str | None = None) -> Product:
         >>> product = find(products(currency="EUR"), lambda p: p.cost is not None)
         >>> product.cost.currency, product.cost.amount >= 0, product.version
         ('EUR', True, 0)
+        >>> find(products(methods=[PricingMethod.COST_PLUS]), lambda p: True).cost is not None
+        True
     """
-    cost = draw(st.none() | money(currency=currency, min_value=0, max_value=10**6))
+    costs = money(currency=currency, min_value=0, max_value=10**6)
+    cost: Money | None = draw(st.none() | costs)
+    method = draw(st.sampled_from(list(methods) if methods else list(PricingMethod)))
+    if method is PricingMethod.COST_PLUS and cost is None:
+        cost = draw(costs)
     return Product(
         sku=draw(keys()),
         name=draw(texts()),
@@ -149,12 +274,25 @@ def products(draw: st.DrawFn, *, currency: str | None = None) -> Product:
         cost=cost,
         active=draw(st.booleans()),
         attributes=draw(st.dictionaries(keys(), _attribute_values, max_size=4)),
+        pricing_method=method,
+        markup=draw(st.none() | amounts(2, 0, 1000)) if method is PricingMethod.COST_PLUS else None,
+        percent_of_total=draw(percent_of_totals())
+        if method is PricingMethod.PERCENT_OF_TOTAL
+        else None,
+        subscription=draw(st.none() | subscription_terms()),
+        discount_schedule=draw(st.none() | keys()),
+        term_discount_schedule=draw(st.none() | keys()),
+        fractional_quantity=draw(st.booleans()),
+        tax_category=draw(st.sampled_from(["standard", "reduced", "zero", "books"])),
     )
 
 
 @st.composite
 def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: int = 8) -> PriceBook:
     """Valid price books: one currency, non-negative entries, ordered validity dates.
+
+    Some books also hold tier tables, block or package prices, floors, or a
+    derivation from another book or from cost.
 
     Args:
         draw: Supplied by Hypothesis.
@@ -173,21 +311,27 @@ def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: in
         ...     book.valid_from <= book.valid_until
         ... )
         True
+        >>> find(price_books(), lambda b: len(b.tiers) > 0).tiers.keys() <= {""} | set("AB")
+        False
     """
     code = currency if currency is not None else draw(currencies())
-    entries = draw(
-        st.dictionaries(
-            keys(), money(currency=code, min_value=0, max_value=10**6), max_size=max_entries
-        )
-    )
+    prices = money(currency=code, min_value=0, max_value=10**6)
+    entries = draw(st.dictionaries(keys(), prices, max_size=max_entries))
     start = draw(st.none() | st.dates(_dt.date(2000, 1, 1), _dt.date(2100, 1, 1)))
     end = draw(st.none() | st.dates(start or _dt.date(2000, 1, 1), _dt.date(2100, 12, 31)))
+    book_id = draw(keys())
+    derivation = draw(st.none() | derivations())
+    if derivation is not None and derivation.base_price_book == book_id:
+        derivation = None
     return PriceBook(
-        id=draw(keys()),
+        id=book_id,
         currency=code,
         name=draw(texts()),
         entries=entries,
         active=draw(st.booleans()),
         valid_from=start,
         valid_until=end,
+        tiers=draw(st.dictionaries(keys(), tier_pricings(), max_size=2)),
+        floors=draw(st.dictionaries(keys(), prices, max_size=2)),
+        derived_from=derivation,
     )

@@ -1,0 +1,265 @@
+"""Pricing: a 1,000-line quote, scaling to 10,000, 1,000 rules, the Decimal floor, a checkout.
+
+Figures:
+
+* ``price_quote_1000_lines_ms``: median time to price 1,000 lines over 200
+  products (per-unit, tiered, block and subscription), 50 price rules, a volume
+  schedule, a quote discount, rounding and the full waterfall (target <= 15).
+* ``price_quote_scaling_10k_over_1k``: the 10,000-line time over the 1,000-line
+  time (target <= 11: linear).
+* ``price_rules_1000_over_10``: the 1,000-line quote with 1,000 rules over the
+  same quote with 10 rules (target <= 2).
+* ``price_line_ratio_to_decimal_floor``: per-line time over the time of the bare
+  Decimal multiply, quantize and add operations the same lines need, measured in
+  the same run (target <= 10).
+* ``checkout_3_items_us``: a 3-item cart with 2 promotions and tax, built and
+  priced (target <= 150).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from _util import emit, median_of
+
+from sfa_core.catalog import BlockPricing, PriceBook, Product, SubscriptionTerms, TierTable
+from sfa_core.money import Money
+from sfa_core.pricing import (
+    Benefit,
+    Condition,
+    DiscountSchedule,
+    PriceAction,
+    PriceRule,
+    ProductRange,
+    Promotion,
+    RateTaxPolicy,
+    RuleSet,
+)
+from sfa_core.quotes import Quote, QuoteLine, price_quote
+
+DAY = dt.date(2027, 3, 1)
+FAMILIES = ("hardware", "software", "services", "supplies")
+
+
+def catalog(products: int = 200) -> tuple[list[Product], PriceBook]:
+    """Products of four pricing kinds and the price book that prices them."""
+    rng = random.Random(7)
+    items, entries, tiers = [], {}, {}
+    for i in range(products):
+        sku = f"P{i:04d}"
+        family = FAMILIES[i % 4]
+        kind = i % 10
+        cost = Money(Decimal(rng.randint(500, 50000)) / 100, "EUR")
+        if kind == 7:
+            items.append(Product(sku=sku, name=sku, family=family, pricing_method="tiered"))
+            tiers[sku] = TierTable.graduated([(10, "50"), (100, "40"), (None, "30")])
+        elif kind == 8:
+            items.append(Product(sku=sku, name=sku, family=family, pricing_method="block"))
+            tiers[sku] = BlockPricing([(10, "100"), (50, "400")], overage="7")
+        elif kind == 9:
+            items.append(
+                Product(
+                    sku=sku, name=sku, family=family, subscription=SubscriptionTerms(), cost=cost
+                )
+            )
+            entries[sku] = Money(Decimal(rng.randint(1000, 90000)) / 100, "EUR")
+        else:
+            schedule = "VOL" if kind < 4 else None
+            items.append(
+                Product(sku=sku, name=sku, family=family, cost=cost, discount_schedule=schedule)
+            )
+            entries[sku] = Money(Decimal(rng.randint(1000, 90000)) / 100, "EUR")
+    book = PriceBook(id="EU", currency="EUR", entries=entries, tiers=tiers)
+    return items, book
+
+
+SCHEDULES = [DiscountSchedule("VOL", [(9, 0), (49, 5), (None, 10)], aggregation="product")]
+
+
+def rules(count: int, catalog_size: int = 5000) -> RuleSet:
+    """``count`` rules as a real rule book has them: two general rules, one per family,
+    and the rest each scoped to one SKU of a 5,000-product catalog (the quote's 200
+    products are the first of them, so a quote meets the few rules of its products)."""
+    made = []
+    for i in range(count):
+        if i < 2:
+            scope: dict[str, object] = {}
+        elif i < 2 + len(FAMILIES):
+            scope = {"families": (FAMILIES[i - 2],)}
+        else:
+            scope = {"skus": (f"P{(i * 7919) % catalog_size:04d}",)}
+        made.append(
+            PriceRule(
+                id=f"R{i:04d}",
+                condition={">=": [{"var": "line.quantity"}, 1 + i % 7]},
+                actions=(PriceAction.percent_off(Decimal(i % 5)),),
+                priority=i % 3,
+                **scope,
+            )
+        )
+    return RuleSet(made, stacking="compounding")
+
+
+def quote(lines: int, products: list[Product]) -> Quote:
+    """A quote of ``lines`` lines over the products, with manual and quote discounts."""
+    rng = random.Random(11)
+    made = []
+    for i in range(lines):
+        product = products[i % len(products)]
+        fields: dict[str, object] = {}
+        if i % 3 == 0:
+            fields["additional_discount"] = Decimal(rng.randint(0, 15))
+        if product.subscription is not None:
+            fields["start_date"] = dt.date(2027, 1 + i % 6, 1 + i % 20)
+        made.append(
+            QuoteLine(key=f"L{i}", sku=product.sku, quantity=rng.randint(1, 60), **fields)
+        )
+    return Quote(
+        id="Q",
+        account="ACME",
+        currency="EUR",
+        price_book="EU",
+        quote_date=DAY,
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 12, 31),
+        lines=made,
+        partner_discount=3,
+        discount_amount=500,
+    )
+
+
+def _decimal_floor(priced: object) -> float:
+    """Time the bare Decimal work the same lines need: per step a multiply and a quantize,
+    then the extended amount (multiply, quantize) and the sums (add)."""
+    q = Decimal("0.01")
+    work = []
+    for line in priced.lines:  # type: ignore[attr-defined]
+        prices = [s.after for s in line.waterfall]
+        work.append((prices, line.pricing_units))
+    hundred = Decimal(100)
+    pct = Decimal(5)
+
+    def run() -> Decimal:
+        total = Decimal(0)
+        for prices, units in work:
+            for price in prices:
+                p = (price - price * pct / hundred).quantize(q, ROUND_HALF_UP)
+                total += (p * units).quantize(q, ROUND_HALF_UP)
+        return total
+
+    return median_of(run, repeat=9)
+
+
+def checkout() -> tuple[object, ...]:
+    """Values a checkout holds: 3 products, a book, 2 promotions, a tax policy."""
+    products = [
+        Product(sku="SHIRT", name="Shirt", family="apparel"),
+        Product(sku="JEANS", name="Jeans", family="apparel"),
+        Product(sku="MUG", name="Mug", family="home", tax_category="reduced"),
+    ]
+    book = PriceBook(
+        id="WEB",
+        currency="EUR",
+        entries={
+            "SHIRT": Money("19.90", "EUR"),
+            "JEANS": Money("59.00", "EUR"),
+            "MUG": Money("8.50", "EUR"),
+        },
+    )
+    apparel = ProductRange(families=("apparel",))
+    promotions = [
+        Promotion(
+            id="APPAREL-10",
+            name="10 % off apparel over 50",
+            condition=Condition(kind="value", value=50, range=apparel),
+            benefit=Benefit(kind="percent", value=10),
+        ),
+        Promotion(
+            id="3-FOR-2",
+            name="cheapest of three free",
+            condition=Condition(kind="count", value=3, range=ProductRange(all_products=True)),
+            benefit=Benefit(kind="multibuy", value=0),
+            priority=-1,
+        ),
+    ]
+    tax = RateTaxPolicy({"standard": 20, "reduced": Decimal("5.5")}, prices_include_tax=True)
+    return products, book, promotions, tax
+
+
+def main() -> None:
+    products, book = catalog()
+    few, many, fifty = rules(10), rules(1000), rules(50)
+    thousand = quote(1000, products)
+    ten_thousand = quote(10000, products)
+
+    def run(q: Quote, rs: RuleSet) -> object:
+        return price_quote(q, products, [book], rs, schedules=SCHEDULES)
+
+    run(thousand, fifty)  # warm caches (rule index, currency tables)
+    t1k = median_of(lambda: run(thousand, fifty), repeat=15)
+    emit(
+        "price_quote_1000_lines_ms",
+        t1k * 1000,
+        "ms",
+        target="<= 15",
+        lines=1000,
+        products=len(products),
+        rules=50,
+    )
+    t10k = median_of(lambda: run(ten_thousand, fifty), repeat=5)
+    emit(
+        "price_quote_scaling_10k_over_1k",
+        t10k / t1k,
+        "ratio",
+        target="<= 11",
+        ms_10k=round(t10k * 1000, 2),
+        ms_1k=round(t1k * 1000, 2),
+    )
+    run(thousand, many)
+    run(thousand, few)
+    t_many = median_of(lambda: run(thousand, many), repeat=11)
+    t_few = median_of(lambda: run(thousand, few), repeat=11)
+    emit(
+        "price_rules_1000_over_10",
+        t_many / t_few,
+        "ratio",
+        target="<= 2",
+        ms_1000_rules=round(t_many * 1000, 2),
+        ms_10_rules=round(t_few * 1000, 2),
+    )
+    priced = run(thousand, fifty)
+    floor = _decimal_floor(priced)
+    emit(
+        "price_line_ratio_to_decimal_floor",
+        t1k / floor,
+        "ratio",
+        target="<= 10",
+        us_per_line=round(t1k / 1000 * 1e6, 2),
+        floor_us_per_line=round(floor / 1000 * 1e6, 3),
+    )
+    c_products, c_book, promotions, tax = checkout()
+
+    def cart() -> object:
+        q = Quote(
+            id="CART",
+            account="guest",
+            currency="EUR",
+            price_book="WEB",
+            quote_date=DAY,
+            lines=[
+                QuoteLine(key="1", sku="SHIRT", quantity=2),
+                QuoteLine(key="2", sku="JEANS", quantity=1),
+                QuoteLine(key="3", sku="MUG", quantity=1),
+            ],
+        )
+        return price_quote(q, c_products, [c_book], promotions=promotions, tax=tax)
+
+    cart()
+    t_cart = median_of(cart, repeat=9, number=200) / 200
+    emit("checkout_3_items_us", t_cart * 1e6, "us", target="<= 150")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,506 @@
+"""What pricing returns: waterfall steps, priced lines and quotes, and the options that shape them.
+
+Every price comes with the story of how it was reached. A :class:`PricedLine`
+holds its :class:`WaterfallStep` records (the unit price before and after each
+step, which rule or schedule acted and why), its line-level adjustments (quote
+discounts spread over lines, promotions), and the flags raised on it (a manual
+discount beyond a role's authority). ``explain()`` renders that data; nothing
+is computed again to explain it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+
+from sfa_core._frozen import freeze_map
+from sfa_core._validate import (
+    as_member,
+    check_bool,
+    check_key,
+    check_optional_percent,
+    to_optional_decimal,
+    tuple_converter,
+)
+from sfa_core.errors import ValidationError
+from sfa_core.money import DEFAULT_ROUNDING, ROUNDING_MODES, Money
+
+__all__ = [
+    "Adjustment",
+    "DiscountLimits",
+    "LimitFlag",
+    "PricedLine",
+    "PricingOptions",
+    "RoundingPolicy",
+    "Step",
+    "Totals",
+    "UnitRounding",
+    "WaterfallStep",
+]
+
+
+class Step(str, enum.Enum):
+    """The named steps of the price waterfall, in the default (Salesforce CPQ) order.
+
+    ``LIST``, ``REGULAR``, ``CUSTOMER``, ``PARTNER`` and ``NET`` are checkpoints:
+    they record the unit price reached at that point (the CPQ price fields);
+    the others change the price.
+
+    >>> [s.value for s in Step][:4]
+    ['list', 'before_rules', 'contracted', 'special']
+    """
+
+    LIST = "list"
+    BEFORE_RULES = "before_rules"
+    CONTRACTED = "contracted"
+    SPECIAL = "special"
+    PRICE_RULES = "price_rules"
+    VOLUME_SCHEDULE = "volume_schedule"
+    TERM_SCHEDULE = "term_schedule"
+    PRORATION = "proration"
+    REGULAR = "regular"
+    ADDITIONAL_DISCOUNT = "additional_discount"
+    CUSTOMER = "customer"
+    PARTNER_DISCOUNT = "partner_discount"
+    PARTNER = "partner"
+    DISTRIBUTOR_DISCOUNT = "distributor_discount"
+    AFTER_RULES = "after_rules"
+    FLOOR = "floor"
+    NET = "net"
+
+
+class UnitRounding(str, enum.Enum):
+    """When unit prices are rounded to :attr:`RoundingPolicy.unit_places`.
+
+    * ``EACH_STEP``: after every step, as Salesforce CPQ stores each price field
+      (list, special, regular, customer, partner, net) at the unit price scale.
+    * ``NET_ONLY``: steps keep full precision; only the net unit price is rounded.
+
+    >>> UnitRounding("net_only")
+    <UnitRounding.NET_ONLY: 'net_only'>
+    """
+
+    EACH_STEP = "each_step"
+    NET_ONLY = "net_only"
+
+
+def _to_unit_rounding(value: UnitRounding | str) -> UnitRounding:
+    return as_member(UnitRounding, value, "unit_rounding")
+
+
+def _check_places(instance: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 12:
+        raise ValidationError(
+            "must be an integer from 0 to 12 or None", path=attribute.name, value=value
+        )
+
+
+def _check_rounding(instance: Any, attribute: Any, value: Any) -> None:
+    if value not in ROUNDING_MODES:
+        raise ValidationError(
+            f"must be one of {sorted(ROUNDING_MODES)}", path=attribute.name, value=value
+        )
+
+
+@attrs.frozen
+class RoundingPolicy:
+    """How prices are rounded, so that quote totals always equal the sum of the rounded lines.
+
+    * Unit prices are rounded to ``unit_places`` decimals (``None``: the
+      currency's minor units) after each step or only at the net step
+      (:class:`UnitRounding`).
+    * A line's extended amounts (list total, net total, each discount) are
+      ``round(unit price x quantity, total_places)``; ``total_places`` ``None``
+      means the currency's minor units.
+    * Group and quote totals are plain sums of the rounded line amounts, so they
+      add up to the cent by construction, and each line's discounts telescope:
+      ``list_total - sum(discounts) == net_total`` exactly.
+
+    Attributes:
+        unit_places: Decimals of unit prices (``None``: currency minor units).
+        total_places: Decimals of extended amounts (``None``: currency minor units).
+        unit_rounding: When unit prices are rounded.
+        mode: A ``decimal`` rounding mode (``ROUND_HALF_UP`` by default).
+
+    >>> RoundingPolicy(unit_places=4).unit_places
+    4
+    >>> RoundingPolicy(mode="ROUND_SIDEWAYS")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: mode: must be one of [...] (got 'ROUND_SIDEWAYS')
+    """
+
+    unit_places: int | None = attrs.field(default=None, validator=_check_places)
+    total_places: int | None = attrs.field(default=None, validator=_check_places)
+    unit_rounding: UnitRounding = attrs.field(
+        default=UnitRounding.EACH_STEP, converter=_to_unit_rounding
+    )
+    mode: str = attrs.field(default=DEFAULT_ROUNDING, validator=_check_rounding)
+
+
+@attrs.frozen
+class PricingOptions:
+    """Switches between the orders and behaviours the anchors offer.
+
+    Attributes:
+        additional_discount_last: Apply the manual (additional) discount after the
+            partner and distributor discounts (CPQ's "Apply Additional Discount Last").
+        partner_discount_first: Apply the partner discount before the additional
+            discount (CPQ's "Partner Discount First").
+        channel_discounts_off_list: Compute partner and distributor discounts as a
+            percentage of the list price rather than of the price they follow (CPQ's
+            "Channel Discounts Off List").
+        allow_negative_prices: Let a price fall below zero (off by default; a rule
+            can also allow it for its own lines).
+        rounding: The :class:`RoundingPolicy`.
+
+    >>> PricingOptions(additional_discount_last=True).post_regular_order()
+    ('partner_discount', 'partner', 'distributor_discount', 'additional_discount', 'customer')
+    """
+
+    additional_discount_last: bool = attrs.field(default=False, validator=check_bool)
+    partner_discount_first: bool = attrs.field(default=False, validator=check_bool)
+    channel_discounts_off_list: bool = attrs.field(default=False, validator=check_bool)
+    allow_negative_prices: bool = attrs.field(default=False, validator=check_bool)
+    rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
+    _order: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        additional = ("additional_discount", "customer")
+        partner = ("partner_discount", "partner")
+        distributor = ("distributor_discount",)
+        if self.additional_discount_last:
+            order = partner + distributor + additional
+        elif self.partner_discount_first:
+            order = partner + additional + distributor
+        else:
+            order = additional + partner + distributor
+        object.__setattr__(self, "_order", order)
+
+    def post_regular_order(self) -> tuple[str, ...]:
+        """Return the steps after the regular price, in the order these options give.
+
+        Returns:
+            Step names (values of :class:`Step`); checkpoints follow the step that sets them.
+
+        >>> PricingOptions().post_regular_order()
+        ('additional_discount', 'customer', 'partner_discount', 'partner', 'distributor_discount')
+        """
+        return self._order
+
+
+@attrs.frozen
+class DiscountLimits:
+    """The discount a role may give without approval; beyond it a line is flagged, not clamped.
+
+    Attributes:
+        role: The role these limits belong to (``"sales_rep"``), named in flags.
+        max_manual_percent: Largest manual (additional) discount, as a percent of
+            the regular price; ``None`` for no limit.
+        max_total_percent: Largest total discount, net against list, in percent;
+            ``None`` for no limit.
+
+    >>> DiscountLimits(role="sales_rep", max_manual_percent=15).max_manual_percent
+    Decimal('15')
+    """
+
+    role: str = attrs.field(validator=check_key)
+    max_manual_percent: Decimal | None = attrs.field(
+        default=None,
+        converter=to_optional_decimal,
+        validator=check_optional_percent,
+    )
+    max_total_percent: Decimal | None = attrs.field(
+        default=None,
+        converter=to_optional_decimal,
+        validator=check_optional_percent,
+    )
+
+
+@attrs.frozen
+class LimitFlag:
+    """A line's discount crossed a limit of the role pricing it (for approvals to act on).
+
+    Attributes:
+        limit: Which limit: ``"max_manual_percent"`` or ``"max_total_percent"``.
+        role: The role whose authority was exceeded.
+        allowed: The limit, in percent.
+        actual: The discount given, in percent (rounded to 2 places, half even).
+
+    >>> flag = LimitFlag(limit="max_manual_percent", role="rep", allowed=Decimal(15),
+    ...                  actual=Decimal(20))
+    >>> str(flag)
+    'max_manual_percent: 20 % exceeds 15 % allowed for rep'
+    """
+
+    limit: str
+    role: str
+    allowed: Decimal
+    actual: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.limit}: {self.actual} % exceeds {self.allowed} % allowed for {self.role}"
+
+
+@attrs.frozen
+class WaterfallStep:
+    """One step of a line's price waterfall.
+
+    Attributes:
+        step: The step's name (a :class:`Step` value).
+        source: The rule, schedule, price book or contract that acted, if any.
+        before: Unit price before the step.
+        after: Unit price after the step.
+        reason: Why, in words (``"volume schedule VOL: 25 units -> tier 2 (10 %)"``).
+
+    >>> s = WaterfallStep("additional_discount", None, Decimal("100.00"), Decimal("90.00"),
+    ...                   "10 % manual discount")
+    >>> s.change
+    Decimal('-10.00')
+    """
+
+    step: str
+    source: str | None
+    before: Decimal
+    after: Decimal
+    reason: str
+
+    @property
+    def change(self) -> Decimal:
+        """The change the step made to the unit price (negative for a discount).
+
+        Returns:
+            ``after - before``.
+        """
+        return self.after - self.before
+
+
+@attrs.frozen
+class Adjustment:
+    """A change to a line's extended amount after the unit waterfall.
+
+    Quote-level amount discounts spread across lines and cart promotions act on
+    line totals, not unit prices; they are recorded here.
+
+    Attributes:
+        kind: ``"quote_discount"`` or ``"promotion"``.
+        source: The promotion id, or ``None`` for the quote discount.
+        amount: The amount taken off the line total (positive for a discount).
+        reason: Why, in words.
+    """
+
+    kind: str
+    source: str | None
+    amount: Decimal
+    reason: str
+
+
+_KINDS = (
+    "contracted",
+    "special",
+    "price_rules",
+    "volume_schedule",
+    "term_schedule",
+    "proration",
+    "additional_discount",
+    "partner_discount",
+    "distributor_discount",
+    "after_rules",
+    "floor",
+    "quote_discount",
+    "promotion",
+)
+
+
+@attrs.frozen
+class Totals:
+    """Amounts of a line, a group or a quote, all in one currency, all rounded.
+
+    ``list - sum(discounts.values()) == net`` and ``net + tax == gross`` hold
+    exactly, for lines and for every total, because totals are sums of the
+    rounded line amounts. When prices include tax (a tax-inclusive
+    :class:`~sfa_core.pricing.RateTaxPolicy`), list prices and discounts are
+    tax-inclusive too, so ``list - sum(discounts) == gross`` instead, and the
+    net is the gross less its tax.
+
+    Attributes:
+        list: List amount (unit list price x quantity, prorated for subscriptions).
+        discounts: Amount taken off per kind (``"volume_schedule"``,
+            ``"additional_discount"``, ``"promotion"``...); a negative value raised
+            the price (a markup or a floor).
+        net: What the customer pays before tax.
+        tax: Tax on ``net``.
+        gross: ``net + tax``.
+        cost: Cost of the goods (zero when a product has no cost).
+        margin: ``net - cost``.
+    """
+
+    list: Money
+    discounts: Mapping[str, Money] = attrs.field(converter=freeze_map)
+    net: Money
+    tax: Money
+    gross: Money
+    cost: Money
+    margin: Money
+
+    @property
+    def discount(self) -> Money:
+        """The total of every discount: ``list - net`` (``list - gross`` with tax-inclusive prices).
+
+        Returns:
+            A :class:`~sfa_core.money.Money`.
+        """
+        return sum(self.discounts.values(), Money.zero(self.list.currency))
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        """Margin as a percent of net, 2 places half up; ``None`` when net is zero.
+
+        Returns:
+            The margin percent.
+        """
+        if not self.net.amount:
+            return None
+        return (self.margin.amount * 100 / self.net.amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def markup_percent(self) -> Decimal | None:
+        """Markup as a percent of cost, 2 places half up; ``None`` when cost is zero.
+
+        Returns:
+            The markup percent.
+        """
+        if not self.cost.amount:
+            return None
+        return (self.margin.amount * 100 / self.cost.amount).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+
+
+@attrs.frozen
+class PricedLine:
+    """A quote line with its price, its totals and the story of both.
+
+    Amounts are plain ``Decimal`` values in ``currency`` (as Stripe's line items
+    carry an amount and a currency); :attr:`totals` and the ``*_money``
+    helpers give :class:`~sfa_core.money.Money` values. Unit prices are rounded
+    by the :class:`RoundingPolicy`; totals to the currency's minor units.
+
+    Attributes:
+        key: The quote line's key.
+        sku: The product priced.
+        quantity: The quantity priced.
+        currency: The quote's currency.
+        list_unit_price: Unit list price (after the percent-of-total, cost-plus or
+            tier computation for such products, and a currency conversion).
+        regular_unit_price: After contracted prices, rules, schedules and proration.
+        customer_unit_price: After the additional (manual) discount.
+        partner_unit_price: After the partner discount.
+        net_unit_price: The final unit price.
+        pricing_units: What the unit price is multiplied by: the quantity, or 1 for
+            block- and tier-priced lines whose "unit" price is the whole line's.
+        proration: The prorate multiplier (1 for non-subscription lines).
+        list_total: List amount (prorated for subscriptions).
+        discounts: Amount taken off per kind; negative when a step raised the price.
+        net_total: What the customer pays for the line before tax.
+        tax: Tax on the line.
+        gross_total: ``net_total + tax``.
+        cost_total: Cost of the line (zero when the product has no cost).
+        waterfall: The :class:`WaterfallStep` records, in order.
+        adjustments: Changes to the line total after the waterfall.
+        flags: Limits this line crossed.
+        group: The quote group the line belongs to, if any.
+        parent: The key of the bundle line this line belongs to, if any.
+    """
+
+    key: str
+    sku: str
+    quantity: Decimal
+    currency: str
+    list_unit_price: Decimal
+    regular_unit_price: Decimal
+    customer_unit_price: Decimal
+    partner_unit_price: Decimal
+    net_unit_price: Decimal
+    pricing_units: Decimal
+    proration: Decimal
+    list_total: Decimal
+    discounts: Mapping[str, Decimal] = attrs.field(converter=freeze_map)
+    net_total: Decimal
+    tax: Decimal
+    gross_total: Decimal
+    cost_total: Decimal
+    waterfall: tuple[WaterfallStep, ...] = attrs.field(converter=tuple_converter)
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple_converter)
+    flags: tuple[LimitFlag, ...] = attrs.field(default=(), converter=tuple_converter)
+    group: str | None = None
+    parent: str | None = None
+
+    @property
+    def totals(self) -> Totals:
+        """The line's amounts as :class:`Totals` of :class:`~sfa_core.money.Money`.
+
+        Returns:
+            A new :class:`Totals`.
+        """
+        c = self.currency
+        return Totals(
+            Money(self.list_total, c),
+            {k: Money(v, c) for k, v in self.discounts.items()},
+            Money(self.net_total, c),
+            Money(self.tax, c),
+            Money(self.gross_total, c),
+            Money(self.cost_total, c),
+            Money(self.net_total - self.cost_total, c),
+        )
+
+    def money(self, name: str) -> Money:
+        """Return the amount field ``name`` as :class:`~sfa_core.money.Money`.
+
+        Args:
+            name: A field holding an amount (``"net_unit_price"``, ``"net_total"``...).
+
+        Returns:
+            The amount in the line's currency.
+        """
+        if name not in _AMOUNT_FIELDS:
+            raise ValidationError(
+                f"must be one of {sorted(_AMOUNT_FIELDS)}", path="name", value=name
+            )
+        amount: Decimal = getattr(self, name)
+        return Money(amount, self.currency)
+
+    def explain(self) -> str:
+        """Render the waterfall, the adjustments and the flags as text.
+
+        Returns:
+            One line per step, then the totals.
+        """
+        from sfa_core.pricing._explain import explain_line
+
+        return explain_line(self)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+
+_AMOUNT_FIELDS = frozenset(
+    {
+        "list_unit_price",
+        "regular_unit_price",
+        "customer_unit_price",
+        "partner_unit_price",
+        "net_unit_price",
+        "list_total",
+        "net_total",
+        "tax",
+        "gross_total",
+        "cost_total",
+    }
+)

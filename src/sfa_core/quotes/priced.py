@@ -1,0 +1,103 @@
+"""A priced quote: its lines, group and quote totals, promotions and tax, and their story."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+
+import attrs
+
+from sfa_core._frozen import freeze_map
+from sfa_core._validate import tuple_converter
+from sfa_core.money import Money
+from sfa_core.pricing.model import PricedLine, Totals
+from sfa_core.pricing.promotions import PromotionResult
+from sfa_core.pricing.tax import TaxResult
+
+__all__ = ["PricedQuote"]
+
+
+@attrs.frozen
+class PricedQuote:
+    """The result of :func:`~sfa_core.quotes.price_quote`: every line priced, and the totals.
+
+    Attributes:
+        quote_id: The quote priced.
+        revision: Its revision.
+        currency: The currency of every amount.
+        priced_on: The pricing date (the quote date).
+        lines: The :class:`~sfa_core.pricing.PricedLine` values, in quote order.
+        groups: :class:`~sfa_core.pricing.Totals` per quote group key.
+        totals: The quote's :class:`~sfa_core.pricing.Totals` (sums of the lines).
+        promotions: What the cart promotions did, when promotions were given.
+        tax: The tax computation, when a tax policy was given.
+    """
+
+    quote_id: str
+    revision: int
+    currency: str
+    priced_on: _dt.date
+    lines: tuple[PricedLine, ...] = attrs.field(converter=tuple_converter)
+    groups: Mapping[str, Totals] = attrs.field(converter=freeze_map)
+    totals: Totals
+    promotions: PromotionResult | None = None
+    tax: TaxResult | None = None
+
+    @property
+    def list_total(self) -> Money:
+        """The quote's list amount.
+
+        Returns:
+            ``totals.list``.
+        """
+        return self.totals.list
+
+    @property
+    def net_total(self) -> Money:
+        """What the customer pays before tax.
+
+        Returns:
+            ``totals.net``.
+        """
+        return self.totals.net
+
+    @property
+    def gross_total(self) -> Money:
+        """What the customer pays, tax included.
+
+        Returns:
+            ``totals.gross``.
+        """
+        return self.totals.gross
+
+    def line(self, key: str) -> PricedLine:
+        """Return the priced line ``key``.
+
+        Args:
+            key: The quote line's key.
+
+        Returns:
+            The priced line.
+
+        Raises:
+            NotFoundError: No line has that key.
+        """
+        for line in self.lines:
+            if line.key == key:
+                return line
+        from sfa_core.errors import NotFoundError
+
+        raise NotFoundError(f"priced quote {self.quote_id!r} line", key)
+
+    def explain(self) -> str:
+        """Render every line's waterfall and the totals as text.
+
+        Returns:
+            The explanation.
+        """
+        from sfa_core.pricing._explain import explain_quote
+
+        return explain_quote(self)
+
+    def __str__(self) -> str:
+        return self.explain()
