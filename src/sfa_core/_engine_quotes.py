@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 __all__ = ["PricingSetup", "QuoteOperations"]
 
 
+_LINE_FIXED = ("key", "sku", "quantity")
+_QUOTE_MANAGED = ("id", "status", "revision", "supersedes", "version", "lines")
+
+
+def _check_names(cls: type, given: Mapping[str, Any], refused: tuple[str, ...]) -> None:
+    """Refuse keyword arguments that are not fields of ``cls``, or that the engine manages."""
+    names = {field.name for field in attrs.fields(cls)}
+    for name in given:
+        if name not in names:
+            raise ValidationError(f"no such field on {cls.__name__}", path=name, value=name)
+        if name in refused:
+            raise ValidationError(
+                "is managed by the engine and cannot be set here", path=name, value=given[name]
+            )
+
+
 def _new_quote_id() -> str:
     return "Q-" + uuid.uuid4().hex[:12].upper()
 
@@ -310,6 +326,7 @@ class QuoteOperations:
                 key = f"L{number}"
             elif any(line.key == key for line in quote.lines):
                 raise ValidationError("a line with this key exists", path="key", value=key)
+            _check_names(QuoteLine, fields, _LINE_FIXED)
             line = QuoteLine(key=key, sku=sku, quantity=quantity, **fields)
             return repository.update(quote.with_line(line))
 
@@ -336,7 +353,49 @@ class QuoteOperations:
             line = quote.line(key)
             if "sku" in changes:
                 self._sellable(changes["sku"], "sku")
+            _check_names(type(line), changes, ("key",))
             return repository.update(quote.with_line(attrs.evolve(line, **changes)))
+
+    def update_quote(self, quote_id: str, **changes: Any) -> Quote:
+        """Change quote-level fields of a draft quote and store it.
+
+        Lines have their own methods; the id, status, revision and version are
+        managed by the engine.
+
+        Args:
+            quote_id: The quote.
+            **changes: :class:`~sfa_core.quotes.Quote` fields to change
+                (``additional_discount``, ``discount_amount``, ``groups``,
+                ``valid_until``, ``fields``...).
+
+        Returns:
+            The stored quote.
+
+        Raises:
+            QuoteLockedError: The quote is not a draft.
+            NotFoundError: No such quote.
+            ValidationError: An unknown or managed field, or a bad value.
+
+        >>> import datetime as dt
+        >>> from sfa_core import SalesEngine
+        >>> from sfa_core.catalog import PriceBook
+        >>> engine = SalesEngine.in_memory()
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+        >>> _ = engine.create_quote(account="ACME", price_book="EU", quote_id="Q-1",
+        ...                         quote_date=dt.date(2027, 3, 1))
+        >>> engine.update_quote("Q-1", additional_discount=5).additional_discount
+        Decimal('5')
+        """
+        from sfa_core.quotes import Quote
+
+        _check_names(Quote, changes, _QUOTE_MANAGED)
+        repository = self._quote_repository()
+        with self._transaction():
+            quote = repository.get(require_key(quote_id, "quote_id"))
+            quote.require_draft("edit")
+            if "price_book" in changes:
+                self._price_books.get(require_key(changes["price_book"], "price_book"))
+            return repository.update(attrs.evolve(quote, **changes))
 
     def remove_line(self, quote_id: str, key: str) -> Quote:
         """Remove a line (and its bundle children) from a draft quote and store it.

@@ -141,6 +141,8 @@ def require_decimal(value: Any, path: str) -> Decimal:
     ...
     sfa_core.errors.FloatAmountError: quantity: floats are inexact; ... (got 0.5)
     """
+    if value.__class__ is Decimal and value.is_finite():
+        return value
     convert = _CONVERT
     if convert is None:
         convert = _load_converter()

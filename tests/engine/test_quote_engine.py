@@ -59,9 +59,8 @@ def store(request, tmp_path):
 def make_engine(store, **options):
     options.setdefault("unit_of_work", store)
     options.setdefault("clock", CLOCK)
-    return SalesEngine(
-        products=store.products, price_books=store.price_books, quotes=store.quotes, **options
-    )
+    options.setdefault("quotes", store.quotes)
+    return SalesEngine(products=store.products, price_books=store.price_books, **options)
 
 
 def stock(engine):
@@ -817,6 +816,32 @@ def test_new_version_with_a_taken_id_changes_nothing_without_a_unit_of_work(stor
     assert eng.get_quote("Q-1") == first
 
 
+class FailingAdd:
+    """A quote repository whose ``add`` fails, as a full disk or a lost connection would."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def add(self, quote):
+        raise OSError("disk full")
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_new_version_is_atomic_when_the_second_write_fails(store):
+    eng = make_engine(store)
+    stock(eng)
+    offer(eng)
+    presented = present(eng)
+    failing = make_engine(store, quotes=FailingAdd(store.quotes))
+    with pytest.raises(OSError, match="disk full"):
+        failing.new_version("Q-1")
+    # the old quote was superseded inside the transaction, then rolled back
+    assert eng.get_quote("Q-1") == presented
+    assert [q.id for q in eng.list_quotes()] == ["Q-1"]
+
+
 def test_new_version_refuses_a_bad_id(engine):
     first = draft(engine)
     with pytest.raises(ValidationError) as info:
@@ -894,7 +919,7 @@ def test_nothing_is_half_done(engine):
         (lambda: engine.add_line("Q-1", sku="DOCK", quantity=0), ValidationError),
         (lambda: engine.add_line("Q-1", sku="DOCK", quantity="x"), ValidationError),
         (lambda: engine.update_line("Q-1", "L2", additional_discount=-5), ValidationError),
-        (lambda: engine.update_line("Q-1", "L2", colour="red"), TypeError),
+        (lambda: engine.update_line("Q-1", "L2", colour="red"), ValidationError),
         (lambda: engine.remove_line("Q-1", "L9"), NotFoundError),
         (lambda: engine.transition_quote("Q-1", "presented"), InvalidTransitionError),
         (lambda: engine.new_version("Q-1", new_id="Q-2"), AlreadyExistsError),
@@ -930,3 +955,26 @@ def test_sqlite_quotes_persist(tmp_path):
         assert second.get_quote("Q-1").status is QuoteStatus.SUPERSEDED
         configure(second)
         assert second.price_quote("Q-1-R2").totals.net == eur("9019.30")
+
+
+def test_unknown_and_managed_fields_are_refused_by_name(engine):
+    configure(engine)
+    offer(engine)
+    with pytest.raises(ValidationError) as info:
+        engine.add_line("Q-1", sku="DOCK", quantity=1, colour="red")
+    assert info.value.path == "colour"
+    with pytest.raises(ValidationError) as info:
+        engine.update_quote("Q-1", status="accepted")
+    assert info.value.path == "status"
+
+
+def test_update_quote_changes_quote_level_fields(engine):
+    configure(engine)
+    offer(engine)
+    before = engine.get_quote("Q-1")
+    after = engine.update_quote("Q-1", additional_discount=7, discount_amount="10.00")
+    assert (after.additional_discount, after.discount_amount) == (7, Decimal("10.00"))
+    assert after.version == before.version + 1
+    engine.transition_quote("Q-1", "in_review")
+    with pytest.raises(QuoteLockedError):
+        engine.update_quote("Q-1", additional_discount=1)

@@ -126,7 +126,7 @@ class TestRangePercent:
         result = RANGE.discount(D(25), unit_price=D("100.00"), currency="EUR")
         assert (
             str(result)
-            == "volume schedule VOL-1: 25 units -> tier 2 (10 %): 10.0000 off 100.00 = 90.0000"
+            == "volume schedule VOL-1: 25 units -> tier 3 (10 %): 10.0000 off 100.00 = 90.0000"
         )
 
     def test_unrounded(self):
@@ -156,8 +156,8 @@ class TestSlabPercent:
             (2, None, D(5), D(10)),
         ]
         assert str(result) == (
-            "volume schedule VOL-S (slab): 25 units -> tier 0: 10 at 0 %, tier 1: 10 at 5 %, "
-            "tier 2: 5 at 10 % = 4 % blended: 4.00 off 100.00 = 96.00"
+            "volume schedule VOL-S (slab): 25 units -> tier 1: 10 at 0 %, tier 2: 10 at 5 %, "
+            "tier 3: 5 at 10 % = 4 % blended: 4.00 off 100.00 = 96.00"
         )
 
     @pytest.mark.parametrize(
@@ -218,7 +218,7 @@ class TestAmount:
     def test_range_text(self):
         result = AMOUNT.discount(D(11), unit_price=D("10.00"), currency="USD")
         assert str(result) == (
-            "volume schedule AM-1: 11 units -> tier 1 (2.20 USD off per unit): "
+            "volume schedule AM-1: 11 units -> tier 2 (2.20 USD off per unit): "
             "2.20 off 10.00 = 7.80"
         )
 
@@ -249,8 +249,8 @@ class TestAmount:
             (D(10), D("2.00")),
         ]
         assert str(result) == (
-            "volume schedule AM-S (slab): 20 units -> tier 0: 10 at 1.00 off, "
-            "tier 1: 10 at 2.00 off = 1.50 EUR off per unit blended: 1.50 off 10.00 = 8.50"
+            "volume schedule AM-S (slab): 20 units -> tier 1: 10 at 1.00 off, "
+            "tier 2: 10 at 2.00 off = 1.50 EUR off per unit blended: 1.50 off 10.00 = 8.50"
         )
 
     def test_slab_non_terminating(self):
@@ -296,7 +296,7 @@ class TestTerm:
             D("2.50"),
             D("47.50"),
         )
-        assert str(result) == "term schedule T-1: term 24 -> tier 1 (5 %): 2.50 off 50 = 47.50"
+        assert str(result) == "term schedule T-1: term 24 -> tier 2 (5 %): 2.50 off 50 = 47.50"
         assert TERM.discount(D(36), unit_price=D(50), currency="EUR").percent == D(10)
 
     def test_term_aggregation_is_line(self):

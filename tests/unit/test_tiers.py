@@ -115,7 +115,7 @@ class TestVolume:
     def test_price_text(self):
         assert str(self.table.price(D(15))) == (
             "volume pricing of 15 units = 77.50\n"
-            "  tier 1 (up to 20): 15 x 4.50 + 10.00 flat = 77.50"
+            "  tier 2 (up to 20): 15 x 4.50 + 10.00 flat = 77.50"
         )
 
     def test_single_open_tier_is_a_unit_price(self):
@@ -174,9 +174,9 @@ class TestGraduated:
         assert str(self.table.price(D(25))) == "\n".join(
             [
                 "graduated pricing of 25 units = 125.00",
-                "  tier 0 (up to 10): 10 x 5.00 = 50.00",
-                "  tier 1 (up to 20): 10 x 4.50 + 10.00 flat = 55.00",
-                "  tier 2 (open): 5 x 4.00 = 20.00",
+                "  tier 1 (up to 10): 10 x 5.00 = 50.00",
+                "  tier 2 (up to 20): 10 x 4.50 + 10.00 flat = 55.00",
+                "  tier 3 (open): 5 x 4.00 = 20.00",
             ]
         )
 

@@ -293,7 +293,7 @@ class TierCharge:
             parts.append(f"{self.units} x {self.unit_amount}")
         if self.flat_amount:
             parts.append(f"{self.flat_amount} flat")
-        return f"tier {self.tier} ({bound}): {' + '.join(parts)} = {self.amount}"
+        return f"tier {self.tier + 1} ({bound}): {' + '.join(parts)} = {self.amount}"
 
 
 @attrs.frozen
@@ -312,7 +312,7 @@ class TierPrice:
     (Decimal('48.00'), 1)
     >>> print(price)
     volume pricing of 12 units = 48.00
-      tier 1 (open): 12 x 4.00 = 48.00
+      tier 2 (open): 12 x 4.00 = 48.00
     """
 
     method: str
@@ -474,8 +474,8 @@ tiers are out of order or overlap (got Decimal('5'))
 
         >>> print(TierTable.graduated([(10, "5.00"), (None, "4.00", "2.00")]).price(Decimal(12)))
         graduated pricing of 12 units = 60.00
-          tier 0 (up to 10): 10 x 5.00 = 50.00
-          tier 1 (open): 2 x 4.00 + 2.00 flat = 10.00
+          tier 1 (up to 10): 10 x 5.00 = 50.00
+          tier 2 (open): 2 x 4.00 + 2.00 flat = 10.00
         """
         q = _positive(quantity, "quantity")
         bounds = self._bounds

@@ -62,6 +62,7 @@ from typing import Any
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._validate import (
     as_member,
@@ -191,11 +192,7 @@ def _instance_of(kind: type) -> Any:
     return check
 
 
-def _decimal(value: Any, path: str) -> Decimal:
-    """``value`` as a finite Decimal: Decimals pass as they are, the rest is converted."""
-    if value.__class__ is Decimal and value.is_finite():
-        return value
-    return require_decimal(value, path)
+_decimal = require_decimal
 
 
 def _value(value: Any) -> Decimal:
@@ -780,23 +777,7 @@ class PromotionResult:
 # -- application ---------------------------------------------------------------------------
 
 
-def _trusted(cls: type[Any]) -> Callable[..., Any]:
-    """Return a constructor of ``cls`` that skips validation, for values built here.
-
-    It takes every field positionally; the values must already be what the validating
-    constructor would make of them (frozen maps, tuples, Decimals). Like attrs, it is
-    generated as straight-line code, one slot store per field.
-    """
-    names = [field.name for field in attrs.fields(cls)]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    lines = [f"def build({', '.join(names)}):", "    value = _new(_cls)"]
-    for index, name in enumerate(names):
-        namespace[f"_set{index}"] = cls.__dict__[name].__set__
-        lines.append(f"    _set{index}(value, {name})")
-    lines.append("    return value")
-    exec("\n".join(lines), namespace)  # the code is built from attrs field names only
-    build: Callable[..., Any] = namespace["build"]
-    return build
+_trusted = builder
 
 
 _new_applied: Callable[..., AppliedPromotion] = _trusted(AppliedPromotion)

@@ -22,7 +22,7 @@ prices never depend on the order of the lines.
 >>> from decimal import Decimal
 >>> schedule = DiscountSchedule("VOL-1", [(10, 0), (20, 5), (None, 10)])
 >>> print(schedule.discount(Decimal(25), unit_price=Decimal("100.00"), currency="EUR"))
-volume schedule VOL-1: 25 units -> tier 2 (10 %): 10.0000 off 100.00 = 90.0000
+volume schedule VOL-1: 25 units -> tier 3 (10 %): 10.0000 off 100.00 = 90.0000
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ class AppliedDiscountTier:
 
     def __str__(self) -> str:
         value = f"{self.percent} %" if self.amount is None else f"{self.amount} off"
-        return f"tier {self.tier}: {self.units} at {value}"
+        return f"tier {self.tier + 1}: {self.units} at {value}"
 
 
 @attrs.frozen
@@ -355,7 +355,7 @@ class ScheduleDiscount:
                 if used.amount is None
                 else f"{used.amount} {self.currency} off per unit"
             )
-            head = f"{kind} schedule {self.schedule_id}: {counted} -> tier {used.tier} ({what})"
+            head = f"{kind} schedule {self.schedule_id}: {counted} -> tier {used.tier + 1} ({what})"
         else:
             blend = (
                 f"{self.percent} %"
@@ -535,7 +535,7 @@ tiers[0] (EUR) (got ['USD'])
         >>> schedule = DiscountSchedule("VOL-A", [(10, {"EUR": "1.00"}), (None, {"EUR": "3.00"})],
         ...                             unit="amount")
         >>> print(schedule.discount(Decimal(12), unit_price=Decimal("2.50"), currency="EUR"))
-        volume schedule VOL-A: 12 units -> tier 1 (3.00 EUR off per unit): 2.50 off 2.50 = 0.00 \
+        volume schedule VOL-A: 12 units -> tier 2 (3.00 EUR off per unit): 2.50 off 2.50 = 0.00 \
 (clamped at the unit price)
         """
         c = _positive(count, "count")

@@ -32,11 +32,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import check_bool, check_key, require_decimal, require_key, tuple_converter
 from sfa_core.errors import ValidationError
 from sfa_core.money import ROUNDING_MODES, currency_precision
-from sfa_core.pricing.promotions import _decimal, _trusted
 
 __all__ = [
     "RateTaxPolicy",
@@ -87,23 +87,23 @@ class UnknownTaxCategoryError(ValidationError):
 
 
 def _amount(value: Any) -> Decimal:
-    return _decimal(value, "amount")
+    return require_decimal(value, "amount")
 
 
 def _rate(value: Any) -> Decimal:
-    return _decimal(value, "rate")
+    return require_decimal(value, "rate")
 
 
 def _net(value: Any) -> Decimal:
-    return _decimal(value, "net")
+    return require_decimal(value, "net")
 
 
 def _tax(value: Any) -> Decimal:
-    return _decimal(value, "tax")
+    return require_decimal(value, "tax")
 
 
 def _gross(value: Any) -> Decimal:
-    return _decimal(value, "gross")
+    return require_decimal(value, "gross")
 
 
 def _check_not_negative(instance: Any, attribute: Any, value: Decimal) -> None:
@@ -471,7 +471,7 @@ class RateTaxPolicy:
 
 # Lines and results built by RateTaxPolicy hold net + tax == gross and exact totals by
 # construction: they skip the validating constructor.
-_new_line: Callable[..., TaxLine] = _trusted(TaxLine)
-_new_result: Callable[..., TaxResult] = _trusted(TaxResult)
+_new_line: Callable[..., TaxLine] = builder(TaxLine)
+_new_result: Callable[..., TaxResult] = builder(TaxResult)
 # The quantum of each number of decimal places: _QUANTA[2] == Decimal("0.01").
 _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(29))

@@ -353,7 +353,8 @@ class _Run:
         self.sku_counts: dict[str, Decimal] | None = None
         self.family_counts: dict[str, Decimal] = {}
         self.states: list[_Line] = []
-        self.floors = dict(self.book.floors)
+        self.floors = _plain(self.book.floors)
+        self.entries = _plain(self.book.entries)
         self.manual_limit = limits.max_manual_percent if limits is not None else None
 
     # ------------------------------------------------------------------ run
@@ -465,7 +466,7 @@ class _Run:
         method = product.pricing_method
         book = self.book
         if method is PricingMethod.LIST:
-            entry = book.entries.get(line.sku)
+            entry = self.entries.get(line.sku)
             if entry is not None:
                 return (
                     self._convert(entry, f"lines[{state.index}].sku"),
@@ -478,12 +479,9 @@ class _Run:
                 )
             except NotFoundError:
                 raise MissingPriceError(state.index, line.key, line.sku, book.id) from None
-            reason = "; ".join(str(step) for step in resolved.steps) or str(resolved)
-            return (
-                self._convert(resolved.price, "price_book"),
-                resolved.source,
-                reason,
-            )
+            steps = "; ".join(str(step) for step in resolved.steps)
+            reason = f"derived from {resolved.source}: {steps}" if steps else str(resolved)
+            return self._convert(resolved.price, "price_book"), book.id, reason
         if method is PricingMethod.COST_PLUS:
             assert product.cost is not None
             cost = self._convert(product.cost, f"lines[{state.index}].cost")
@@ -1061,6 +1059,11 @@ class _Sum:
             _money(self.cost + zero, currency),
             _money(self.net - self.cost + zero, currency),
         )
+
+
+def _plain(mapping: Mapping[str, Money]) -> Mapping[str, Money]:
+    """The dict behind a frozen map (read only here), for lookups without a Python call."""
+    return mapping._data if isinstance(mapping, FrozenMap) else mapping
 
 
 def _require_book(books: PriceBookSet | _PlainBooks, quote: Quote) -> PriceBook:

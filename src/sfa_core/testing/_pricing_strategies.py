@@ -787,8 +787,11 @@ def price_conditions(
 
     Example:
         >>> from hypothesis import find
-        >>> find(price_conditions(), lambda c: c is not None)
-        {'<': [{'var': 'line.quantity'}, 0]}
+        >>> from sfa_core import rules
+        >>> condition = find(price_conditions(), lambda c: c is not None and "try" in c)
+        >>> rules.compile(condition).matches({"line": {}, "product": {}, "quote": {}}) in (
+        ...     True, False)
+        True
     """
     ops = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
     simple = st.one_of(

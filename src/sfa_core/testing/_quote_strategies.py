@@ -117,8 +117,8 @@ def quote_groups() -> st.SearchStrategy[QuoteGroup]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(quote_groups(), lambda g: True)
-        QuoteGroup(key='A', name='')
+        >>> find(quote_groups(), lambda g: g.name != "").name in ("Option A", "Phase 2", "Site Köln")
+        True
     """
     return st.builds(
         QuoteGroup, key=_keys(), name=st.sampled_from(["", "Option A", "Phase 2", "Site Köln"])

@@ -311,8 +311,12 @@ def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: in
         ...     book.valid_from <= book.valid_until
         ... )
         True
-        >>> find(price_books(), lambda b: len(b.tiers) > 0).tiers.keys() <= {""} | set("AB")
-        False
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=20, deadline=None)
+        ... @given(price_books(currency="EUR"))
+        ... def test_floors_in_the_book_currency(book):
+        ...     assert all(floor.currency == "EUR" for floor in book.floors.values())
+        >>> test_floors_in_the_book_currency()
     """
     code = currency if currency is not None else draw(currencies())
     prices = money(currency=code, min_value=0, max_value=10**6)
