@@ -75,6 +75,10 @@ __all__ = [
 ]
 
 
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+
+
 class Phase(str, enum.Enum):
     """Where in the waterfall a rule acts.
 
@@ -430,6 +434,7 @@ class PriceRule:
     )
     _description: str = attrs.field(init=False, eq=False, repr=False, hash=False)
     _test: Any = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _apply: Any = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         compiled = None if self.condition is None else _rules.compile(self.condition)
@@ -443,6 +448,7 @@ class PriceRule:
         object.__setattr__(self, "_reads", reads)
         prices = tuple(a for a in self.actions if a.kind in _PRICE_KINDS)
         object.__setattr__(self, "_price_actions", prices)
+        object.__setattr__(self, "_apply", _compile_actions(prices))
         label = f"rule {self.id}" + (f" ({self.name})" if self.name else "")
         described = f"{label}: " + ", ".join(a.describe() for a in self.actions)
         object.__setattr__(self, "_description", described)
@@ -467,6 +473,24 @@ class PriceRule:
         compiled = self._compiled
         return compiled is None or bool(compiled.matches(data))
 
+    def apply(self, price: Decimal, per: Decimal = _ONE) -> Decimal:
+        """Return ``price`` after the rule's price actions, in order (exact, unrounded).
+
+        Args:
+            price: The unit price the rule acts on.
+            per: Units of quantity per priced unit (1, or the quantity for a line
+                priced as a whole): amounts and set prices are per unit of quantity.
+
+        Returns:
+            The new price.
+
+        >>> PriceRule(id="R", actions=(PriceAction.percent_off(10),
+        ...                            PriceAction.amount_off(1))).apply(Decimal("50.00"))
+        Decimal('44.000')
+        """
+        result: Decimal = self._apply(price, per)
+        return result
+
     def describe(self) -> str:
         """Name the rule and its actions, in words.
 
@@ -474,6 +498,42 @@ class PriceRule:
             ``"rule HW-10: 10 % off"``, with the name when there is one.
         """
         return self._description
+
+
+def _compile_actions(actions: tuple[PriceAction, ...]) -> Any:
+    """Turn price actions into one function ``(price, per) -> price``, constants folded."""
+    steps: list[tuple[int, Decimal]] = []
+    for action in actions:
+        value = action.value
+        assert value is not None
+        kind = action.kind
+        if kind is ActionKind.SET_PRICE:
+            steps.append((0, value))
+        elif kind is ActionKind.PERCENT_OFF:
+            steps.append((1, _ONE - value / _HUNDRED))
+        elif kind is ActionKind.MARKUP:
+            steps.append((1, _ONE + value / _HUNDRED))
+        else:
+            steps.append((2, value))
+    if len(steps) == 1 and steps[0][0] == 1:
+        factor = steps[0][1]
+
+        def scale(price: Decimal, per: Decimal) -> Decimal:
+            return price * factor
+
+        return scale
+
+    def run(price: Decimal, per: Decimal) -> Decimal:
+        for code, value in steps:
+            if code == 1:
+                price = price * value
+            elif code == 0:
+                price = value * per
+            else:
+                price = price - value * per
+        return price
+
+    return run
 
 
 def _reads_fields(node: Any) -> Iterable[str]:

@@ -62,6 +62,10 @@ _CONTEXT = decimal.Context(
 
 _make_line = builder(PricedLine)
 _make_adjustment = builder(Adjustment)
+_make_cart_line = builder(CartLine)
+_make_totals = builder(Totals)
+_make_priced_quote = builder(PricedQuote)
+_make_taxable = builder(TaxableLine)
 # step names, compared by identity in the hot loop (they are interned literals)
 _ADDITIONAL = "additional_discount"
 _ADDITIONAL_AMOUNT = "additional_discount_amount"
@@ -800,14 +804,16 @@ class _Run:
                 raise PriceRuleConflictError(state.index, state.line.key, tied, top)
         if stacking in (Stacking.FIRST_MATCH, Stacking.EXCLUSIVE):
             rule = rules[0]
-            w.move(step, rule.id, _apply(rule, w.price, per), rule.describe())
+            w.move(step, rule.id, rule._apply(w.price, per), rule._description)
             return rule.allow_below_floor
         if stacking is Stacking.COMPOUNDING:
+            allow = False
             for rule in rules:
-                w.move(step, rule.id, _apply(rule, w.price, per), rule.describe())
-            return any(r.allow_below_floor for r in rules)
+                w.move(step, rule.id, rule._apply(w.price, per), rule._description)
+                allow = allow or rule.allow_below_floor
+            return allow
         if stacking is Stacking.BEST_FOR_CUSTOMER:
-            results = [(_apply(rule, w.price, per), index) for index, rule in enumerate(rules)]
+            results = [(rule._apply(w.price, per), index) for index, rule in enumerate(rules)]
             best_price, best_index = min(results)
             winner = rules[best_index]
             others = ", ".join(
@@ -867,16 +873,18 @@ class _Run:
             if line.is_return or quantity != quantity.to_integral_value():
                 continue
             unit = state.extended / quantity
-            cart.append(CartLine(line.key, line.sku, state.product.family, int(quantity), unit))
+            cart.append(
+                _make_cart_line(line.key, line.sku, state.product.family, int(quantity), unit)
+            )
         result = apply_promotions(cart, promotions, currency=self.currency, usage=usage)
-        reasons = {applied.promotion_id: applied for applied in result.applied}
         for applied in result.applied:
             for key, amount in applied.line_discounts.items():
                 if amount:
                     adjustments.setdefault(key, []).append(
-                        Adjustment("promotion", applied.promotion_id, amount, applied.description)
+                        _make_adjustment(
+                            "promotion", applied.promotion_id, amount, applied.description
+                        )
                     )
-        del reasons
         return result
 
     def _quote_discount(
@@ -921,7 +929,7 @@ class _Run:
             net = state.extended - sum(
                 (a.amount for a in adjustments.get(state.line.key, ())), _ZERO
             )
-            taxable.append(TaxableLine(state.line.key, state.product.tax_category, net))
+            taxable.append(_make_taxable(state.line.key, state.product.tax_category, net))
         return policy.tax(taxable, currency=self.currency)
 
     def _assemble(
@@ -998,13 +1006,13 @@ class _Run:
             total.add(list_total, discounts, net, tax_amount, gross, state.cost)
             if grouped and line.group is not None:
                 groups[line.group].add(list_total, discounts, net, tax_amount, gross, state.cost)
-        return PricedQuote(
+        return _make_priced_quote(
             self.quote.id,
             self.quote.revision,
             currency,
             self.quote.quote_date,
-            lines,
-            {k: v.totals(currency, zero) for k, v in groups.items()},
+            tuple(lines),
+            FrozenMap.wrap({k: v.totals(currency, zero) for k, v in groups.items()}),
             total.totals(currency, zero),
             promotions,
             tax,
@@ -1050,9 +1058,9 @@ class _Sum:
                 sums[kind] = sums.get(kind, _ZERO) + amount
 
     def totals(self, currency: str, zero: Decimal) -> Totals:
-        return Totals(
+        return _make_totals(
             _money(self.list + zero, currency),
-            {k: _money(v + zero, currency) for k, v in self.discounts.items() if v},
+            FrozenMap.wrap({k: _money(v + zero, currency) for k, v in self.discounts.items() if v}),
             _money(self.net + zero, currency),
             _money(self.tax + zero, currency),
             _money(self.gross + zero, currency),
@@ -1101,19 +1109,3 @@ def _set_field(state: _Line, action: Any) -> None:
         if state.overrides is None:
             state.overrides = {}
         state.overrides[name] = action.value
-
-
-def _apply(rule: PriceRule, price: Decimal, per: Decimal) -> Decimal:
-    for action in rule._price_actions:
-        kind = action.kind
-        value = action.value
-        assert value is not None
-        if kind is ActionKind.SET_PRICE:
-            price = value * per
-        elif kind is ActionKind.PERCENT_OFF:
-            price = price - price * value / _HUNDRED
-        elif kind is ActionKind.AMOUNT_OFF:
-            price = price - value * per
-        else:
-            price = price + price * value / _HUNDRED
-    return price

@@ -17,9 +17,10 @@ drawn inputs, so they are exactly what hosts receive.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -146,6 +147,33 @@ _DAY = _dt.date(2027, 3, 1)
 _DAY_BASES = (Decimal(360), Decimal(365), Decimal(366), Decimal("365.25"))
 
 
+_T = TypeVar("_T")
+
+
+@functools.cache
+def _sampled_cached(values: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+def _sampled(values: Iterable[Any]) -> st.SearchStrategy[Any]:
+    """``st.sampled_from(values)``, built once per distinct ``values`` (drawing is then fast)."""
+    return _sampled_cached(tuple(values))
+
+
+@functools.cache
+def _ints(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@functools.cache
+def _maybe(strategy: st.SearchStrategy[_T]) -> st.SearchStrategy[_T | None]:
+    return st.none() | strategy
+
+
+_BOOLS = st.booleans()
+
+
+@functools.cache
 def _decimals(
     low: Decimal | int | str, high: Decimal | int | str, places: int = 2
 ) -> st.SearchStrategy[Decimal]:
@@ -158,6 +186,7 @@ def _decimals(
     )
 
 
+@functools.cache
 def _keys(max_size: int = 8) -> st.SearchStrategy[str]:
     return st.text(_KEY_ALPHABET, min_size=1, max_size=max_size)
 
@@ -196,7 +225,13 @@ def tiers(
         >>> find(tiers(places=0), lambda t: t.up_to is None).unit_amount
         Decimal('0')
     """
-    bound = draw(up_to if up_to is not None else st.none() | _decimals("0.01", 2000))
+    return _tiers(draw, up_to=up_to, places=places)
+
+
+def _tiers(
+    draw: st.DrawFn, *, up_to: st.SearchStrategy[Decimal | None] | None = None, places: int = 2
+) -> Tier:
+    bound = draw(up_to if up_to is not None else _maybe(_decimals("0.01", 2000)))
     return Tier(bound, draw(_decimals(0, 1000, places)), draw(_decimals(0, 100, places)))
 
 
@@ -222,9 +257,15 @@ def tier_tables(
         >>> table.mode.value, table.tiers[-1].up_to, table.amount(Decimal(5)) >= 0
         ('graduated', None, True)
     """
-    kind = mode if mode is not None else draw(st.sampled_from(TierMode))
+    return _tier_tables(draw, mode=mode, max_tiers=max_tiers, places=places)
+
+
+def _tier_tables(
+    draw: st.DrawFn, *, mode: TierMode | None = None, max_tiers: int = 5, places: int = 2
+) -> TierTable:
+    kind = mode if mode is not None else draw(_sampled(TierMode))
     ups: list[Decimal | None] = [*draw(_bounds(max_size=max_tiers - 1)), None]
-    return TierTable(kind, [draw(tiers(up_to=st.just(u), places=places)) for u in ups])
+    return TierTable(kind, [_tiers(draw, up_to=st.just(u), places=places) for u in ups])
 
 
 @st.composite
@@ -250,10 +291,16 @@ def block_pricings(
         >>> blocks.overage is not None and blocks.amount(Decimal(10**6)) >= 0
         True
     """
+    return _block_pricings(draw, overage=overage, max_blocks=max_blocks, places=places)
+
+
+def _block_pricings(
+    draw: st.DrawFn, *, overage: bool | None = None, max_blocks: int = 4, places: int = 2
+) -> BlockPricing:
     ups = draw(_bounds(min_size=1, max_size=max_blocks))
     rows = [(u, draw(_decimals(0, 5000, places))) for u in ups]
     if overage is None:
-        rate = draw(st.none() | _decimals(0, 100, places))
+        rate = draw(_maybe(_decimals(0, 100, places)))
     else:
         rate = draw(_decimals(0, 100, places)) if overage else None
     return BlockPricing(rows, overage=rate)
@@ -277,10 +324,12 @@ def package_pricings(draw: st.DrawFn, *, places: int = 2) -> PackagePricing:
         >>> package.packages(Decimal(1))
         Decimal('1')
     """
-    size = draw(st.integers(1, 20).map(Decimal) | _decimals("0.25", 100))
-    return PackagePricing(
-        size, draw(_decimals(0, 1000, places)), draw(st.sampled_from(PackageRounding))
-    )
+    return _package_pricings(draw, places=places)
+
+
+def _package_pricings(draw: st.DrawFn, *, places: int = 2) -> PackagePricing:
+    size = draw(_ints(1, 20).map(Decimal) | _decimals("0.25", 100))
+    return PackagePricing(size, draw(_decimals(0, 1000, places)), draw(_sampled(PackageRounding)))
 
 
 def tier_pricings(*, places: int = 2, overage: bool | None = None) -> st.SearchStrategy[Any]:
@@ -344,7 +393,7 @@ def tier_charges() -> st.SearchStrategy[TierCharge]:
         >>> c.amount == c.units * c.unit_amount + c.flat_amount
         True
     """
-    return tier_prices().flatmap(lambda price: st.sampled_from(price.charges))
+    return tier_prices().flatmap(lambda price: _sampled(price.charges))
 
 
 # -- discount schedules ------------------------------------------------------------------------
@@ -366,10 +415,10 @@ def discount_tiers(draw: st.DrawFn) -> DiscountTier:
         >>> len(tier.amounts) >= 1
         True
     """
-    up_to = draw(st.none() | _decimals("0.01", 2000))
-    if draw(st.booleans()):
+    up_to = draw(_maybe(_decimals("0.01", 2000)))
+    if draw(_BOOLS):
         return DiscountTier(up_to, percent=draw(_decimals(0, 100)))
-    codes = draw(st.lists(st.sampled_from(_CODES), min_size=1, max_size=3, unique=True))
+    codes = draw(st.lists(_sampled(_CODES), min_size=1, max_size=3, unique=True))
     return DiscountTier(up_to, amounts={c: draw(_decimals(0, 1000)) for c in codes})
 
 
@@ -403,25 +452,37 @@ def discount_schedules(
         >>> s.discount(Decimal(3), unit_price=Decimal(100), currency="JPY").unit_price_after >= 0
         True
     """
+    return _discount_schedules(
+        draw, id=id, basis=basis, unit=unit, currency=currency, max_tiers=max_tiers
+    )
+
+
+def _discount_schedules(
+    draw: st.DrawFn,
+    *,
+    id: str | None = None,
+    basis: ScheduleBasis | None = None,
+    unit: DiscountUnit | None = None,
+    currency: str | None = None,
+    max_tiers: int = 5,
+) -> DiscountSchedule:
     ups: list[Decimal | None] = [*draw(_bounds(max_size=max_tiers - 1)), None]
-    kind = unit if unit is not None else draw(st.sampled_from(DiscountUnit))
+    kind = unit if unit is not None else draw(_sampled(DiscountUnit))
     rows: list[tuple[Decimal | None, Any]]
     if kind is DiscountUnit.PERCENT:
         rows = [(u, draw(_decimals(0, 100))) for u in ups]
     else:
-        codes = set(draw(st.lists(st.sampled_from(_CODES), min_size=1, max_size=3, unique=True)))
+        codes = set(draw(st.lists(_sampled(_CODES), min_size=1, max_size=3, unique=True)))
         if currency is not None:
             codes.add(currency)
         rows = [(u, {c: draw(_decimals(0, 200)) for c in sorted(codes)}) for u in ups]
-    counted = basis if basis is not None else draw(st.sampled_from(ScheduleBasis))
-    aggregation = (
-        Aggregation.LINE if counted is ScheduleBasis.TERM else draw(st.sampled_from(Aggregation))
-    )
+    counted = basis if basis is not None else draw(_sampled(ScheduleBasis))
+    aggregation = Aggregation.LINE if counted is ScheduleBasis.TERM else draw(_sampled(Aggregation))
     return DiscountSchedule(
         id if id is not None else draw(_keys(12)),
         rows,
         basis=counted,
-        mode=draw(st.sampled_from(ScheduleMode)),
+        mode=draw(_sampled(ScheduleMode)),
         unit=kind,
         aggregation=aggregation,
         name=draw(st.text("abc XYZ", max_size=10)),
@@ -444,11 +505,11 @@ def schedule_discounts(draw: st.DrawFn) -> ScheduleDiscount:
         >>> d.amount_off == d.unit_price
         True
     """
-    schedule = draw(discount_schedules())
+    schedule = _discount_schedules(draw)
     currency = (
         "EUR"
         if schedule.unit is DiscountUnit.PERCENT
-        else draw(st.sampled_from(sorted(schedule.tiers[0].amounts)))
+        else draw(_sampled(sorted(schedule.tiers[0].amounts)))
     )
     return schedule.discount(
         draw(_decimals("0.01", 5000)), unit_price=draw(_decimals(0, 1000)), currency=currency
@@ -466,7 +527,7 @@ def applied_discount_tiers() -> st.SearchStrategy[AppliedDiscountTier]:
         >>> find(applied_discount_tiers(), lambda t: True).units > 0
         True
     """
-    return schedule_discounts().flatmap(lambda d: st.sampled_from(d.tiers))
+    return schedule_discounts().flatmap(lambda d: _sampled(d.tiers))
 
 
 # -- subscriptions -----------------------------------------------------------------------------
@@ -497,20 +558,29 @@ def subscription_terms(
         >>> terms.term_unit.value, terms.default_term > 0
         ('year', True)
     """
-    kind = unit if unit is not None else draw(st.sampled_from(TermUnit))
+    return _subscription_terms(draw, unit=unit, precision=precision)
+
+
+def _subscription_terms(
+    draw: st.DrawFn,
+    *,
+    unit: TermUnit | None = None,
+    precision: ProrationPrecision | None = None,
+) -> SubscriptionTerms:
+    kind = unit if unit is not None else draw(_sampled(TermUnit))
     if kind is TermUnit.DAY:
-        default = Decimal(draw(st.integers(1, 1100)))
+        default = Decimal(draw(_ints(1, 1100)))
     elif kind is TermUnit.YEAR:
-        default = Decimal(draw(st.integers(1, 10))) / 2
+        default = Decimal(draw(_ints(1, 10))) / 2
     else:
-        default = Decimal(draw(st.integers(1, 60)))
+        default = Decimal(draw(_ints(1, 60)))
     return SubscriptionTerms(
         term_unit=kind,
         default_term=default,
-        precision=precision if precision is not None else draw(st.sampled_from(ProrationPrecision)),
-        day_basis=draw(st.sampled_from(_DAY_BASES)),
-        multiplier_places=draw(st.integers(0, 12)),
-        rounding=draw(st.sampled_from(_MODES)),
+        precision=precision if precision is not None else draw(_sampled(ProrationPrecision)),
+        day_basis=draw(_sampled(_DAY_BASES)),
+        multiplier_places=draw(_ints(0, 12)),
+        rounding=draw(_sampled(_MODES)),
     )
 
 
@@ -530,10 +600,10 @@ def prorations(draw: st.DrawFn) -> Proration:
         >>> p.start <= p.end
         True
     """
-    terms = draw(subscription_terms())
+    terms = _subscription_terms(draw)
     start = draw(st.dates(_dt.date(1900, 1, 1), _dt.date(2500, 12, 31)))
-    end = start + _dt.timedelta(days=draw(st.integers(0, 3000)))
-    if draw(st.booleans()):
+    end = start + _dt.timedelta(days=draw(_ints(0, 3000)))
+    if draw(_BOOLS):
         return coterminate(terms, start=start, end_date=end)
     return prorate(terms, start=start, end=end)
 
@@ -571,33 +641,47 @@ def derivations(
         >>> d.apply(Decimal("10.00")).price >= 0
         True
     """
-    if base is None:
-        on_cost = base_price_book is None and draw(st.booleans())
-    else:
-        on_cost = base is PriceBase.COST
+    return _derivations(
+        draw,
+        base=base,
+        base_price_book=base_price_book,
+        non_negative=non_negative,
+        everything=everything,
+    )
+
+
+def _derivations(
+    draw: st.DrawFn,
+    *,
+    base: PriceBase | None = None,
+    base_price_book: str | None = None,
+    non_negative: bool = False,
+    everything: bool = False,
+) -> Derivation:
+    on_cost = base_price_book is None and draw(_BOOLS) if base is None else base is PriceBase.COST
     if non_negative:
-        low = draw(st.none() | _decimals(0, 50))
+        low = draw(_maybe(_decimals(0, 50)))
         discount = draw(_decimals(0, 100))
         surcharge = draw(_decimals(0, 5))
     else:
-        low = draw(st.none() | _decimals(-50, 50))
+        low = draw(_maybe(_decimals(-50, 50)))
         discount = draw(_decimals(-100, 100))
         surcharge = draw(_decimals(-1, 5))
-    high = None if draw(st.booleans()) else (low or Decimal(0)) + draw(_decimals(0, 100))
+    high = None if draw(_BOOLS) else (low or Decimal(0)) + draw(_decimals(0, 100))
     return Derivation(
         base=PriceBase.COST if on_cost else PriceBase.PRICE_BOOK,
         base_price_book=None if on_cost else (base_price_book or draw(_keys())),
         discount=discount,
         markup=draw(_decimals(0, 100)),
         round_to=draw(
-            st.none() | st.sampled_from([Decimal("0.01"), Decimal("0.05"), Decimal(1), Decimal(10)])
+            _maybe(_sampled([Decimal("0.01"), Decimal("0.05"), Decimal(1), Decimal(10)]))
         ),
-        rounding=draw(st.sampled_from(_MODES)),
+        rounding=draw(_sampled(_MODES)),
         surcharge=surcharge,
         min_margin=low,
         max_margin=high,
         skus=() if everything else draw(st.lists(_keys(), max_size=3)),
-        families=() if everything else draw(st.lists(st.sampled_from(FAMILIES), max_size=2)),
+        families=() if everything else draw(st.lists(_sampled(FAMILIES), max_size=2)),
     )
 
 
@@ -629,7 +713,7 @@ def price_steps() -> st.SearchStrategy[PriceStep]:
     return st.builds(
         lambda r, i: r.steps[i % len(r.steps)],
         derived_prices().filter(lambda r: len(r.steps) > 0),
-        st.integers(0, 10),
+        _ints(0, 10),
     )
 
 
@@ -653,34 +737,36 @@ def price_book_sets(draw: st.DrawFn) -> PriceBookSet:
         ['B0', 'B1']
     """
     books: list[PriceBook] = []
-    for index in range(draw(st.integers(1, 5))):
+    for index in range(draw(_ints(1, 5))):
         entries = draw(
             st.dictionaries(
-                st.sampled_from(["W-1", "G-1"]),
+                _sampled(["W-1", "G-1"]),
                 _decimals(0, 10**6).map(lambda a: Money(a, "EUR")),
                 max_size=2,
             )
         )
         derivation = None
-        if draw(st.booleans()):
-            base = f"B{draw(st.integers(0, index - 1))}" if index and draw(st.booleans()) else None
+        if draw(_BOOLS):
+            base = f"B{draw(st.integers(0, index - 1))}" if index and draw(_BOOLS) else None
             derivation = (
-                draw(derivations(base_price_book=base))
+                _derivations(
+                    draw, base=None, base_price_book=base, non_negative=False, everything=False
+                )
                 if base
                 else Derivation(base=PriceBase.COST, markup=draw(_decimals(0, 100)))
             )
         books.append(
             PriceBook(id=f"B{index}", currency="EUR", entries=entries, derived_from=derivation)
         )
-    return PriceBookSet(draw(st.permutations(books)), rounding=draw(st.sampled_from(_MODES)))
+    return PriceBookSet(draw(st.permutations(books)), rounding=draw(_sampled(_MODES)))
 
 
 _PRODUCTS = st.builds(
     Product,
-    sku=st.sampled_from(["W-1", "G-1"]),
+    sku=_sampled(["W-1", "G-1"]),
     name=st.just("product"),
-    family=st.sampled_from(["", *FAMILIES]),
-    cost=st.none() | _decimals(0, 10**6).map(lambda a: Money(a, "EUR")),
+    family=_sampled(["", *FAMILIES]),
+    cost=_maybe(_decimals(0, 10**6).map(lambda a: Money(a, "EUR"))),
 )
 
 
@@ -703,7 +789,7 @@ def resolved_prices(draw: st.DrawFn) -> ResolvedPrice:
     for _ in range(20):
         books = draw(price_book_sets())
         product = draw(_PRODUCTS)
-        book = draw(st.sampled_from(books.books))
+        book = draw(_sampled(books.books))
         try:
             return books.unit_price(book.id, product, on=_DAY)
         except (LookupError, ValueError):
@@ -724,7 +810,7 @@ def resolution_steps() -> st.SearchStrategy[ResolutionStep]:
         >>> find(resolution_steps(), lambda s: s.before is None).kind.value in ("entry", "cost")
         True
     """
-    return st.builds(lambda r, i: r.steps[i % len(r.steps)], resolved_prices(), st.integers(0, 10))
+    return st.builds(lambda r, i: r.steps[i % len(r.steps)], resolved_prices(), _ints(0, 10))
 
 
 @st.composite
@@ -750,13 +836,22 @@ def percent_of_totals(
         >>> spec.covers("ANY", "thing")
         True
     """
+    return _percent_of_totals(draw, skus=skus, families=families)
+
+
+def _percent_of_totals(
+    draw: st.DrawFn,
+    *,
+    skus: Sequence[str] = ("A-1", "B-2", "C-3"),
+    families: Sequence[str] = FAMILIES,
+) -> PercentOfTotal:
     return PercentOfTotal(
         percent=draw(_decimals(0, 30)),
-        base=draw(st.sampled_from(PercentBase)),
-        families=draw(st.lists(st.sampled_from(list(families)), unique=True, max_size=2))
+        base=draw(_sampled(PercentBase)),
+        families=draw(st.lists(_sampled(list(families)), unique=True, max_size=2))
         if families
         else (),
-        skus=draw(st.lists(st.sampled_from(list(skus)), unique=True, max_size=2)) if skus else (),
+        skus=draw(st.lists(_sampled(list(skus)), unique=True, max_size=2)) if skus else (),
     )
 
 
@@ -766,10 +861,9 @@ def percent_of_totals(
 CONDITION_FIELDS = ("line.quantity", "line.price", "product.family", "quote.total_quantity")
 
 
-@st.composite
 def price_conditions(
-    draw: st.DrawFn, *, families: Sequence[str] = FAMILIES, random: bool = True
-) -> Any:
+    *, families: Sequence[str] = FAMILIES, random: bool = True
+) -> st.SearchStrategy[Any]:
     """JSON Logic conditions for price rules that never fail to evaluate on pricing data.
 
     Simple comparisons of ``line.quantity``, ``line.price``, ``quote.total_quantity``
@@ -778,12 +872,11 @@ def price_conditions(
     ``{"try": [rule, false]}`` so that a failing evaluation reads as "no match".
 
     Args:
-        draw: Supplied by Hypothesis.
         families: The families compared.
         random: Also draw wrapped random rules.
 
     Returns:
-        A condition (JSON) or ``None``.
+        A strategy of conditions (JSON) or ``None``.
 
     Example:
         >>> from hypothesis import find
@@ -793,22 +886,25 @@ def price_conditions(
         ...     True, False)
         True
     """
-    ops = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+    return _conditions(tuple(families), random)
+
+
+@functools.cache
+def _conditions(families: tuple[str, ...], random: bool) -> st.SearchStrategy[Any]:
+    ops = _sampled(["<", "<=", ">", ">=", "==", "!="])
     simple = st.one_of(
-        st.tuples(ops, st.integers(0, 50)).map(lambda t: {t[0]: [{"var": "line.quantity"}, t[1]]}),
-        st.tuples(ops, st.integers(0, 500)).map(lambda t: {t[0]: [{"var": "line.price"}, t[1]]}),
-        st.tuples(ops, st.integers(0, 100)).map(
+        st.tuples(ops, _ints(0, 50)).map(lambda t: {t[0]: [{"var": "line.quantity"}, t[1]]}),
+        st.tuples(ops, _ints(0, 500)).map(lambda t: {t[0]: [{"var": "line.price"}, t[1]]}),
+        st.tuples(ops, _ints(0, 100)).map(
             lambda t: {t[0]: [{"var": "quote.total_quantity"}, t[1]]}
         ),
-        st.sampled_from(list(families) or ["x"]).map(
-            lambda f: {"==": [{"var": "product.family"}, f]}
-        ),
+        _sampled(list(families) or ["x"]).map(lambda f: {"==": [{"var": "product.family"}, f]}),
     )
     choices: list[st.SearchStrategy[Any]] = [simple, st.none()]
     if random:
         wrapped = _random_rules(CONDITION_FIELDS, max_leaves=6).map(lambda r: {"try": [r, False]})
         choices.append(wrapped)
-    return draw(st.one_of(*choices))
+    return st.one_of(*choices)
 
 
 @st.composite
@@ -833,19 +929,25 @@ def price_actions(
         >>> find(price_actions(kinds=[ActionKind.PERCENT_OFF]), lambda a: True).describe()
         '0 % off'
     """
-    kind = draw(st.sampled_from(list(kinds) if kinds is not None else list(ActionKind)))
+    return _price_actions(draw, kinds=kinds, places=places)
+
+
+def _price_actions(
+    draw: st.DrawFn, *, kinds: Sequence[ActionKind] | None = None, places: int = 2
+) -> PriceAction:
+    kind = draw(_sampled(list(kinds) if kinds is not None else list(ActionKind)))
     if kind is ActionKind.SET_PRICE:
         return PriceAction(kind, draw(_decimals(0, 500, places)))
     if kind is ActionKind.PERCENT_OFF:
-        return PriceAction(kind, draw(st.integers(0, 100).map(Decimal) | _decimals(0, 100)))
+        return PriceAction(kind, draw(_ints(0, 100).map(Decimal) | _decimals(0, 100)))
     if kind is ActionKind.AMOUNT_OFF:
         return PriceAction(kind, draw(_decimals(0, 50, places)))
     if kind is ActionKind.MARKUP:
         return PriceAction(kind, draw(_decimals(0, 50)))
-    field = draw(st.sampled_from([*sorted(WATERFALL_FIELDS), "fields.note"]))
+    field = draw(_sampled([*sorted(WATERFALL_FIELDS), "fields.note"]))
     if field == "fields.note":
-        if draw(st.booleans()):
-            return PriceAction.set_field(field, text=draw(st.sampled_from(["gold", "vip", ""])))
+        if draw(_BOOLS):
+            return PriceAction.set_field(field, text=draw(_sampled(["gold", "vip", ""])))
         return PriceAction.set_field(field, draw(_decimals(-100, 100)))
     if field == "additional_discount_amount":
         return PriceAction.set_field(field, draw(_decimals(0, 20, places)))
@@ -883,29 +985,48 @@ def price_rules(
         >>> rule.id, rule.actions[0].kind.value
         ('0', 'set_price')
     """
+    return _price_rules(
+        draw,
+        id=id,
+        priority=priority,
+        skus=skus,
+        families=families,
+        currencies=currencies,
+        places=places,
+    )
+
+
+def _price_rules(
+    draw: st.DrawFn,
+    *,
+    id: str | None = None,
+    priority: int | None = None,
+    skus: Sequence[str] = (),
+    families: Sequence[str] = FAMILIES,
+    currencies: Sequence[str] = (),
+    places: int = 2,
+) -> PriceRule:
     no_names: list[str] = []
     scope_skus = draw(
-        st.lists(st.sampled_from(list(skus)), unique=True, max_size=2)
-        if skus
-        else st.just(no_names)
+        st.lists(_sampled(list(skus)), unique=True, max_size=2) if skus else st.just(no_names)
     )
     scope_families = draw(
-        st.lists(st.sampled_from(list(families)), unique=True, max_size=1)
+        st.lists(_sampled(list(families)), unique=True, max_size=1)
         if families
         else st.just(no_names)
     )
     return PriceRule(
         id=id if id is not None else draw(_keys()),
-        actions=draw(st.lists(price_actions(places=places), min_size=1, max_size=3)),
-        condition=draw(price_conditions(families=families)),
-        phase=draw(st.sampled_from(Phase)),
-        priority=priority if priority is not None else draw(st.integers(-5, 5)),
+        actions=[_price_actions(draw, kinds=None, places=places) for _ in range(draw(_ints(1, 3)))],
+        condition=draw(_conditions(tuple(families), True)),
+        phase=draw(_sampled(Phase)),
+        priority=priority if priority is not None else draw(_ints(-5, 5)),
         skus=scope_skus,
         families=scope_families,
-        currency=draw(st.none() | st.sampled_from(list(currencies))) if currencies else None,
-        allow_below_floor=draw(st.booleans()),
+        currency=draw(_maybe(_sampled(list(currencies)))) if currencies else None,
+        allow_below_floor=draw(_BOOLS),
         active=draw(st.booleans() | st.just(True)),
-        name=draw(st.sampled_from(["", "promo", "volume deal"])),
+        name=draw(_sampled(["", "promo", "volume deal"])),
     )
 
 
@@ -949,25 +1070,49 @@ def rule_sets(
         >>> len({rule.priority for rule in rs.rules})
         3
     """
-    policy = stacking if stacking is not None else draw(st.sampled_from(Stacking))
+    return _rule_sets(
+        draw,
+        stacking=stacking,
+        max_rules=max_rules,
+        skus=skus,
+        families=families,
+        currencies=currencies,
+        exclusive_ties=exclusive_ties,
+        id=id,
+        places=places,
+    )
+
+
+def _rule_sets(
+    draw: st.DrawFn,
+    *,
+    stacking: Stacking | None = None,
+    max_rules: int = 4,
+    skus: Sequence[str] = (),
+    families: Sequence[str] = FAMILIES,
+    currencies: Sequence[str] = (),
+    exclusive_ties: bool = False,
+    id: str = "rules",
+    places: int = 2,
+) -> RuleSet:
+    policy = stacking if stacking is not None else draw(_sampled(Stacking))
     count = draw(st.integers(1, max_rules))
     distinct = policy is Stacking.EXCLUSIVE and not exclusive_ties
     priorities: list[int | None]
     if distinct:
-        unique = st.lists(st.integers(-5, 5), min_size=count, max_size=count, unique=True)
+        unique = st.lists(_ints(-5, 5), min_size=count, max_size=count, unique=True)
         priorities = list(draw(unique))
     else:
         priorities = [None] * count
     rules = [
-        draw(
-            price_rules(
-                id=f"{id}-{index}",
-                priority=priorities[index],
-                skus=skus,
-                families=families,
-                currencies=currencies,
-                places=places,
-            )
+        _price_rules(
+            draw,
+            id=f"{id}-{index}",
+            priority=priorities[index],
+            skus=skus,
+            families=families,
+            currencies=currencies,
+            places=places,
         )
         for index in range(count)
     ]
@@ -997,9 +1142,9 @@ def product_ranges(
         >>> str(find(product_ranges(), lambda r: r.all_products))
         'all products'
     """
-    names = st.lists(st.sampled_from(list(skus)), unique=True, max_size=3).map(tuple)
-    kinds = st.lists(st.sampled_from(list(families)), unique=True, max_size=2).map(tuple)
-    excluded = st.lists(st.sampled_from(list(skus)), unique=True, max_size=1).map(tuple)
+    names = st.lists(_sampled(list(skus)), unique=True, max_size=3).map(tuple)
+    kinds = st.lists(_sampled(list(families)), unique=True, max_size=2).map(tuple)
+    excluded = st.lists(_sampled(list(skus)), unique=True, max_size=1).map(tuple)
     return (
         st.tuples(names, kinds, st.booleans(), excluded)
         .filter(lambda parts: bool(parts[0] or parts[1] or parts[2]))
@@ -1030,13 +1175,10 @@ def promotion_conditions(
     """
 
     def build(kind: ConditionKind) -> st.SearchStrategy[Condition]:
-        if kind is ConditionKind.VALUE:
-            value = _decimals("0.01", 60)
-        else:
-            value = st.integers(1, 4).map(Decimal)
+        value = _decimals("0.01", 60) if kind is ConditionKind.VALUE else _ints(1, 4).map(Decimal)
         return st.builds(Condition, st.just(kind), value, product_ranges(skus, families))
 
-    return st.sampled_from(list(kinds)).flatmap(build)
+    return _sampled(list(kinds)).flatmap(build)
 
 
 def benefits(
@@ -1060,8 +1202,8 @@ def benefits(
         >>> find(benefits([BenefitKind.MULTIBUY]), lambda b: True).value
         Decimal('0')
     """
-    ranges = st.none() | product_ranges(skus, families)
-    items = st.none() | st.integers(1, 3)
+    ranges = _maybe(product_ranges(skus, families))
+    items = _maybe(_ints(1, 3))
 
     def build(kind: BenefitKind) -> st.SearchStrategy[Benefit]:
         if kind is BenefitKind.PERCENT:
@@ -1072,7 +1214,7 @@ def benefits(
             return st.builds(Benefit, st.just(kind), _decimals(0, 40))
         return st.builds(Benefit, st.just(kind), st.just(Decimal(0)), ranges)
 
-    return st.sampled_from(list(kinds)).flatmap(build)
+    return _sampled(list(kinds)).flatmap(build)
 
 
 def promotions(
@@ -1105,15 +1247,15 @@ def promotions(
         )
         return st.builds(
             Promotion,
-            id=ids if ids is not None else st.sampled_from(("P1", "P2", "P3", "P4")),
+            id=ids if ids is not None else _sampled(("P1", "P2", "P3", "P4")),
             name=st.just("promotion"),
             condition=promotion_conditions(kinds, skus=skus, families=families),
             benefit=st.just(benefit),
-            priority=st.integers(0, 2),
+            priority=_ints(0, 2),
             exclusive=st.booleans(),
-            max_discount=st.none() | _decimals("0.01", 30),
-            max_applications=st.none() | st.integers(1, 3),
-            usage_limit=st.none() | st.integers(1, 3),
+            max_discount=_maybe(_decimals("0.01", 30)),
+            max_applications=_maybe(_ints(1, 3)),
+            usage_limit=_maybe(_ints(1, 3)),
         )
 
     return benefits(skus=skus, families=families).flatmap(build)
@@ -1138,10 +1280,10 @@ def cart_lines(
     """
     return st.builds(
         CartLine,
-        key=key if key is not None else st.sampled_from(("l1", "l2", "l3")),
-        sku=st.sampled_from(_PROMO_SKUS),
-        family=st.sampled_from((*_PROMO_FAMILIES, "")),
-        quantity=st.integers(1, 5),
+        key=key if key is not None else _sampled(("l1", "l2", "l3")),
+        sku=_sampled(_PROMO_SKUS),
+        family=_sampled((*_PROMO_FAMILIES, "")),
+        quantity=_ints(1, 5),
         unit_price=_decimals(0, 40, places + 1),
     )
 
@@ -1160,7 +1302,7 @@ def carts(places: int = 2) -> st.SearchStrategy[list[CartLine]]:
         >>> len({line.key for line in find(carts(), lambda c: len(c) == 3)})
         3
     """
-    return st.lists(st.integers(0, 99), unique=True, max_size=5).flatmap(
+    return st.lists(_ints(0, 99), unique=True, max_size=5).flatmap(
         lambda numbers: st.tuples(*(cart_lines(st.just(f"k{n:02d}"), places) for n in numbers)).map(
             list
         )
@@ -1168,7 +1310,7 @@ def carts(places: int = 2) -> st.SearchStrategy[list[CartLine]]:
 
 
 def _promotion_lists() -> st.SearchStrategy[list[Promotion]]:
-    return st.lists(st.integers(0, 20), unique=True, max_size=4).flatmap(
+    return st.lists(_ints(0, 20), unique=True, max_size=4).flatmap(
         lambda numbers: st.tuples(*(promotions(st.just(f"P{n}")) for n in numbers)).map(list)
     )
 
@@ -1185,7 +1327,7 @@ def promotion_results() -> st.SearchStrategy[PromotionResult]:
         >>> sum(r.discounts.values()) == r.total_discount
         True
     """
-    usages = st.dictionaries(st.sampled_from([f"P{n}" for n in range(21)]), st.integers(0, 4))
+    usages = st.dictionaries(_sampled([f"P{n}" for n in range(21)]), _ints(0, 4))
     return st.builds(
         lambda lines, offers, usage: apply_promotions(lines, offers, currency="EUR", usage=usage),
         carts(),
@@ -1206,12 +1348,12 @@ def applied_promotions() -> st.SearchStrategy[AppliedPromotion]:
         >>> sum(a.line_discounts.values()) == a.discount
         True
     """
-    keys = st.lists(st.sampled_from(("l1", "l2", "l3")), unique=True, min_size=1, max_size=3)
+    keys = st.lists(_sampled(("l1", "l2", "l3")), unique=True, min_size=1, max_size=3)
 
     def build(names: list[str]) -> st.SearchStrategy[AppliedPromotion]:
         size = len(names)
-        cents = st.lists(st.integers(1, 9999), min_size=size, max_size=size)
-        counts = st.lists(st.integers(1, 5), min_size=size, max_size=size)
+        cents = st.lists(_ints(1, 9999), min_size=size, max_size=size)
+        counts = st.lists(_ints(1, 5), min_size=size, max_size=size)
         return st.builds(
             lambda amounts, items, applications, capped: AppliedPromotion(
                 "P1",
@@ -1226,7 +1368,7 @@ def applied_promotions() -> st.SearchStrategy[AppliedPromotion]:
             ),
             cents,
             counts,
-            st.integers(1, 3),
+            _ints(1, 3),
             st.booleans(),
         )
 
@@ -1246,10 +1388,10 @@ def skipped_promotions() -> st.SearchStrategy[SkippedPromotion]:
     """
     return st.builds(
         SkippedPromotion,
-        st.sampled_from(("P1", "P2")),
-        st.sampled_from(SkipReason),
-        st.sampled_from(("", "condition not met: needs more")),
-        st.lists(st.sampled_from(("P3", "P4")), unique=True, max_size=2).map(tuple),
+        _sampled(("P1", "P2")),
+        _sampled(SkipReason),
+        _sampled(("", "condition not met: needs more")),
+        st.lists(_sampled(("P3", "P4")), unique=True, max_size=2).map(tuple),
     )
 
 
@@ -1272,8 +1414,8 @@ def taxable_lines(places: int = 2) -> st.SearchStrategy[TaxableLine]:
     """
     return st.builds(
         TaxableLine,
-        key=st.sampled_from(("l1", "l2", "l3")),
-        category=st.sampled_from((*TAX_CATEGORIES, "unknown")),
+        key=_sampled(("l1", "l2", "l3")),
+        category=_sampled((*TAX_CATEGORIES, "unknown")),
         amount=_decimals(0, 10_000, places),
     )
 
@@ -1305,8 +1447,15 @@ def rate_tax_policies(
         if prices_include_tax is None
         else st.just(prices_include_tax),
         default_category=st.just("standard"),
-        rounding=st.sampled_from(("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP")),
+        rounding=_sampled(("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP")),
     )
+
+
+def _rate_tax_policy(draw: st.DrawFn) -> RateTaxPolicy:
+    return draw(_RATE_TAX_POLICIES)
+
+
+_RATE_TAX_POLICIES = rate_tax_policies()
 
 
 def tax_results() -> st.SearchStrategy[TaxResult]:
@@ -1344,8 +1493,8 @@ def tax_lines() -> st.SearchStrategy[TaxLine]:
     amounts = _decimals(0, 10_000)
     return st.builds(
         lambda key, category, rate, net, tax: TaxLine(key, category, rate, net, tax, net + tax),
-        st.sampled_from(("l1", "l2")),
-        st.sampled_from(TAX_CATEGORIES),
+        _sampled(("l1", "l2")),
+        _sampled(TAX_CATEGORIES),
         _decimals(0, 100),
         amounts,
         amounts,
@@ -1372,12 +1521,16 @@ def rounding_policies(draw: st.DrawFn, *, max_total_places: int | None = None) -
         >>> find(rounding_policies(max_total_places=0), lambda p: True).total_places in (None, 0)
         True
     """
+    return _rounding_policies(draw, max_total_places=max_total_places)
+
+
+def _rounding_policies(draw: st.DrawFn, *, max_total_places: int | None = None) -> RoundingPolicy:
     top = 4 if max_total_places is None else max_total_places
     return RoundingPolicy(
-        unit_places=draw(st.none() | st.integers(0, 6)),
-        total_places=draw(st.none() | st.integers(0, top)),
-        unit_rounding=draw(st.sampled_from(UnitRounding)),
-        mode=draw(st.sampled_from(_MODES)),
+        unit_places=draw(_maybe(_ints(0, 6))),
+        total_places=draw(_maybe(_ints(0, top))),
+        unit_rounding=draw(_sampled(UnitRounding)),
+        mode=draw(_sampled(_MODES)),
     )
 
 
@@ -1403,13 +1556,24 @@ def pricing_options(
         >>> find(pricing_options(), lambda o: o.additional_discount_last).allow_negative_prices
         False
     """
-    negative = draw(st.booleans()) if allow_negative_prices is None else allow_negative_prices
+    return _pricing_options(
+        draw, allow_negative_prices=allow_negative_prices, max_total_places=max_total_places
+    )
+
+
+def _pricing_options(
+    draw: st.DrawFn,
+    *,
+    allow_negative_prices: bool | None = False,
+    max_total_places: int | None = None,
+) -> PricingOptions:
+    negative = draw(_BOOLS) if allow_negative_prices is None else allow_negative_prices
     return PricingOptions(
-        additional_discount_last=draw(st.booleans()),
-        partner_discount_first=draw(st.booleans()),
-        channel_discounts_off_list=draw(st.booleans()),
+        additional_discount_last=draw(_BOOLS),
+        partner_discount_first=draw(_BOOLS),
+        channel_discounts_off_list=draw(_BOOLS),
         allow_negative_prices=negative,
-        rounding=draw(rounding_policies(max_total_places=max_total_places)),
+        rounding=_rounding_policies(draw, max_total_places=max_total_places),
     )
 
 
@@ -1424,10 +1588,10 @@ def discount_limits() -> st.SearchStrategy[DiscountLimits]:
         >>> find(discount_limits(), lambda d: d.max_manual_percent is not None).role
         'sales_rep'
     """
-    percents = st.none() | _decimals(0, 100)
+    percents = _maybe(_decimals(0, 100))
     return st.builds(
         DiscountLimits,
-        role=st.sampled_from(["sales_rep", "manager"]),
+        role=_sampled(["sales_rep", "manager"]),
         max_manual_percent=percents,
         max_total_percent=percents,
     )
@@ -1447,8 +1611,8 @@ def limit_flags() -> st.SearchStrategy[LimitFlag]:
     """
     return st.builds(
         lambda limit, role, allowed, more: LimitFlag(limit, role, allowed, allowed + more),
-        st.sampled_from(["max_manual_percent", "max_total_percent"]),
-        st.sampled_from(["sales_rep", "manager"]),
+        _sampled(["max_manual_percent", "max_total_percent"]),
+        _sampled(["sales_rep", "manager"]),
         _decimals(0, 99),
         _decimals("0.01", 50),
     )
@@ -1473,7 +1637,7 @@ def adjustments() -> st.SearchStrategy[Adjustment]:
     )
     promotion = st.builds(
         lambda source, amount: Adjustment("promotion", source, amount, "Buy 3, get 1 free"),
-        st.sampled_from(["P1", "P2"]),
+        _sampled(["P1", "P2"]),
         _decimals(0, 1000),
     )
     return quote_discount | promotion

@@ -20,6 +20,7 @@ what they build on priced quotes:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -45,20 +46,26 @@ from sfa_core.quotes.model import Quote, QuoteGroup, QuoteLine, QuoteStatus
 from sfa_core.quotes.priced import PricedQuote
 from sfa_core.quotes.pricing import price_quote
 from sfa_core.testing._pricing_strategies import (
+    _BOOLS,
     FAMILIES,
     TAX_CATEGORIES,
-    block_pricings,
-    derivations,
+    _block_pricings,
+    _decimals,
+    _derivations,
+    _discount_schedules,
+    _ints,
+    _keys,
+    _maybe,
+    _package_pricings,
+    _percent_of_totals,
+    _pricing_options,
+    _rate_tax_policy,
+    _rule_sets,
+    _sampled,
+    _subscription_terms,
+    _tier_tables,
     discount_limits,
-    discount_schedules,
-    package_pricings,
-    percent_of_totals,
-    pricing_options,
     promotions,
-    rate_tax_policies,
-    rule_sets,
-    subscription_terms,
-    tier_tables,
 )
 
 __all__ = [
@@ -78,29 +85,23 @@ SCENARIO_CURRENCIES = ("EUR", "USD", "JPY", "BHD", "GBP")
 _KEY_ALPHABET = "ABCDEFGHJK-0123456789"
 _FIRST_DAY = _dt.date(2020, 1, 1)
 _LAST_DAY = _dt.date(2035, 12, 31)
+_SPAN = (_LAST_DAY - _FIRST_DAY).days
+_FAMILIES = (*FAMILIES, "")
+_CATEGORIES = (*TAX_CATEGORIES, "exotic")
 _FIELD_VALUES: st.SearchStrategy[Any] = st.sampled_from(["gold", "EMEA", "", 1, 250, True, False])
 
 
-def _decimals(
-    low: Decimal | int | str, high: Decimal | int | str, places: int = 2
-) -> st.SearchStrategy[Decimal]:
-    return st.decimals(
-        min_value=Decimal(low),
-        max_value=Decimal(high),
-        places=places,
-        allow_nan=False,
-        allow_infinity=False,
-    )
+@functools.cache
+def _money(low: int, high: int, code: str) -> st.SearchStrategy[Money]:
+    return _decimals(low, high, currency_precision(code)).map(lambda amount: Money(amount, code))
 
 
-def _keys(max_size: int = 8) -> st.SearchStrategy[str]:
-    return st.text(_KEY_ALPHABET, min_size=1, max_size=max_size)
-
-
+@functools.cache
 def _fields() -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(st.sampled_from(["tier", "region", "seats"]), _FIELD_VALUES, max_size=2)
 
 
+@functools.cache
 def _sometimes(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """``None`` three times out of four, else a value of ``strategy``."""
     return st.integers(0, 3).flatmap(lambda n: strategy if n == 0 else st.none())
@@ -117,7 +118,8 @@ def quote_groups() -> st.SearchStrategy[QuoteGroup]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(quote_groups(), lambda g: g.name != "").name in ("Option A", "Phase 2", "Site Köln")
+        >>> group = find(quote_groups(), lambda g: g.name != "")
+        >>> group.name in ("Option A", "Phase 2", "Site Köln")
         True
     """
     return st.builds(
@@ -352,10 +354,10 @@ _ALL_METHODS = tuple(PricingMethod)
 def _term(draw: st.DrawFn, terms: SubscriptionTerms) -> Decimal:
     """A term that gives an end date in the terms' unit (whole months or days)."""
     if terms.term_unit is TermUnit.DAY:
-        return Decimal(draw(st.integers(1, 800)))
+        return Decimal(draw(_ints(1, 800)))
     if terms.term_unit is TermUnit.YEAR:
-        return Decimal(draw(st.integers(1, 6))) / 2
-    return Decimal(draw(st.integers(1, 36)))
+        return Decimal(draw(_ints(1, 6))) / 2
+    return Decimal(draw(_ints(1, 36)))
 
 
 def _covers_returns(products: Mapping[str, Product], sku: str) -> bool:
@@ -437,71 +439,94 @@ def pricing_scenarios(
         ...     assert len(priced.lines) == len(scenario.quote.lines)
         >>> test_prices_in_the_quote_currency()
     """
-    code = currency if currency is not None else draw(st.sampled_from(SCENARIO_CURRENCIES))
+    code = currency if currency is not None else draw(_sampled(SCENARIO_CURRENCIES))
     places = currency_precision(code)
-    day = draw(st.dates(_FIRST_DAY, _LAST_DAY))
+    day = _FIRST_DAY + _dt.timedelta(days=draw(_ints(0, _SPAN)))
 
     def money(low: int, high: int) -> st.SearchStrategy[Money]:
-        return _decimals(low, high, places).map(lambda amount: Money(amount, code))
+        return _money(low, high, code)
+
+    def days(low: int, high: int) -> _dt.timedelta:
+        return _dt.timedelta(days=draw(_ints(low, high)))
+
+    # -- settings first: the quote's amounts follow the rounding of extended amounts
+    taxed = draw(_BOOLS) if tax is None else tax
+    policy = _rate_tax_policy(draw) if taxed else None
+    chosen_options = None
+    if options and draw(_BOOLS):
+        chosen_options = _pricing_options(
+            draw, allow_negative_prices=False, max_total_places=places if taxed else None
+        )
+    total_places = places
+    if chosen_options is not None and chosen_options.rounding.total_places is not None:
+        total_places = min(places, chosen_options.rounding.total_places)
 
     # -- schedules
     schedules: dict[str, DiscountSchedule] = {}
-    for index in range(draw(st.integers(0, 2))):
-        schedule = draw(
-            discount_schedules(id=f"VOL-{index}", basis=ScheduleBasis.QUANTITY, currency=code)
+    for index in range(draw(_ints(0, 2))):
+        schedule = _discount_schedules(
+            draw,
+            id=f"VOL-{index}",
+            basis=ScheduleBasis.QUANTITY,
+            unit=None,
+            currency=code,
+            max_tiers=4,
         )
         schedules[schedule.id] = schedule
     volume_ids = sorted(schedules)
     term_ids: list[str] = []
-    if subscriptions and draw(st.booleans()):
-        schedule = draw(discount_schedules(id="TERM-0", basis=ScheduleBasis.TERM, currency=code))
+    if subscriptions and draw(_BOOLS):
+        schedule = _discount_schedules(
+            draw, id="TERM-0", basis=ScheduleBasis.TERM, unit=None, currency=code, max_tiers=4
+        )
         schedules[schedule.id] = schedule
         term_ids.append(schedule.id)
 
     # -- products
-    skus = [f"P{index}" for index in range(draw(st.integers(1, max_products)))]
-    families = (*FAMILIES, "")
+    skus = [f"P{index}" for index in range(draw(_ints(1, max_products)))]
     products: dict[str, Product] = {}
     for sku in skus:
-        method = draw(st.sampled_from(list(methods)))
-        cost = draw(st.none() | money(0, 400))
+        method = draw(_sampled(methods))
+        cost = draw(_maybe(money(0, 400)))
         if method is PricingMethod.COST_PLUS and cost is None:
             cost = draw(money(0, 400))
         percent_of_total = (
-            draw(percent_of_totals(skus=skus, families=FAMILIES))
+            _percent_of_totals(draw, skus=skus, families=FAMILIES)
             if method is PricingMethod.PERCENT_OF_TOTAL
             else None
         )
-        terms = draw(st.none() | subscription_terms()) if subscriptions else None
+        terms = (
+            _subscription_terms(draw, unit=None, precision=None)
+            if subscriptions and draw(_BOOLS)
+            else None
+        )
         schedulable = method is not PricingMethod.PERCENT_OF_TOTAL
         products[sku] = Product(
             sku=sku,
             name=f"Product {sku}",
-            family=draw(st.sampled_from(families)),
+            family=draw(_sampled(_FAMILIES)),
             cost=cost,
             pricing_method=method,
-            markup=draw(st.none() | _decimals(0, 100))
-            if method is PricingMethod.COST_PLUS
-            else None,
+            markup=draw(_maybe(_decimals(0, 100))) if method is PricingMethod.COST_PLUS else None,
             percent_of_total=percent_of_total,
             subscription=terms,
-            discount_schedule=draw(st.none() | st.sampled_from(volume_ids))
+            discount_schedule=draw(_maybe(_sampled(volume_ids)))
             if volume_ids and schedulable
             else None,
-            term_discount_schedule=draw(st.none() | st.sampled_from(term_ids))
+            term_discount_schedule=draw(_maybe(_sampled(term_ids)))
             if term_ids and terms is not None and schedulable
             else None,
-            fractional_quantity=draw(st.booleans()),
-            tax_category=draw(st.sampled_from([*TAX_CATEGORIES, "exotic"])),
+            fractional_quantity=draw(_BOOLS),
+            tax_category=draw(_sampled(_CATEGORIES)),
         )
 
     # -- price books
     listed = [sku for sku in skus if products[sku].pricing_method is PricingMethod.LIST]
-    derive = draw(st.sampled_from(["none", "book", "cost"])) if listed else "none"
+    derive = draw(_sampled(("none", "book", "cost"))) if listed else "none"
     entries: dict[str, Money] = {}
     base_entries: dict[str, Money] = {}
     for sku in listed:
-        missing = derive != "none" and draw(st.booleans())
+        missing = derive != "none" and draw(_BOOLS)
         if missing and derive == "cost" and products[sku].cost is None:
             missing = False
         if missing and derive == "book":
@@ -512,29 +537,29 @@ def pricing_scenarios(
     for sku in skus:
         method = products[sku].pricing_method
         if method is PricingMethod.TIERED:
-            tier_prices[sku] = draw(tier_tables(places=places) | package_pricings(places=places))
+            if draw(_ints(0, 3)):
+                tier_prices[sku] = _tier_tables(draw, mode=None, max_tiers=4, places=places)
+            else:
+                tier_prices[sku] = _package_pricings(draw, places=places)
         elif method is PricingMethod.BLOCK:
-            tier_prices[sku] = draw(block_pricings(overage=True, places=places))
-    floors = draw(st.dictionaries(st.sampled_from(skus), money(0, 50), max_size=2))
+            tier_prices[sku] = _block_pricings(draw, overage=True, max_blocks=3, places=places)
+    floors = {sku: draw(money(0, 50)) for sku in skus if not draw(_ints(0, 4))}
 
     def validity() -> tuple[_dt.date | None, _dt.date | None]:
-        start = draw(st.none() | st.dates(day - _dt.timedelta(days=400), day))
-        end = draw(st.none() | st.dates(day, day + _dt.timedelta(days=400)))
+        start = day - days(0, 400) if draw(_BOOLS) else None
+        end = day + days(0, 400) if draw(_BOOLS) else None
         return start, end
 
     books: list[PriceBook] = []
     derivation = None
-    if derive == "book":
-        derivation = draw(
-            derivations(
-                base=PriceBase.PRICE_BOOK,
-                base_price_book="BASE",
-                non_negative=True,
-                everything=True,
-            )
+    if derive != "none":
+        derivation = _derivations(
+            draw,
+            base=PriceBase.PRICE_BOOK if derive == "book" else PriceBase.COST,
+            base_price_book="BASE" if derive == "book" else None,
+            non_negative=True,
+            everything=True,
         )
-    elif derive == "cost":
-        derivation = draw(derivations(base=PriceBase.COST, non_negative=True, everything=True))
     start, end = validity()
     books.append(
         PriceBook(
@@ -560,48 +585,46 @@ def pricing_scenarios(
     # -- rule sets
     other = "USD" if code != "USD" else "EUR"
     rules = tuple(
-        draw(
-            rule_sets(
-                stacking=draw(st.sampled_from(list(stackings))),
-                skus=skus,
-                families=FAMILIES,
-                currencies=(code, other),
-                exclusive_ties=exclusive_ties,
-                id=f"RS{index}",
-                places=places,
-            )
+        _rule_sets(
+            draw,
+            stacking=draw(_sampled(stackings)),
+            max_rules=3,
+            skus=skus,
+            families=FAMILIES,
+            currencies=(code, other),
+            exclusive_ties=exclusive_ties,
+            id=f"RS{index}",
+            places=places,
         )
-        for index in range(draw(st.integers(0, max_rule_sets)))
+        for index in range(draw(_ints(0, max_rule_sets)))
     )
 
     # -- the quote
-    month = _dt.timedelta(days=30)
-    quote_start = draw(st.none() | st.dates(day - month, day + month))
+    quote_start = day + days(-30, 30) if draw(_BOOLS) else None
     first = quote_start or day
-    quote_end = draw(st.none() | st.integers(61, 1000).map(lambda n: first + _dt.timedelta(days=n)))
+    quote_end = first + days(61, 1000) if draw(_BOOLS) else None
     groups = [
-        QuoteGroup(key=f"G{index}", name=f"Group {index}")
-        for index in range(draw(st.integers(0, 2)))
+        QuoteGroup(key=f"G{index}", name=f"Group {index}") for index in range(draw(_ints(0, 2)))
     ]
     group_keys = [group.key for group in groups]
     lines: list[QuoteLine] = []
-    for index in range(draw(st.integers(min_lines, max(min_lines, max_lines)))):
-        sku = draw(st.sampled_from(skus))
+    for index in range(draw(_ints(min_lines, max(min_lines, max_lines)))):
+        sku = draw(_sampled(skus))
         product = products[sku]
-        if product.fractional_quantity:
-            quantity = draw(st.integers(1, 50).map(Decimal) | _decimals("0.01", 50))
+        if product.fractional_quantity and draw(_BOOLS):
+            quantity = draw(_decimals("0.01", 50))
         else:
-            quantity = Decimal(draw(st.integers(1, 50)))
-        is_return = returns and not _covers_returns(products, sku) and draw(st.integers(0, 4)) == 0
+            quantity = Decimal(draw(_ints(1, 50)))
+        is_return = returns and not _covers_returns(products, sku) and not draw(_ints(0, 4))
         term = end_date = start_date = None
         terms = product.subscription
         if terms is not None:
-            start_date = draw(st.none() | st.dates(first, first + _dt.timedelta(days=60)))
-            how = draw(st.sampled_from(["default", "term", "end"]))
+            start_date = first + days(0, 60) if draw(_BOOLS) else None
+            how = draw(_sampled(("default", "term", "end")))
             if how == "term":
                 term = _term(draw, terms)
             elif how == "end":
-                end_date = (start_date or first) + _dt.timedelta(days=draw(st.integers(0, 1000)))
+                end_date = (start_date or first) + days(0, 1000)
         lines.append(
             QuoteLine(
                 key=f"L{index}",
@@ -615,50 +638,40 @@ def pricing_scenarios(
                 special_price=draw(_sometimes(_decimals(0, 500, places))),
                 partner_discount=draw(_sometimes(_decimals(0, 50))),
                 distributor_discount=draw(_sometimes(_decimals(0, 50))),
-                parent=draw(st.none() | st.sampled_from([line.key for line in lines]))
-                if lines
-                else None,
-                group=draw(st.none() | st.sampled_from(group_keys)) if group_keys else None,
+                parent=draw(_maybe(_sampled([line.key for line in lines]))) if lines else None,
+                group=draw(_maybe(_sampled(group_keys))) if group_keys else None,
                 is_return=is_return,
                 fields=draw(_fields()),
             )
         )
     quote = Quote(
-        id=draw(st.sampled_from(["Q-1", "Q-2027-0001"])),
-        account=draw(st.sampled_from(["ACME", "GLOBEX"])),
+        id=draw(_sampled(("Q-1", "Q-2027-0001"))),
+        account=draw(_sampled(("ACME", "GLOBEX"))),
         currency=code,
         price_book="MAIN",
         quote_date=day,
-        valid_until=draw(st.none() | st.just(day + _dt.timedelta(days=30))),
+        valid_until=day + _dt.timedelta(days=30) if draw(_BOOLS) else None,
         start_date=quote_start,
         end_date=quote_end,
         lines=lines,
         groups=groups,
         additional_discount=draw(_sometimes(_decimals(0, 100))),
-        discount_amount=draw(_sometimes(_decimals(0, 200, places))),
+        discount_amount=draw(_sometimes(_decimals(0, 200, total_places))),
         partner_discount=draw(_sometimes(_decimals(0, 50))),
         distributor_discount=draw(_sometimes(_decimals(0, 50))),
         fields=draw(_fields()),
     )
 
-    # -- the keyword arguments
-    taxed = draw(st.booleans()) if tax is None else tax
-    policy = draw(rate_tax_policies()) if taxed else None
-    chosen_options = (
-        draw(st.none() | pricing_options(max_total_places=places if taxed else None))
-        if options
-        else None
-    )
+    # -- the other keyword arguments
     offers: tuple[Promotion, ...] = ()
-    if promotion and draw(st.integers(0, 3)) == 0:
+    if promotion and not draw(_ints(0, 3)):
         offers = tuple(
-            draw(promotions(st.just(f"PR{index}"), skus=skus, families=FAMILIES))
-            for index in range(draw(st.integers(1, 2)))
+            draw(_promotions(f"PR{index}", tuple(skus))) for index in range(draw(_ints(1, 2)))
         )
-    contracted = draw(
-        st.none() | st.dictionaries(st.sampled_from(skus), money(0, 500), min_size=1, max_size=2)
-    )
-    limits = draw(st.none() | discount_limits())
+    contracted = None
+    if draw(_BOOLS):
+        contracted = {sku: draw(money(0, 500)) for sku in skus if draw(_BOOLS)}
+    limits = draw(_maybe(discount_limits()))
     return PricingScenario(
         quote,
         products,
@@ -671,6 +684,11 @@ def pricing_scenarios(
         contracted,
         limits,
     )
+
+
+@functools.cache
+def _promotions(id: str, skus: tuple[str, ...]) -> st.SearchStrategy[Promotion]:
+    return promotions(st.just(id), skus=skus, families=FAMILIES)
 
 
 def priced_quotes(**kwargs: Any) -> st.SearchStrategy[PricedQuote]:
