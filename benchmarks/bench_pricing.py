@@ -113,9 +113,7 @@ def quote(lines: int, products: list[Product]) -> Quote:
             fields["additional_discount"] = Decimal(rng.randint(0, 15))
         if product.subscription is not None:
             fields["start_date"] = dt.date(2027, 1 + i % 6, 1 + i % 20)
-        made.append(
-            QuoteLine(key=f"L{i}", sku=product.sku, quantity=rng.randint(1, 60), **fields)
-        )
+        made.append(QuoteLine(key=f"L{i}", sku=product.sku, quantity=rng.randint(1, 60), **fields))
     return Quote(
         id="Q",
         account="ACME",
