@@ -1,7 +1,6 @@
-"""Properties of cart promotions and tax, and strategies for their values.
+"""Properties of cart promotions and tax.
 
-The strategies below (one per public class, collected in STRATEGIES) are meant to move to
-``sfa_core.testing.strategies``.
+The strategies of their values come from :mod:`sfa_core.testing.strategies`.
 """
 
 from decimal import Decimal
@@ -13,128 +12,38 @@ from sfa_core.money import currency_precision
 from sfa_core.pricing.promotions import (
     AppliedPromotion,
     Benefit,
-    BenefitKind,
     CartLine,
     Condition,
-    ConditionKind,
     ProductRange,
     Promotion,
     PromotionResult,
     SkippedPromotion,
-    SkipReason,
     apply_promotions,
 )
 from sfa_core.pricing.tax import RateTaxPolicy, TaxableLine, TaxLine, TaxResult
 from sfa_core.serialization import structure, unstructure
+from sfa_core.testing.strategies import (
+    applied_promotions,
+    benefits,
+    cart_lines,
+    carts,
+    product_ranges,
+    promotion_conditions,
+    promotion_results,
+    promotions,
+    rate_tax_policies,
+    skipped_promotions,
+    tax_lines,
+    tax_results,
+    taxable_lines,
+)
 
 D = Decimal
 
 # ---------------------------------------------------------------- strategies
+# The value strategies come from sfa_core.testing.strategies; these combine them.
 
-SKUS = ("A", "B", "C", "D")
-FAMILIES = ("shirts", "hats", "")
 CURRENCIES = ("EUR", "JPY", "BHD")
-CATEGORIES = ("standard", "reduced", "zero")
-
-
-def product_ranges() -> st.SearchStrategy[ProductRange]:
-    """Ranges over a small catalog (SKUs A-D, families shirts and hats)."""
-    names = st.lists(st.sampled_from(SKUS), unique=True, max_size=3).map(tuple)
-    families = st.lists(st.sampled_from(FAMILIES[:2]), unique=True, max_size=2).map(tuple)
-    excluded = st.lists(st.sampled_from(SKUS), unique=True, max_size=1).map(tuple)
-    return (
-        st.tuples(names, families, st.booleans(), excluded)
-        .filter(lambda parts: bool(parts[0] or parts[1] or parts[2]))
-        .map(lambda parts: ProductRange(*parts))
-    )
-
-
-def conditions(
-    kinds: tuple[ConditionKind, ...] = tuple(ConditionKind),
-) -> st.SearchStrategy[Condition]:
-    """Conditions of the given kinds: 1-4 items or distinct products, or 0.01-60.00."""
-
-    def build(kind: ConditionKind) -> st.SearchStrategy[Condition]:
-        if kind is ConditionKind.VALUE:
-            value = st.decimals(min_value=D("0.01"), max_value=60, places=2)
-        else:
-            value = st.integers(min_value=1, max_value=4).map(D)
-        return st.builds(Condition, st.just(kind), value, product_ranges())
-
-    return st.sampled_from(kinds).flatmap(build)
-
-
-def benefits(kinds: tuple[BenefitKind, ...] = tuple(BenefitKind)) -> st.SearchStrategy[Benefit]:
-    """Valid benefits of the given kinds."""
-    ranges = st.none() | product_ranges()
-    items = st.none() | st.integers(min_value=1, max_value=3)
-
-    def build(kind: BenefitKind) -> st.SearchStrategy[Benefit]:
-        if kind is BenefitKind.PERCENT:
-            value = st.decimals(min_value=D("0.5"), max_value=100, places=1)
-            return st.builds(Benefit, st.just(kind), value, ranges, items)
-        if kind is BenefitKind.ABSOLUTE:
-            value = st.decimals(min_value=D("0.01"), max_value=50, places=2)
-            return st.builds(Benefit, st.just(kind), value, ranges, items)
-        if kind is BenefitKind.FIXED_PRICE:
-            value = st.decimals(min_value=0, max_value=40, places=2)
-            return st.builds(Benefit, st.just(kind), value)
-        return st.builds(Benefit, st.just(kind), st.just(D(0)), ranges)
-
-    return st.sampled_from(kinds).flatmap(build)
-
-
-def promotions(ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Promotion]:
-    """Valid promotions (a fixed-price benefit gets a count or coverage condition)."""
-
-    def build(benefit: Benefit) -> st.SearchStrategy[Promotion]:
-        kinds = (
-            (ConditionKind.COUNT, ConditionKind.COVERAGE)
-            if benefit.kind is BenefitKind.FIXED_PRICE
-            else tuple(ConditionKind)
-        )
-        return st.builds(
-            Promotion,
-            id=ids if ids is not None else st.sampled_from(("P1", "P2", "P3", "P4")),
-            name=st.just("promotion"),
-            condition=conditions(kinds),
-            benefit=st.just(benefit),
-            priority=st.integers(min_value=0, max_value=2),
-            exclusive=st.booleans(),
-            max_discount=st.none() | st.decimals(min_value=D("0.01"), max_value=30, places=2),
-            max_applications=st.none() | st.integers(min_value=1, max_value=3),
-            usage_limit=st.none() | st.integers(min_value=1, max_value=3),
-        )
-
-    return benefits().flatmap(build)
-
-
-def cart_lines(
-    key: st.SearchStrategy[str] | None = None, places: int = 2
-) -> st.SearchStrategy[CartLine]:
-    """Cart lines with prices of up to ``places + 1`` decimals (sub-unit prices too).
-
-    The prices are often equal, so that ties (and how they are broken) are common.
-    """
-    return st.builds(
-        CartLine,
-        key=key if key is not None else st.sampled_from(("l1", "l2", "l3")),
-        sku=st.sampled_from(SKUS),
-        family=st.sampled_from(FAMILIES),
-        quantity=st.integers(min_value=1, max_value=5),
-        # Few distinct prices, so that ties (and their tie-breaking) are common.
-        unit_price=st.sampled_from([D(0), D(1), D("2.5"), D(10), D("19.99"), D("0.125")])
-        | st.decimals(min_value=0, max_value=40, places=places + 1),
-    )
-
-
-def carts(places: int = 2) -> st.SearchStrategy[list[CartLine]]:
-    """0-5 lines with unique keys."""
-    return st.lists(st.integers(min_value=0, max_value=99), unique=True, max_size=5).flatmap(
-        lambda numbers: st.tuples(*(cart_lines(st.just(f"k{n:02d}"), places) for n in numbers)).map(
-            list
-        )
-    )
 
 
 def promotion_lists() -> st.SearchStrategy[list[Promotion]]:
@@ -151,106 +60,9 @@ def usages() -> st.SearchStrategy[dict[str, int]]:
     )
 
 
-def promotion_results() -> st.SearchStrategy[PromotionResult]:
-    """Results of apply_promotions on generated carts (EUR)."""
-    return st.builds(
-        lambda lines, offers, usage: apply_promotions(lines, offers, currency="EUR", usage=usage),
-        carts(),
-        promotion_lists(),
-        usages(),
-    )
-
-
-def applied_promotions() -> st.SearchStrategy[AppliedPromotion]:
-    """AppliedPromotion values whose discount is the sum of their line discounts."""
-    keys = st.lists(st.sampled_from(("l1", "l2", "l3")), unique=True, min_size=1, max_size=3)
-
-    def build(names: list[str]) -> st.SearchStrategy[AppliedPromotion]:
-        cents = st.lists(st.integers(1, 9999), min_size=len(names), max_size=len(names))
-        counts = st.lists(st.integers(1, 5), min_size=len(names), max_size=len(names))
-        return st.builds(
-            lambda amounts, items, applications, capped: AppliedPromotion(
-                "P1",
-                "promotion",
-                applications,
-                D(sum(amounts)).scaleb(-2),
-                {k: D(a).scaleb(-2) for k, a in zip(names, amounts, strict=True)},
-                dict(zip(names, items, strict=True)),
-                {k: n + 1 for k, n in zip(names, items, strict=True)},
-                "Buy something, get something",
-                capped,
-            ),
-            cents,
-            counts,
-            st.integers(1, 3),
-            st.booleans(),
-        )
-
-    return keys.flatmap(build)
-
-
-def skipped_promotions() -> st.SearchStrategy[SkippedPromotion]:
-    """SkippedPromotion values of every reason."""
-    return st.builds(
-        SkippedPromotion,
-        st.sampled_from(("P1", "P2")),
-        st.sampled_from(SkipReason),
-        st.sampled_from(("", "condition not met: needs more")),
-        st.lists(st.sampled_from(("P3", "P4")), unique=True, max_size=2).map(tuple),
-    )
-
-
-def taxable_lines(places: int = 2) -> st.SearchStrategy[TaxableLine]:
-    """Taxable lines with amounts of at most ``places`` decimals."""
-    return st.builds(
-        TaxableLine,
-        key=st.sampled_from(("l1", "l2", "l3")),
-        category=st.sampled_from((*CATEGORIES, "unknown")),
-        amount=st.decimals(min_value=0, max_value=10_000, places=places),
-    )
-
-
-def rate_tax_policies() -> st.SearchStrategy[RateTaxPolicy]:
-    """Policies over the categories standard, reduced and zero (default: standard)."""
-    rates = st.tuples(
-        st.decimals(min_value=0, max_value=100, places=2),
-        st.decimals(min_value=0, max_value=30, places=1),
-    ).map(lambda pair: {"standard": pair[0], "reduced": pair[1], "zero": D(0)})
-    return st.builds(
-        RateTaxPolicy,
-        rates=rates,
-        prices_include_tax=st.booleans(),
-        default_category=st.just("standard"),
-        rounding=st.sampled_from(("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP")),
-    )
-
-
-def tax_results() -> st.SearchStrategy[TaxResult]:
-    """Results of RateTaxPolicy.tax on generated lines (EUR)."""
-
-    def taxed(policy: RateTaxPolicy, lines: list[TaxableLine]) -> TaxResult:
-        unique = list({line.key: line for line in lines}.values())
-        return policy.tax(unique, currency="EUR")
-
-    return st.builds(taxed, rate_tax_policies(), st.lists(taxable_lines(), max_size=3))
-
-
-def tax_lines() -> st.SearchStrategy[TaxLine]:
-    """TaxLine values with gross = net + tax."""
-    amounts = st.decimals(min_value=0, max_value=10_000, places=2)
-    return st.builds(
-        lambda key, category, rate, net, tax: TaxLine(key, category, rate, net, tax, net + tax),
-        st.sampled_from(("l1", "l2")),
-        st.sampled_from(CATEGORIES),
-        st.decimals(min_value=0, max_value=100, places=2),
-        amounts,
-        amounts,
-    )
-
-
 STRATEGIES = {
     ProductRange: product_ranges(),
-    Condition: conditions(),
+    Condition: promotion_conditions(),
     Benefit: benefits(),
     Promotion: promotions(),
     CartLine: cart_lines(),

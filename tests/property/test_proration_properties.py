@@ -1,9 +1,9 @@
 """Invariants of proration and derived price books, checked with Hypothesis.
 
-The strategies at the top build valid values of every public class of
-``sfa_core.catalog.subscription``, ``sfa_core.pricing.proration`` and
-``sfa_core.catalog.derived``; they are plain functions so that other tests (the
-package-wide serialization round trip) can use them.
+The strategies of the values of ``sfa_core.catalog.subscription``,
+``sfa_core.pricing.proration`` and ``sfa_core.catalog.derived`` come from
+:mod:`sfa_core.testing.strategies`. ``test_full_default_term_is_exactly_one`` is the
+issue's "proration of a full default term is 1".
 """
 
 from __future__ import annotations
@@ -17,141 +17,36 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
-    PriceBookSet,
-    PriceStep,
-    ResolutionStep,
-    ResolvedPrice,
-)
-from sfa_core.catalog.model import PriceBook, Product
+from sfa_core.catalog.derived import Derivation, PriceBase
+from sfa_core.catalog.model import Product
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
-from sfa_core.money import ROUNDING_MODES, Money
+from sfa_core.money import Money
 from sfa_core.pricing.proration import (
-    Proration,
     _months_and_days,
     coterminate,
     prorate,
     subscription_end,
 )
 from sfa_core.serialization import structure, to_json, unstructure
+from sfa_core.testing.strategies import (
+    derivations,
+    derived_prices,
+    price_book_sets,
+    price_steps,
+    prorations,
+    resolution_steps,
+    resolved_prices,
+    subscription_terms,
+)
 
 DAY = dt.date(2027, 3, 1)
 _dates = st.dates(dt.date(1900, 1, 1), dt.date(2500, 12, 31))
-_modes = st.sampled_from(sorted(ROUNDING_MODES))
 
-# -- strategies ------------------------------------------------------------------------------
-
-
-@st.composite
-def subscription_terms(
-    draw: st.DrawFn,
-    *,
-    unit: TermUnit | None = None,
-    precision: ProrationPrecision | None = None,
-) -> SubscriptionTerms:
-    """Valid subscription terms: any unit, precision, basis, places and rounding mode."""
-    kind = unit if unit is not None else draw(st.sampled_from(list(TermUnit)))
-    if kind is TermUnit.DAY:
-        default = Decimal(draw(st.integers(1, 1100)))
-    elif kind is TermUnit.YEAR:
-        default = Decimal(draw(st.integers(1, 10))) / 2  # whole or half years
-    else:
-        default = Decimal(draw(st.integers(1, 60)))
-    return SubscriptionTerms(
-        term_unit=kind,
-        default_term=default,
-        precision=precision
-        if precision is not None
-        else draw(st.sampled_from(list(ProrationPrecision))),
-        day_basis=draw(
-            st.sampled_from([Decimal(360), Decimal(365), Decimal(366), Decimal("365.25")])
-        ),
-        multiplier_places=draw(st.integers(0, 12)),
-        rounding=draw(_modes),
-    )
-
-
-@st.composite
-def prorations(draw: st.DrawFn) -> Proration:
-    """Prorations from :func:`prorate` or :func:`coterminate` on random terms and spans."""
-    terms = draw(subscription_terms())
-    start = draw(_dates)
-    end = start + dt.timedelta(days=draw(st.integers(0, 3000)))
-    if draw(st.booleans()):
-        return coterminate(terms, start=start, end_date=end)
-    return prorate(terms, start=start, end=end)
-
+# -- test inputs (the value strategies come from sfa_core.testing.strategies) ----------------
 
 _amounts = st.decimals(
     min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False
 )
-_percents = st.decimals(
-    min_value=-100, max_value=100, places=2, allow_nan=False, allow_infinity=False
-)
-_keys = st.text("ABCDEFGHJK-0123456789", min_size=1, max_size=8)
-
-
-@st.composite
-def derivations(draw: st.DrawFn, *, base_price_book: str | None = None) -> Derivation:
-    """Valid derivations; on a price book (``base_price_book``, or drawn) or on cost."""
-    on_cost = base_price_book is None and draw(st.booleans())
-    low = draw(st.none() | st.decimals(-50, 50, places=2))
-    high = (
-        None if draw(st.booleans()) else (low or Decimal(0)) + draw(st.decimals(0, 100, places=2))
-    )
-    return Derivation(
-        base=PriceBase.COST if on_cost else PriceBase.PRICE_BOOK,
-        base_price_book=None if on_cost else (base_price_book or draw(_keys)),
-        discount=draw(_percents),
-        markup=draw(st.decimals(0, 100, places=2)),
-        round_to=draw(
-            st.none() | st.sampled_from([Decimal("0.01"), Decimal("0.05"), Decimal(1), Decimal(10)])
-        ),
-        rounding=draw(_modes),
-        surcharge=draw(st.decimals(-1, 5, places=2)),
-        min_margin=low,
-        max_margin=high,
-        skus=draw(st.lists(_keys, max_size=3)),
-        families=draw(st.lists(st.sampled_from(["hardware", "software"]), max_size=2)),
-    )
-
-
-def derived_prices() -> st.SearchStrategy[DerivedPrice]:
-    """Results of :meth:`Derivation.apply` on random derivations and base prices."""
-    return st.builds(lambda d, base: d.apply(base), derivations(), _amounts)
-
-
-def price_steps() -> st.SearchStrategy[PriceStep]:
-    """Steps of derived prices (a derivation with a discount always has one)."""
-    return derived_prices().filter(lambda r: r.steps).map(lambda r: r.steps[0])
-
-
-@st.composite
-def price_book_sets(draw: st.DrawFn) -> PriceBookSet:
-    """Sets of EUR books ``B0``, ``B1``...: each lists prices or derives (earlier book or cost)."""
-    books: list[PriceBook] = []
-    for index in range(draw(st.integers(1, 5))):
-        entries = draw(
-            st.dictionaries(
-                st.sampled_from(["W-1", "G-1"]), _amounts.map(lambda a: Money(a, "EUR")), max_size=2
-            )
-        )
-        derivation = None
-        if draw(st.booleans()):
-            base = f"B{draw(st.integers(0, index - 1))}" if index and draw(st.booleans()) else None
-            derivation = (
-                draw(derivations(base_price_book=base))
-                if base
-                else Derivation(base="cost", markup=draw(st.decimals(0, 100, places=2)))
-            )
-        books.append(
-            PriceBook(id=f"B{index}", currency="EUR", entries=entries, derived_from=derivation)
-        )
-    return PriceBookSet(draw(st.permutations(books)), rounding=draw(_modes))
-
 
 _products = st.builds(
     Product,
@@ -160,28 +55,6 @@ _products = st.builds(
     family=st.sampled_from(["", "hardware", "software"]),
     cost=st.none() | _amounts.map(lambda a: Money(a, "EUR")),
 )
-
-
-@st.composite
-def resolved_prices(draw: st.DrawFn) -> ResolvedPrice:
-    """Prices resolved from random sets of books (draws again until one resolves)."""
-    for _ in range(50):
-        books = draw(price_book_sets())
-        product = draw(_products)
-        book = draw(st.sampled_from(books.books))
-        try:
-            return books.unit_price(book.id, product, on=DAY)
-        except (LookupError, ValueError):
-            continue
-    entry = Money("10.00", "EUR")
-    return PriceBookSet([PriceBook(id="B0", currency="EUR", entries={"W-1": entry})]).unit_price(
-        "B0", Product(sku="W-1", name="w"), on=DAY
-    )
-
-
-def resolution_steps() -> st.SearchStrategy[ResolutionStep]:
-    """Steps of resolved prices."""
-    return st.builds(lambda r, i: r.steps[i % len(r.steps)], resolved_prices(), st.integers(0, 10))
 
 
 # -- proration properties --------------------------------------------------------------------

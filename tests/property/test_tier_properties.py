@@ -1,7 +1,8 @@
-"""Properties of tier pricing and discount schedules, and strategies for their values.
+"""Properties of tier pricing and discount schedules.
 
-The strategies below (one per public class, collected in STRATEGIES) are meant to move to
-``sfa_core.testing.strategies``.
+The strategies of their values come from :mod:`sfa_core.testing.strategies`. The
+properties include the issue's "a graduated total never exceeds quantity x first-tier
+price when tier prices decrease" (``test_decreasing_prices_volume_le_graduated_le_first_price``).
 """
 
 import json
@@ -22,27 +23,33 @@ from sfa_core.catalog.tiers import (
     TierTable,
 )
 from sfa_core.pricing.schedules import (
-    Aggregation,
     AppliedDiscountTier,
     DiscountSchedule,
     DiscountTier,
-    DiscountUnit,
-    ScheduleBasis,
     ScheduleDiscount,
-    ScheduleMode,
 )
 from sfa_core.serialization import converter, structure, to_json, unstructure
+from sfa_core.testing.strategies import (
+    applied_discount_tiers,
+    block_pricings,
+    discount_schedules,
+    discount_tiers,
+    package_pricings,
+    schedule_discounts,
+    tier_charges,
+    tier_prices,
+    tier_pricings,
+    tier_tables,
+    tiers,
+)
 
 D = Decimal
 
 # ---------------------------------------------------------------- strategies
+# The value strategies live in sfa_core.testing.strategies; these are test inputs.
 
 amounts = st.decimals(min_value=0, max_value=1000, places=2)
 quantities = st.decimals(min_value="0.01", max_value=5000, places=2)
-currencies = st.sampled_from(["EUR", "USD", "JPY", "GBP"])
-up_tos = st.none() | st.decimals(min_value="0.01", max_value=2000, places=2)
-tier_modes = st.sampled_from(TierMode)
-discount_units = st.sampled_from(DiscountUnit)
 
 
 def bounds(min_size=0, max_size=5):
@@ -56,33 +63,6 @@ def bounds(min_size=0, max_size=5):
 
 
 @st.composite
-def tiers(draw, up_to=up_tos):
-    return Tier(draw(up_to), draw(amounts), draw(amounts))
-
-
-@st.composite
-def tier_tables(draw, mode=tier_modes):
-    ups = [*draw(bounds()), None]
-    return TierTable(draw(mode), [draw(tiers(st.just(u))) for u in ups])
-
-
-@st.composite
-def block_pricings(draw):
-    ups = draw(bounds(min_size=1))
-    return BlockPricing([(u, draw(amounts)) for u in ups], overage=draw(st.none() | amounts))
-
-
-@st.composite
-def package_pricings(draw):
-    size = draw(st.decimals(min_value="0.25", max_value=100, places=2))
-    return PackagePricing(size, draw(amounts), draw(st.sampled_from(PackageRounding)))
-
-
-def tier_pricings():
-    return st.one_of(tier_tables(), block_pricings(), package_pricings())
-
-
-@st.composite
 def priced(draw):
     """A pricing and a quantity it can price (within the blocks when there is no overage)."""
     pricing = draw(tier_pricings())
@@ -92,61 +72,6 @@ def priced(draw):
     else:
         quantity = draw(quantities)
     return pricing, quantity
-
-
-def tier_prices():
-    return priced().map(lambda pq: pq[0].price(pq[1]))
-
-
-def tier_charges():
-    return tier_prices().flatmap(lambda price: st.sampled_from(price.charges))
-
-
-@st.composite
-def discount_tiers(draw, up_to=up_tos):
-    if draw(st.booleans()):
-        return DiscountTier(draw(up_to), percent=draw(st.decimals(0, 100, places=2)))
-    codes = draw(st.lists(currencies, min_size=1, max_size=3, unique=True))
-    return DiscountTier(draw(up_to), amounts={c: draw(amounts) for c in codes})
-
-
-@st.composite
-def discount_schedules(draw, unit=discount_units):
-    ups = [*draw(bounds()), None]
-    kind = draw(unit)
-    if kind is DiscountUnit.PERCENT:
-        rows = [(u, draw(st.decimals(0, 100, places=2))) for u in ups]
-    else:
-        codes = draw(st.lists(currencies, min_size=1, max_size=3, unique=True))
-        rows = [(u, {c: draw(amounts) for c in codes}) for u in ups]
-    basis = draw(st.sampled_from(ScheduleBasis))
-    aggregation = (
-        Aggregation.LINE if basis is ScheduleBasis.TERM else draw(st.sampled_from(Aggregation))
-    )
-    return DiscountSchedule(
-        draw(st.text("ABCDEF-0123456789", min_size=1, max_size=12)),
-        rows,
-        basis=basis,
-        mode=draw(st.sampled_from(ScheduleMode)),
-        unit=kind,
-        aggregation=aggregation,
-        name=draw(st.text("abc XYZ", max_size=10)),
-    )
-
-
-@st.composite
-def schedule_discounts(draw):
-    schedule = draw(discount_schedules())
-    currency = (
-        "EUR"
-        if schedule.unit is DiscountUnit.PERCENT
-        else draw(st.sampled_from(sorted(schedule.tiers[0].amounts)))
-    )
-    return schedule.discount(draw(quantities), unit_price=draw(amounts), currency=currency)
-
-
-def applied_discount_tiers():
-    return schedule_discounts().flatmap(lambda d: st.sampled_from(d.tiers))
 
 
 STRATEGIES = {
@@ -181,7 +106,7 @@ def test_decreasing_prices_volume_le_graduated_le_first_price(rows, q):
     assert volume <= graduated
 
 
-@given(tier_tables(st.just(TierMode.GRADUATED)), quantities, quantities)
+@given(tier_tables(mode=TierMode.GRADUATED), quantities, quantities)
 def test_graduated_is_monotone(table, a, b):
     low, high = min(a, b), max(a, b)
     assert table.amount(low) <= table.amount(high)
@@ -213,7 +138,7 @@ def test_packages_cover_the_quantity(pricing, q):
         assert packages * pricing.package_size <= q < (packages + 1) * pricing.package_size
 
 
-@given(tier_tables(st.just(TierMode.VOLUME)), quantities)
+@given(tier_tables(mode=TierMode.VOLUME), quantities)
 def test_volume_uses_the_tier_reached(table, q):
     (charge,) = table.price(q).charges
     tier = table.tiers[charge.tier]

@@ -103,7 +103,8 @@ class PercentOfTotal:
     The unit list price is ``percent / 100 x`` the sum of the other lines'
     extended amounts at ``base`` (list, regular, customer or net), restricted to
     ``families`` and ``skus`` when given (either matching is enough). Lines that
-    are themselves percent-of-total never count, as in Salesforce CPQ.
+    are themselves percent-of-total never count, as in Salesforce CPQ, and
+    neither do return lines (a refund does not lower the share of what is sold).
 
     Attributes:
         percent: The percentage (>= 0).

@@ -93,6 +93,8 @@ __all__ = [
 
 # The engine computes on Python ints (minor units); Decimals are only scaled to and
 # from them, exactly (an amount of more than 60 digits raises rather than rounds).
+_DISPLAY = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP)
+_QUANTA_SHOWN = tuple(Decimal(1).scaleb(-places) for places in range(29))
 _CONTEXT = decimal.Context(
     prec=60,
     rounding=decimal.ROUND_HALF_EVEN,
@@ -1368,7 +1370,9 @@ class _Application:
         if failure == "condition":
             found = self.measure(condition.kind, self.free(pid), in_condition)
             if condition.kind is ConditionKind.VALUE:
-                shown = _text(Decimal(found).scaleb(-self.places - self.extra, _CONTEXT))
+                # display only: rounded to the currency (the exact value may be long)
+                value = Decimal(found).scaleb(-self.places - self.extra, _DISPLAY)
+                shown = _text(value.quantize(_QUANTA_SHOWN[self.places], context=_DISPLAY))
             else:
                 shown = str(found)
             return SkippedPromotion(

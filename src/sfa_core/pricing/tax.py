@@ -123,9 +123,10 @@ class TaxableLine:
         key: The line's key (unique within a call).
         category: The tax category (``"standard"``, ``"reduced"``, ``"exempt"``...).
         amount: The line's amount after every discount: net when the policy's prices
-            exclude tax, gross when they include it, with no more decimals than the
-            currency's minor units. A return or credit line has a negative amount,
-            and its tax is negative too.
+            exclude tax, gross when they include it. Tax is rounded to the currency's
+            minor units; an amount with more decimals (a rounding policy with more
+            total places) keeps them in its net or gross. A return or credit line
+            has a negative amount, and its tax is negative too.
 
     Raises:
         ValidationError: A bad key or category.
@@ -406,9 +407,8 @@ class RateTaxPolicy:
         Raises:
             UnknownTaxCategoryError: A line's category has no rate and there is no
                 default category (path ``"lines[i].category"``).
-            ValidationError: An item is not a TaxableLine (path ``"lines[i]"``), a key
-                repeats (path ``"lines[i].key"``), or an amount has more decimals than
-                the currency (path ``"lines[i].amount"``: round it first).
+            ValidationError: An item is not a TaxableLine (path ``"lines[i]"``) or a key
+                repeats (path ``"lines[i].key"``).
             UnknownCurrencyError: ``currency`` is not a known ISO 4217 code.
 
         >>> from decimal import Decimal
@@ -440,12 +440,6 @@ class RateTaxPolicy:
                         "duplicate line key", path=f"lines[{index}].key", value=key
                     )
                 seen.add(key)
-                if amount.quantize(quantum) != amount:
-                    raise ValidationError(
-                        f"has more decimals than {currency} allows ({places}); round it first",
-                        path=f"lines[{index}].amount",
-                        value=amount,
-                    )
                 category = line.category
                 factor = factors.get(category)
                 if factor is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sfa_core._fast import builder
@@ -73,6 +73,10 @@ _CUSTOMER = "customer"
 _PARTNER_DISCOUNT = "partner_discount"
 _PARTNER = "partner"
 _DISTRIBUTOR_DISCOUNT = "distributor_discount"
+_STEPS = {
+    name: name
+    for name in (_ADDITIONAL, _CUSTOMER, _PARTNER_DISCOUNT, _PARTNER, _DISTRIBUTOR_DISCOUNT)
+}
 _CHANNEL_LABELS = {
     _PARTNER_DISCOUNT: "partner discount",
     _DISTRIBUTOR_DISCOUNT: "distributor discount",
@@ -346,14 +350,15 @@ class _Run:
         self.each_step = policy.unit_rounding is UnitRounding.EACH_STEP
         self.mode = policy.mode
         self.book = _require_book(books, quote)
-        self.post_regular = options.post_regular_order()
+        # the module's own step strings: the loop compares them by identity
+        self.post_regular = tuple(_STEPS[name] for name in options.post_regular_order())
         self.off_list = options.channel_discounts_off_list
         self.quote_data: dict[str, Any] | None = None
         self.product_data: dict[str, dict[str, Any]] = {}
         self.proration_cache: dict[tuple[Any, ...], Proration] = {}
         self.proration_reasons: dict[int, str] = {}
-        self.schedule_cache: dict[tuple[str, Decimal, Decimal], tuple[Decimal, str]] = {}
-        self.tier_cache: dict[tuple[str, Decimal], tuple[Decimal, str]] = {}
+        self.schedule_cache: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
+        self.tier_cache: dict[tuple[str, str], tuple[Decimal, str]] = {}
         self.sku_counts: dict[str, Decimal] | None = None
         self.family_counts: dict[str, Decimal] = {}
         self.states: list[_Line] = []
@@ -504,7 +509,7 @@ class _Run:
         sign = _ONE if quantity > 0 else -_ONE
         state.units = sign
         state.per = quantity * sign
-        key = (line.sku, state.per)
+        key = (line.sku, str(state.per))  # the text shows the quantity as written
         found = self.tier_cache.get(key)
         if found is None:
             result = tiers.price(state.per)
@@ -520,8 +525,12 @@ class _Run:
         total = _ZERO
         count = 0
         for other in states:
-            if other is state or other.product.pricing_method is PricingMethod.PERCENT_OF_TOTAL:
-                continue
+            if (
+                other is state
+                or other.line.is_return
+                or other.product.pricing_method is PricingMethod.PERCENT_OF_TOTAL
+            ):
+                continue  # returns do not lower what a percent-of-total line is a share of
             if spec.covers(other.line.sku, other.product.family):
                 total += getattr(other, attribute)
                 count += 1
@@ -690,7 +699,7 @@ class _Run:
                 else:
                     count = self.family_counts[state.product.family]
         unit_price = w.price / state.per if state.per != _ONE else w.price
-        key = (schedule.id, count, unit_price)
+        key = (schedule.id, str(count), str(unit_price))  # the text shows them as written
         found = self.schedule_cache.get(key)
         if found is None:
             result = schedule.discount(count, unit_price=unit_price, currency=self.currency)
@@ -872,7 +881,8 @@ class _Run:
             quantity = line.quantity
             if line.is_return or quantity != quantity.to_integral_value():
                 continue
-            unit = state.extended / quantity
+            # rounded down to the unit places, so unit x quantity never exceeds the line
+            unit = (state.extended / quantity).quantize(self.unit_q, ROUND_DOWN)
             cart.append(
                 _make_cart_line(line.key, line.sku, state.product.family, int(quantity), unit)
             )
@@ -905,7 +915,12 @@ class _Run:
         total = sum(nets, _ZERO)
         if not total:
             return
-        amount = min(amount, total)
+        # the amount is spread in units of the total places: round it to them first
+        amount = min(
+            amount.quantize(self.total_q, self.mode), total.quantize(self.total_q, ROUND_DOWN)
+        )
+        if not amount:
+            return
         money = _money(amount, self.currency)
         places = -self.total_q.as_tuple().exponent  # type: ignore[operator]
         shares = money.allocate(nets, places=places)

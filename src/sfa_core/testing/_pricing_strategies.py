@@ -738,16 +738,10 @@ def price_book_sets(draw: st.DrawFn) -> PriceBookSet:
     """
     books: list[PriceBook] = []
     for index in range(draw(_ints(1, 5))):
-        entries = draw(
-            st.dictionaries(
-                _sampled(["W-1", "G-1"]),
-                _decimals(0, 10**6).map(lambda a: Money(a, "EUR")),
-                max_size=2,
-            )
-        )
+        entries = draw(_BOOK_ENTRIES)
         derivation = None
         if draw(_BOOLS):
-            base = f"B{draw(st.integers(0, index - 1))}" if index and draw(_BOOLS) else None
+            base = f"B{draw(_ints(0, index - 1))}" if index and draw(_BOOLS) else None
             derivation = (
                 _derivations(
                     draw, base=None, base_price_book=base, non_negative=False, everything=False
@@ -758,7 +752,13 @@ def price_book_sets(draw: st.DrawFn) -> PriceBookSet:
         books.append(
             PriceBook(id=f"B{index}", currency="EUR", entries=entries, derived_from=derivation)
         )
-    return PriceBookSet(draw(st.permutations(books)), rounding=draw(_sampled(_MODES)))
+    order = draw(st.permutations(range(len(books))))
+    return PriceBookSet([books[i] for i in order], rounding=draw(_sampled(_MODES)))
+
+
+_BOOK_ENTRIES = st.dictionaries(
+    _sampled(["W-1", "G-1"]), _decimals(0, 10**6).map(lambda a: Money(a, "EUR")), max_size=2
+)
 
 
 _PRODUCTS = st.builds(
@@ -1065,10 +1065,13 @@ def rule_sets(
         A :class:`~sfa_core.pricing.RuleSet`.
 
     Example:
-        >>> from hypothesis import find
-        >>> rs = find(rule_sets(stacking=Stacking.EXCLUSIVE), lambda s: len(s.rules) == 3)
-        >>> len({rule.priority for rule in rs.rules})
-        3
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=20, deadline=None)
+        ... @given(rule_sets(stacking=Stacking.EXCLUSIVE))
+        ... def test_no_priority_ties(rule_set):
+        ...     priorities = [rule.priority for rule in rule_set.rules]
+        ...     assert len(set(priorities)) == len(priorities)
+        >>> test_no_priority_ties()
     """
     return _rule_sets(
         draw,
@@ -1142,11 +1145,18 @@ def product_ranges(
         >>> str(find(product_ranges(), lambda r: r.all_products))
         'all products'
     """
-    names = st.lists(_sampled(list(skus)), unique=True, max_size=3).map(tuple)
-    kinds = st.lists(_sampled(list(families)), unique=True, max_size=2).map(tuple)
-    excluded = st.lists(_sampled(list(skus)), unique=True, max_size=1).map(tuple)
+    return _product_ranges(tuple(skus), tuple(families))
+
+
+@functools.cache
+def _product_ranges(
+    skus: tuple[str, ...], families: tuple[str, ...]
+) -> st.SearchStrategy[ProductRange]:
+    names = st.lists(_sampled(skus), unique=True, max_size=3).map(tuple)
+    kinds = st.lists(_sampled(families), unique=True, max_size=2).map(tuple)
+    excluded = st.lists(_sampled(skus), unique=True, max_size=1).map(tuple)
     return (
-        st.tuples(names, kinds, st.booleans(), excluded)
+        st.tuples(names, kinds, _BOOLS, excluded)
         .filter(lambda parts: bool(parts[0] or parts[1] or parts[2]))
         .map(lambda parts: ProductRange(*parts))
     )
@@ -1173,12 +1183,25 @@ def promotion_conditions(
         >>> find(promotion_conditions([ConditionKind.COUNT]), lambda c: True).value
         Decimal('1')
     """
+    return _promotion_conditions(tuple(kinds), tuple(skus), tuple(families))
 
-    def build(kind: ConditionKind) -> st.SearchStrategy[Condition]:
-        value = _decimals("0.01", 60) if kind is ConditionKind.VALUE else _ints(1, 4).map(Decimal)
-        return st.builds(Condition, st.just(kind), value, product_ranges(skus, families))
 
-    return _sampled(list(kinds)).flatmap(build)
+@functools.cache
+def _promotion_conditions(
+    kinds: tuple[ConditionKind, ...], skus: tuple[str, ...], families: tuple[str, ...]
+) -> st.SearchStrategy[Condition]:
+    counts = _ints(1, 4).map(Decimal)
+    return st.one_of(
+        *(
+            st.builds(
+                Condition,
+                st.just(kind),
+                _decimals("0.01", 60) if kind is ConditionKind.VALUE else counts,
+                _product_ranges(skus, families),
+            )
+            for kind in kinds
+        )
+    )
 
 
 def benefits(
@@ -1202,7 +1225,14 @@ def benefits(
         >>> find(benefits([BenefitKind.MULTIBUY]), lambda b: True).value
         Decimal('0')
     """
-    ranges = _maybe(product_ranges(skus, families))
+    return _benefits(tuple(kinds), tuple(skus), tuple(families))
+
+
+@functools.cache
+def _benefits(
+    kinds: tuple[BenefitKind, ...], skus: tuple[str, ...], families: tuple[str, ...]
+) -> st.SearchStrategy[Benefit]:
+    ranges = _maybe(_product_ranges(skus, families))
     items = _maybe(_ints(1, 3))
 
     def build(kind: BenefitKind) -> st.SearchStrategy[Benefit]:
@@ -1214,7 +1244,7 @@ def benefits(
             return st.builds(Benefit, st.just(kind), _decimals(0, 40))
         return st.builds(Benefit, st.just(kind), st.just(Decimal(0)), ranges)
 
-    return _sampled(list(kinds)).flatmap(build)
+    return st.one_of(*(build(kind) for kind in kinds))
 
 
 def promotions(
@@ -1222,6 +1252,7 @@ def promotions(
     *,
     skus: Sequence[str] = _PROMO_SKUS,
     families: Sequence[str] = _PROMO_FAMILIES,
+    condition_kinds: Sequence[ConditionKind] = tuple(ConditionKind),
 ) -> st.SearchStrategy[Promotion]:
     """Valid promotions (a fixed-price benefit gets a count or coverage condition).
 
@@ -1229,6 +1260,8 @@ def promotions(
         ids: The ids to draw (``P1`` to ``P4`` when ``None``).
         skus: The SKUs their ranges cover.
         families: The families their ranges cover.
+        condition_kinds: The condition kinds to draw (a fixed-price benefit needs
+            ``COUNT`` or ``COVERAGE`` among them, else it is not drawn).
 
     Returns:
         A strategy of :class:`~sfa_core.pricing.Promotion`.
@@ -1238,27 +1271,40 @@ def promotions(
         >>> find(promotions(), lambda p: p.exclusive).description.startswith("Buy ")
         True
     """
+    return _promotions(
+        _sampled(("P1", "P2", "P3", "P4")) if ids is None else ids,
+        tuple(skus),
+        tuple(families),
+        tuple(condition_kinds),
+    )
 
-    def build(benefit: Benefit) -> st.SearchStrategy[Promotion]:
-        kinds = (
-            (ConditionKind.COUNT, ConditionKind.COVERAGE)
-            if benefit.kind is BenefitKind.FIXED_PRICE
-            else tuple(ConditionKind)
-        )
-        return st.builds(
-            Promotion,
-            id=ids if ids is not None else _sampled(("P1", "P2", "P3", "P4")),
-            name=st.just("promotion"),
-            condition=promotion_conditions(kinds, skus=skus, families=families),
-            benefit=st.just(benefit),
-            priority=_ints(0, 2),
-            exclusive=st.booleans(),
-            max_discount=_maybe(_decimals("0.01", 30)),
-            max_applications=_maybe(_ints(1, 3)),
-            usage_limit=_maybe(_ints(1, 3)),
-        )
 
-    return benefits(skus=skus, families=families).flatmap(build)
+@st.composite
+def _promotions(
+    draw: st.DrawFn,
+    ids: st.SearchStrategy[str],
+    skus: tuple[str, ...],
+    families: tuple[str, ...],
+    condition_kinds: tuple[ConditionKind, ...],
+) -> Promotion:
+    benefit_kinds = tuple(BenefitKind)
+    if set(condition_kinds) <= {ConditionKind.VALUE}:
+        benefit_kinds = tuple(k for k in BenefitKind if k is not BenefitKind.FIXED_PRICE)
+    benefit = draw(_benefits(benefit_kinds, skus, families))
+    kinds = condition_kinds
+    if benefit.kind is BenefitKind.FIXED_PRICE:
+        kinds = tuple(kind for kind in kinds if kind is not ConditionKind.VALUE)
+    return Promotion(
+        id=draw(ids),
+        name="promotion",
+        condition=draw(_promotion_conditions(kinds, skus, families)),
+        benefit=benefit,
+        priority=draw(_ints(0, 2)),
+        exclusive=draw(_BOOLS),
+        max_discount=draw(_maybe(_decimals("0.01", 30))),
+        max_applications=draw(_maybe(_ints(1, 3))),
+        usage_limit=draw(_maybe(_ints(1, 3))),
+    )
 
 
 def cart_lines(
@@ -1303,16 +1349,24 @@ def carts(places: int = 2) -> st.SearchStrategy[list[CartLine]]:
         3
     """
     return st.lists(_ints(0, 99), unique=True, max_size=5).flatmap(
-        lambda numbers: st.tuples(*(cart_lines(st.just(f"k{n:02d}"), places) for n in numbers)).map(
-            list
-        )
+        lambda numbers: st.tuples(*(_cart_line(f"k{n:02d}", places) for n in numbers)).map(list)
     )
 
 
 def _promotion_lists() -> st.SearchStrategy[list[Promotion]]:
     return st.lists(_ints(0, 20), unique=True, max_size=4).flatmap(
-        lambda numbers: st.tuples(*(promotions(st.just(f"P{n}")) for n in numbers)).map(list)
+        lambda numbers: st.tuples(*(_promotion(f"P{n}") for n in numbers)).map(list)
     )
+
+
+@functools.cache
+def _promotion(id: str) -> st.SearchStrategy[Promotion]:
+    return promotions(st.just(id))
+
+
+@functools.cache
+def _cart_line(key: str, places: int) -> st.SearchStrategy[CartLine]:
+    return cart_lines(st.just(key), places)
 
 
 def promotion_results() -> st.SearchStrategy[PromotionResult]:

@@ -40,6 +40,19 @@ True
 True
 >>> find(sfa_st.explanations(), lambda e: True).path
 '$'
+
+Catalog and pricing values (tiers, schedules, subscription terms, derivations, price
+rules, promotions, tax policies, quotes), and whole pricing scenarios: a quote with
+every product, price book, rule set and schedule it needs, so that pricing it never
+raises (:func:`pricing_scenarios`):
+
+>>> from hypothesis import settings
+>>> @settings(max_examples=5, deadline=None)
+... @given(sfa_st.pricing_scenarios(max_lines=3))
+... def test_every_line_adds_up(scenario):
+...     for line in scenario.price().lines:
+...         assert line.net_total + line.tax == line.gross_total
+>>> test_every_line_adds_up()
 """
 
 from __future__ import annotations
@@ -303,20 +316,16 @@ def price_books(draw: st.DrawFn, *, currency: str | None = None, max_entries: in
         A price book (``version == 0``).
 
     Example:
-        >>> from hypothesis import find
-        >>> book = find(price_books(currency="JPY"), lambda b: len(b.entries) >= 2)
-        >>> {price.currency for price in book.entries.values()}
-        {'JPY'}
-        >>> book.valid_from is None or book.valid_until is None or (
-        ...     book.valid_from <= book.valid_until
-        ... )
-        True
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=20, deadline=None)
-        ... @given(price_books(currency="EUR"))
-        ... def test_floors_in_the_book_currency(book):
-        ...     assert all(floor.currency == "EUR" for floor in book.floors.values())
-        >>> test_floors_in_the_book_currency()
+        ... @given(price_books(currency="JPY"))
+        ... def test_one_currency_and_ordered_dates(book):
+        ...     prices = [*book.entries.values(), *book.floors.values()]
+        ...     assert {price.currency for price in prices} <= {"JPY"}
+        ...     assert book.valid_from is None or book.valid_until is None or (
+        ...         book.valid_from <= book.valid_until
+        ...     )
+        >>> test_one_currency_and_ordered_dates()
     """
     code = currency if currency is not None else draw(currencies())
     prices = money(currency=code, min_value=0, max_value=10**6)
