@@ -534,3 +534,12 @@ def test_a_return_line_is_taxed_as_a_credit():
         eur("20.00"),
         eur("120.00"),
     )
+
+
+def test_a_quote_discount_remainder_goes_by_line_key_not_line_order():
+    # 0.10 over three equal lines: 0.04 to the smallest key, 0.03 to the others
+    lines = [line("B"), line("A"), line("C")]
+    for ordered in (lines, lines[::-1]):
+        p = price(quote(*ordered, discount_amount="0.10"))
+        shares = {pl.key: pl.adjustments[0].amount for pl in p.lines}
+        assert shares == {"A": D("0.04"), "B": D("0.03"), "C": D("0.03")}

@@ -923,7 +923,10 @@ class _Run:
             return
         money = _money(amount, self.currency)
         places = -self.total_q.as_tuple().exponent  # type: ignore[operator]
-        shares = money.allocate(nets, places=places)
+        # in line-key order, so a remainder cent goes to the same line whatever the line order
+        order = sorted(range(len(eligible)), key=lambda i: eligible[i].line.key)
+        eligible = [eligible[i] for i in order]
+        shares = money.allocate([nets[i] for i in order], places=places)
         reason = f"share of the {amount} quote discount, in proportion to the line's net"
         for state, share in zip(eligible, shares, strict=True):
             if share.amount:

@@ -222,8 +222,9 @@ def tiers(
 
     Example:
         >>> from hypothesis import find
-        >>> find(tiers(places=0), lambda t: t.up_to is None).unit_amount
-        Decimal('0')
+        >>> tier = find(tiers(places=0), lambda t: t.up_to is None)
+        >>> tier.unit_amount == tier.unit_amount.to_integral_value() and tier.unit_amount >= 0
+        True
     """
     return _tiers(draw, up_to=up_to, places=places)
 
@@ -321,8 +322,8 @@ def package_pricings(draw: st.DrawFn, *, places: int = 2) -> PackagePricing:
         >>> from decimal import Decimal
         >>> from hypothesis import find
         >>> package = find(package_pricings(), lambda p: p.rounding is PackageRounding.UP)
-        >>> package.packages(Decimal(1))
-        Decimal('1')
+        >>> package.packages(package.package_size * 2 + Decimal("0.01"))  # a started package
+        Decimal('3')
     """
     return _package_pricings(draw, places=places)
 
@@ -733,7 +734,7 @@ def price_book_sets(draw: st.DrawFn) -> PriceBookSet:
     Example:
         >>> from hypothesis import find
         >>> books = find(price_book_sets(), lambda s: len(s.books) > 1)
-        >>> sorted(book.id for book in books.books)
+        >>> sorted(book.id for book in books.books)[:2]
         ['B0', 'B1']
     """
     books: list[PriceBook] = []
@@ -926,8 +927,9 @@ def price_actions(
 
     Example:
         >>> from hypothesis import find
-        >>> find(price_actions(kinds=[ActionKind.PERCENT_OFF]), lambda a: True).describe()
-        '0 % off'
+        >>> action = find(price_actions(kinds=[ActionKind.PERCENT_OFF]), lambda a: True)
+        >>> action.describe().endswith(" % off")
+        True
     """
     return _price_actions(draw, kinds=kinds, places=places)
 
@@ -982,8 +984,8 @@ def price_rules(
     Example:
         >>> from hypothesis import find
         >>> rule = find(price_rules(skus=["A-1"]), lambda r: r.skus == ("A-1",))
-        >>> rule.id, rule.actions[0].kind.value
-        ('0', 'set_price')
+        >>> rule.skus, 1 <= len(rule.actions) <= 3
+        (('A-1',), True)
     """
     return _price_rules(
         draw,
@@ -1180,8 +1182,9 @@ def promotion_conditions(
 
     Example:
         >>> from hypothesis import find
-        >>> find(promotion_conditions([ConditionKind.COUNT]), lambda c: True).value
-        Decimal('1')
+        >>> condition = find(promotion_conditions([ConditionKind.COUNT]), lambda c: True)
+        >>> condition.value in range(1, 5)
+        True
     """
     return _promotion_conditions(tuple(kinds), tuple(skus), tuple(families))
 
@@ -1321,8 +1324,8 @@ def cart_lines(
 
     Example:
         >>> from hypothesis import find
-        >>> find(cart_lines(), lambda c: c.quantity > 1).quantity
-        2
+        >>> find(cart_lines(), lambda c: c.quantity > 1).quantity in range(2, 6)
+        True
     """
     return st.builds(
         CartLine,
@@ -1437,8 +1440,9 @@ def skipped_promotions() -> st.SearchStrategy[SkippedPromotion]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(skipped_promotions(), lambda s: s.reason is SkipReason.BLOCKED).promotion_id
-        'P1'
+        >>> skipped = find(skipped_promotions(), lambda s: s.reason is SkipReason.BLOCKED)
+        >>> skipped.promotion_id in ("P1", "P2")
+        True
     """
     return st.builds(
         SkippedPromotion,
@@ -1463,8 +1467,9 @@ def taxable_lines(places: int = 2) -> st.SearchStrategy[TaxableLine]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(taxable_lines(places=0), lambda t: t.amount > 0).amount
-        Decimal('1')
+        >>> amount = find(taxable_lines(places=0), lambda t: t.amount > 0).amount
+        >>> amount == amount.to_integral_value()
+        True
     """
     return st.builds(
         TaxableLine,
@@ -1639,8 +1644,9 @@ def discount_limits() -> st.SearchStrategy[DiscountLimits]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(discount_limits(), lambda d: d.max_manual_percent is not None).role
-        'sales_rep'
+        >>> limits = find(discount_limits(), lambda d: d.max_manual_percent is not None)
+        >>> limits.role in ("sales_rep", "manager"), 0 <= limits.max_manual_percent <= 100
+        (True, True)
     """
     percents = _maybe(_decimals(0, 100))
     return st.builds(
@@ -1680,8 +1686,8 @@ def adjustments() -> st.SearchStrategy[Adjustment]:
 
     Example:
         >>> from hypothesis import find
-        >>> find(adjustments(), lambda a: a.kind == "promotion").source
-        'P1'
+        >>> find(adjustments(), lambda a: a.kind == "promotion").source in ("P1", "P2")
+        True
     """
     quote_discount = st.builds(
         lambda amount: Adjustment(
