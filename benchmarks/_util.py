@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import sys
@@ -35,3 +36,20 @@ def emit(benchmark: str, value: float, unit: str, **extra: Any) -> None:
     record = {"benchmark": benchmark, "value": round(value, 4), "unit": unit, **extra}
     print(json.dumps(record), flush=True)
     sys.stdout.flush()
+
+
+def interleaved(
+    fns: dict[str, Callable[[], Any]], *, repeat: int = 7, number: int = 1
+) -> dict[str, list[float]]:
+    """Time several functions in turn, ``repeat`` rounds, so that they share the
+    machine's fast and slow moments; each sample is the wall time (s) of ``number``
+    calls, taken after a full garbage collection so no sample pays for another's."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[name].append(time.perf_counter() - start)
+    return samples

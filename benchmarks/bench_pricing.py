@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import statistics
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from _util import emit, median_of
+from _util import emit, interleaved
 
+from sfa_core._fast import builder
+from sfa_core._frozen import FrozenMap
 from sfa_core.catalog import BlockPricing, PriceBook, Product, SubscriptionTerms, TierTable
 from sfa_core.money import Money
 from sfa_core.pricing import (
@@ -31,11 +35,13 @@ from sfa_core.pricing import (
     Condition,
     DiscountSchedule,
     PriceAction,
+    PricedLine,
     PriceRule,
     ProductRange,
     Promotion,
     RateTaxPolicy,
     RuleSet,
+    WaterfallStep,
 )
 from sfa_core.quotes import Quote, QuoteLine, price_quote
 
@@ -128,8 +134,8 @@ def quote(lines: int, products: list[Product]) -> Quote:
     )
 
 
-def _decimal_floor(priced: object) -> float:
-    """Time the bare Decimal work the same lines need: per step a multiply and a quantize,
+def _decimal_floor(priced: object) -> Callable[[], Decimal]:
+    """The bare Decimal work the same lines need: per step a multiply and a quantize,
     then the extended amount (multiply, quantize) and the sums (add)."""
     q = Decimal("0.01")
     work = []
@@ -147,7 +153,57 @@ def _decimal_floor(priced: object) -> float:
                 total += (p * units).quantize(q, ROUND_HALF_UP)
         return total
 
-    return median_of(run, repeat=9)
+    return run
+
+
+def _inline_floor(priced: object) -> Callable[[], object]:
+    """The same lines' results made by straight-line code that decides nothing.
+
+    Every step of every line is replayed from its recorded prices: round, stop at
+    zero, extend, book the difference, record the step; then the line's result
+    value and the quote's sums. No lookup, rule, schedule or option is involved,
+    so this is what the outputs alone cost: a floor for any implementation.
+    """
+    make_step, make_line = builder(WaterfallStep), builder(PricedLine)
+    q, zero = Decimal("0.01"), Decimal(0)
+    lines = [
+        (line, [(s.step, s.source, s.after, s.reason) for s in line.waterfall])
+        for line in priced.lines  # type: ignore[attr-defined]
+    ]
+
+    def run() -> object:
+        made = []
+        total_net = total_list = zero
+        for line, steps in lines:
+            units = line.pricing_units
+            price = extended = list_total = zero
+            discounts: dict[str, Decimal] = {}
+            recorded = []
+            for step, source, after, reason in steps:
+                after = after.quantize(q, ROUND_HALF_UP)
+                if after < zero:
+                    after = zero
+                if after == price and recorded:
+                    continue
+                new_extended = (after * units).quantize(q, ROUND_HALF_UP)
+                if recorded:
+                    discounts[step] = discounts.get(step, zero) + extended - new_extended
+                else:
+                    list_total = new_extended
+                recorded.append(make_step(step, source, price, after, reason))
+                price, extended = after, new_extended
+            made.append(
+                make_line(
+                    line.key, line.sku, line.quantity, "EUR", price, price, price, price,
+                    price, units, Decimal(1), list_total, FrozenMap.wrap(discounts),
+                    extended, zero, extended, zero, tuple(recorded), (), (), None, None,
+                )
+            )  # fmt: skip
+            total_net += extended
+            total_list += list_total
+        return made, total_net, total_list
+
+    return run
 
 
 def checkout() -> tuple[object, ...]:
@@ -195,8 +251,21 @@ def main() -> None:
     def run(q: Quote, rs: RuleSet) -> object:
         return price_quote(q, products, [book], rs, schedules=SCHEDULES)
 
-    run(thousand, fifty)  # warm caches (rule index, currency tables)
-    t1k = median_of(lambda: run(thousand, fifty), repeat=15)
+    # Each ratio's two sides are timed in alternation, so that both meet the same
+    # machine; the 1,000-line figure is the median of all its samples.
+    priced = run(thousand, fifty)  # warms the caches (rule index, currency tables)
+    run(thousand, many)
+    run(thousand, few)
+    one_k = lambda: run(thousand, fifty)  # noqa: E731
+    scaling = interleaved({"1k": one_k, "10k": lambda: run(ten_thousand, fifty)}, repeat=5)
+    by_rules = interleaved(
+        {"many": lambda: run(thousand, many), "few": lambda: run(thousand, few)}, repeat=11
+    )
+    by_floor = interleaved(
+        {"1k": one_k, "floor": _decimal_floor(priced), "inline": _inline_floor(priced)},
+        repeat=11,
+    )
+    t1k = statistics.median(scaling["1k"] + by_floor["1k"])
     emit(
         "price_quote_1000_lines_ms",
         t1k * 1000,
@@ -205,20 +274,20 @@ def main() -> None:
         lines=1000,
         products=len(products),
         rules=50,
+        min_ms=round(min(scaling["1k"] + by_floor["1k"]) * 1000, 2),
+        # the same results by straight-line code that decides nothing (see _inline_floor)
+        inline_floor_ms=round(statistics.median(by_floor["inline"]) * 1000, 2),
     )
-    t10k = median_of(lambda: run(ten_thousand, fifty), repeat=5)
+    t10k, t1k_scaling = statistics.median(scaling["10k"]), statistics.median(scaling["1k"])
     emit(
         "price_quote_scaling_10k_over_1k",
-        t10k / t1k,
+        t10k / t1k_scaling,
         "ratio",
         target="<= 11",
         ms_10k=round(t10k * 1000, 2),
-        ms_1k=round(t1k * 1000, 2),
+        ms_1k=round(t1k_scaling * 1000, 2),
     )
-    run(thousand, many)
-    run(thousand, few)
-    t_many = median_of(lambda: run(thousand, many), repeat=11)
-    t_few = median_of(lambda: run(thousand, few), repeat=11)
+    t_many, t_few = statistics.median(by_rules["many"]), statistics.median(by_rules["few"])
     emit(
         "price_rules_1000_over_10",
         t_many / t_few,
@@ -227,14 +296,13 @@ def main() -> None:
         ms_1000_rules=round(t_many * 1000, 2),
         ms_10_rules=round(t_few * 1000, 2),
     )
-    priced = run(thousand, fifty)
-    floor = _decimal_floor(priced)
+    t_line, floor = statistics.median(by_floor["1k"]), statistics.median(by_floor["floor"])
     emit(
         "price_line_ratio_to_decimal_floor",
-        t1k / floor,
+        t_line / floor,
         "ratio",
         target="<= 10",
-        us_per_line=round(t1k / 1000 * 1e6, 2),
+        us_per_line=round(t_line / 1000 * 1e6, 2),
         floor_us_per_line=round(floor / 1000 * 1e6, 3),
     )
     c_products, c_book, promotions, tax = checkout()
@@ -255,7 +323,7 @@ def main() -> None:
         return price_quote(q, c_products, [c_book], promotions=promotions, tax=tax)
 
     cart()
-    t_cart = median_of(cart, repeat=9, number=200) / 200
+    t_cart = statistics.median(interleaved({"cart": cart}, repeat=9, number=200)["cart"]) / 200
     emit("checkout_3_items_us", t_cart * 1e6, "us", target="<= 150")
 
 

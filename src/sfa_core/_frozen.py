@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
@@ -60,6 +60,19 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
     def get(self, key: K, default: Any = None) -> Any:
         """Return the value for ``key``, or ``default`` when it is absent."""
         return self._data.get(key, default)
+
+    # The dict's own views: read-only, and iterated without a Python call per item.
+    def keys(self) -> KeysView[K]:
+        """Return a read-only view of the keys."""
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        """Return a read-only view of the values."""
+        return self._data.values()
+
+    def items(self) -> ItemsView[K, V]:
+        """Return a read-only view of the ``(key, value)`` pairs."""
+        return self._data.items()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenMap):

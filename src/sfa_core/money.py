@@ -601,21 +601,7 @@ class Money:
 
     def _distribute(self, units: int, weights: list[int], places: int) -> tuple[Money, ...]:
         sign = -1 if units < 0 else 1
-        units = abs(units)
-        total = sum(weights)
-        shares: list[int] = []
-        remainders: list[int] = []
-        for weight in weights:
-            share, remainder = divmod(units * weight, total)
-            shares.append(share)
-            remainders.append(remainder)
-        left = units - sum(shares)
-        if left:
-            # Stable sort: on equal remainders the earlier index comes first.
-            order = sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)
-            for index in order[:left]:
-                shares[index] += 1
-        return self._build(shares, sign, places)
+        return self._build(_largest_remainder(abs(units), weights), sign, places)
 
     def _build(self, shares: list[int], sign: int, places: int) -> tuple[Money, ...]:
         currency = self.currency
@@ -631,6 +617,28 @@ class Money:
 # __setattr__ and the attribute-name lookup (the fast constructor of arithmetic results).
 _set_amount = Money.__dict__["amount"].__set__
 _set_currency = Money.__dict__["currency"].__set__
+
+
+def _largest_remainder(units: int, weights: list[int]) -> list[int]:
+    """Split ``units`` (>= 0) in proportion to ``weights`` (>= 0, one positive), exactly.
+
+    Each part gets its share rounded down; the units left over go one by one to
+    the largest remainders, the earlier part first when remainders are equal.
+    """
+    total = sum(weights)
+    shares: list[int] = []
+    remainders: list[int] = []
+    for weight in weights:
+        share, remainder = divmod(units * weight, total)
+        shares.append(share)
+        remainders.append(remainder)
+    left = units - sum(shares)
+    if left:
+        # Stable sort: on equal remainders the earlier index comes first.
+        order = sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)
+        for index in order[:left]:
+            shares[index] += 1
+    return shares
 
 
 def _weights(ratios: Sequence[_Number]) -> list[int]:

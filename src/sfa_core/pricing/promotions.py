@@ -1334,9 +1334,9 @@ class _Application:
             promotion.name,
             applications,
             Decimal(total).scaleb(places, _CONTEXT),
-            FrozenMap(line_discounts),
-            FrozenMap(benefit_items),
-            FrozenMap(used_items),
+            FrozenMap.wrap(line_discounts),
+            FrozenMap.wrap(benefit_items),
+            FrozenMap.wrap(used_items),
             promotion._description,
             budget is not None and total >= budget,
         )
@@ -1399,7 +1399,7 @@ class _Application:
         return _new_result(
             currency,
             Decimal(total).scaleb(places, _CONTEXT) if total else zero,
-            FrozenMap(dict(zip(self.input_keys, amounts, strict=True))),
+            FrozenMap.wrap(dict(zip(self.input_keys, amounts, strict=True))),
             tuple(applied),
             tuple(skipped),
         )

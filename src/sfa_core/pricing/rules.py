@@ -439,7 +439,7 @@ class PriceRule:
     def __attrs_post_init__(self) -> None:
         compiled = None if self.condition is None else _rules.compile(self.condition)
         object.__setattr__(self, "_compiled", compiled)
-        object.__setattr__(self, "_test", None if compiled is None else compiled.matches)
+        object.__setattr__(self, "_test", None if compiled is None else compiled._predicate())
         sets = frozenset(
             a.field for a in self.actions if a.kind is ActionKind.SET_FIELD and a.field
         )

@@ -140,6 +140,17 @@ class LineWaterfall:
         self.extended = self.extend(price)
         self.steps.append(_make_step("list", source, price, price, reason))
 
+    def begin(self, step: WaterfallStep) -> None:
+        """Start from a list step made earlier (its price already rounded by the policy).
+
+        Args:
+            step: The ``"list"`` step; lines of one SKU share it.
+        """
+        price = step.after
+        self.price = price
+        self.extended = (price * self.factor).quantize(self.total_quantum, self.rounding)
+        self.steps.append(step)
+
     def move(
         self,
         step: str,
@@ -160,10 +171,11 @@ class LineWaterfall:
             kind: The discount kind the change is booked under (default: ``step``).
             allow_negative: Let this step take the price below zero.
         """
-        if self.unit_quantum is not None:
-            after = after.quantize(self.unit_quantum, self.rounding)
-        if after < 0 and not (self.allow_negative or allow_negative):
-            after = _ZERO if self.unit_quantum is None else _ZERO.quantize(self.unit_quantum)
+        quantum = self.unit_quantum
+        if quantum is not None:
+            after = after.quantize(quantum, self.rounding)
+        if after < _ZERO and not (self.allow_negative or allow_negative):
+            after = _ZERO if quantum is None else _ZERO.quantize(quantum)
             reason += " (stopped at zero)"
         before = self.price
         if after == before:
@@ -171,9 +183,10 @@ class LineWaterfall:
         extended = (after * self.factor).quantize(self.total_quantum, self.rounding)
         difference = self.extended - extended
         if difference:
-            key = kind or step
+            if kind is None:
+                kind = step
             discounts = self.discounts
-            discounts[key] = discounts.get(key, _ZERO) + difference
+            discounts[kind] = discounts.get(kind, _ZERO) + difference
         self.steps.append(_make_step(step, source, before, after, reason))
         self.price = after
         self.extended = extended

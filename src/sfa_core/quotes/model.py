@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from sfa_core._fast import fast_init
 from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._validate import (
     as_member,
@@ -167,6 +168,7 @@ def _check_non_negative(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError("must not be negative", path=attribute.name, value=value)
 
 
+@fast_init
 @attrs.frozen
 class QuoteLine:
     """One line of a quote: a product, a quantity and the seller's manual inputs.
@@ -298,6 +300,7 @@ def _check_groups(instance: Quote, attribute: Any, value: tuple[Any, ...]) -> No
         keys.add(group.key)
 
 
+@fast_init
 @attrs.frozen
 class Quote:
     """A quote: an account, a currency, a price book, dates, lines and a status.

@@ -18,7 +18,13 @@ from sfa_core.catalog.derived import PriceBookSet
 from sfa_core.catalog.model import PercentBase, PriceBook, PricingMethod, Product
 from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierTable
 from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
-from sfa_core.money import ExchangeRates, Money, currency_precision
+from sfa_core.money import (
+    ExchangeRates,
+    Money,
+    _largest_remainder,
+    _weights,
+    currency_precision,
+)
 from sfa_core.pricing.errors import (
     InactiveProductError,
     MissingPriceError,
@@ -30,8 +36,10 @@ from sfa_core.pricing.model import (
     LimitFlag,
     PricedLine,
     PricingOptions,
+    RoundingPolicy,
     Totals,
     UnitRounding,
+    WaterfallStep,
 )
 from sfa_core.pricing.promotions import CartLine, Promotion, PromotionResult, apply_promotions
 from sfa_core.pricing.proration import Proration, coterminate, prorate
@@ -66,6 +74,7 @@ _make_cart_line = builder(CartLine)
 _make_totals = builder(Totals)
 _make_priced_quote = builder(PricedQuote)
 _make_taxable = builder(TaxableLine)
+_make_step = builder(WaterfallStep)
 # step names, compared by identity in the hot loop (they are interned literals)
 _ADDITIONAL = "additional_discount"
 _ADDITIONAL_AMOUNT = "additional_discount_amount"
@@ -168,9 +177,11 @@ class _PlainBooks:
 
 
 def _as_books(price_books: Any) -> PriceBookSet | _PlainBooks:
-    if isinstance(price_books, PriceBookSet):
+    if price_books.__class__ in (list, tuple):
+        pass  # the common case, without the abstract-class checks below
+    elif isinstance(price_books, PriceBookSet):
         return price_books
-    if isinstance(price_books, PriceBook):
+    elif isinstance(price_books, PriceBook):
         price_books = [price_books]
     elif isinstance(price_books, Mapping):
         price_books = list(price_books.values())
@@ -187,7 +198,7 @@ def _as_books(price_books: Any) -> PriceBookSet | _PlainBooks:
 
 
 def _as_products(catalog: Any) -> Mapping[str, Product]:
-    if isinstance(catalog, Mapping):
+    if catalog.__class__ is dict or isinstance(catalog, Mapping):
         return catalog
     products: dict[str, Product] = {}
     for index, product in enumerate(catalog):
@@ -198,6 +209,8 @@ def _as_products(catalog: Any) -> Mapping[str, Product]:
 
 
 def _as_schedules(schedules: Any) -> Mapping[str, DiscountSchedule]:
+    if not schedules:
+        return {}
     if isinstance(schedules, Mapping):
         return schedules
     found: dict[str, DiscountSchedule] = {}
@@ -331,9 +344,16 @@ class _Run:
         self.products = products
         self.books = books
         self.rule_sets = rule_sets
-        self.before_sets = tuple(r for r in rule_sets if Phase.BEFORE in r._phases)
-        self.on_sets = tuple(r for r in rule_sets if Phase.ON in r._phases)
-        self.after_sets = tuple(r for r in rule_sets if Phase.AFTER in r._phases)
+        self.before_sets = self.on_sets = self.after_sets = rule_sets
+        if rule_sets:
+            self.before_sets = tuple(r for r in rule_sets if Phase.BEFORE in r._phases)
+            self.on_sets = tuple(r for r in rule_sets if Phase.ON in r._phases)
+            self.after_sets = tuple(r for r in rule_sets if Phase.AFTER in r._phases)
+        self.rule_plans: dict[Phase, dict[str, Any]] = {
+            Phase.BEFORE: {},
+            Phase.ON: {},
+            Phase.AFTER: {},
+        }
         self.schedules = schedules
         self.rates = rates
         self.contracted = contracted
@@ -342,28 +362,26 @@ class _Run:
         self.limits = limits
         self.currency = quote.currency
         policy = options.rounding
-        places = currency_precision(quote.currency)
-        unit_places = places if policy.unit_places is None else policy.unit_places
-        total_places = places if policy.total_places is None else policy.total_places
-        self.unit_q = Decimal(1).scaleb(-unit_places)
-        self.total_q = Decimal(1).scaleb(-total_places)
+        self.unit_q, self.total_q = _quanta(quote.currency, policy)
         self.each_step = policy.unit_rounding is UnitRounding.EACH_STEP
+        self.step_q = self.unit_q if self.each_step else None  # rounding between steps
         self.mode = policy.mode
-        self.book = _require_book(books, quote)
-        # the module's own step strings: the loop compares them by identity
-        self.post_regular = tuple(_STEPS[name] for name in options.post_regular_order())
+        self.negative = options.allow_negative_prices
+        self.book = book = _require_book(books, quote)
+        self.post_regular = _post_regular(options.post_regular_order())
         self.off_list = options.channel_discounts_off_list
         self.quote_data: dict[str, Any] | None = None
         self.product_data: dict[str, dict[str, Any]] = {}
         self.proration_cache: dict[tuple[Any, ...], Proration] = {}
         self.proration_reasons: dict[int, str] = {}
         self.schedule_cache: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
-        self.tier_cache: dict[tuple[str, str], tuple[Decimal, str]] = {}
+        self.tier_cache: dict[tuple[str, str], WaterfallStep] = {}
+        self.list_steps: dict[str, WaterfallStep] = {}
         self.sku_counts: dict[str, Decimal] | None = None
         self.family_counts: dict[str, Decimal] = {}
         self.states: list[_Line] = []
-        self.floors = _plain(self.book.floors)
-        self.entries = _plain(self.book.entries)
+        self.floors = _plain(book.floors)
+        self.entries = _plain(book.entries)
         self.manual_limit = limits.max_manual_percent if limits is not None else None
 
     # ------------------------------------------------------------------ run
@@ -382,9 +400,9 @@ class _Run:
             if state.product.pricing_method is PricingMethod.PERCENT_OF_TOTAL:
                 later.append(state)
             else:
-                self._waterfall(state, self._list_price(state))
+                self._waterfall(state, self._list_step(state))
         for state in later:
-            self._waterfall(state, self._percent_of_total(state, states))
+            self._waterfall(state, self._step(*self._percent_of_total(state, states)))
         adjustments: dict[str, list[Adjustment]] = {}
         promotion_result = self._promotions(states, promotions, usage, adjustments)
         self._quote_discount(states, adjustments)
@@ -420,7 +438,7 @@ class _Run:
                 value=line.term if line.term is not None else line.end_date,
             )
         if product.cost is not None:
-            cost = self._convert(product.cost, f"lines[{index}].cost")
+            cost = self._convert(product.cost, "lines[{}].cost", index)
             state.cost = (cost * quantity).quantize(self.total_q, self.mode)
         return state
 
@@ -455,7 +473,8 @@ class _Run:
             reason = self.proration_reasons[id(proration)] = str(proration)
         return reason
 
-    def _convert(self, amount: Money, path: str) -> Decimal:
+    def _convert(self, amount: Money, path: str, *parts: object) -> Decimal:
+        """``amount`` in the quote's currency; ``path.format(*parts)`` names it in errors."""
         if amount.currency == self.currency:
             return amount.amount
         if self.rates is None:
@@ -463,22 +482,38 @@ class _Run:
                 self.currency,
                 amount.currency,
                 operation="price a quote in",
-                path=path + " (no exchange rates given)",
+                path=path.format(*parts) + " (no exchange rates given)",
             )
         converted = self.rates.convert(amount, self.currency, on=self.quote.quote_date)
         return converted.amount.quantize(self.unit_q, self.mode)
 
     # ----------------------------------------------------------- list price
 
+    def _list_step(self, state: _Line) -> WaterfallStep:
+        """The list step of a line; lines of a SKU priced per unit share one."""
+        method = state.product.pricing_method
+        if method is PricingMethod.LIST or method is PricingMethod.COST_PLUS:
+            sku = state.line.sku
+            step = self.list_steps.get(sku)
+            if step is None:
+                step = self.list_steps[sku] = self._step(*self._list_price(state))
+            return step
+        return self._tier_step(state)
+
+    def _step(self, price: Decimal, source: str | None, reason: str) -> WaterfallStep:
+        if self.each_step:
+            price = price.quantize(self.unit_q, self.mode)
+        return _make_step("list", source, price, price, reason)
+
     def _list_price(self, state: _Line) -> tuple[Decimal, str | None, str]:
+        """The unit list price of a per-unit line: from the book, derived, or cost plus."""
         product, line = state.product, state.line
-        method = product.pricing_method
         book = self.book
-        if method is PricingMethod.LIST:
+        if product.pricing_method is PricingMethod.LIST:
             entry = self.entries.get(line.sku)
             if entry is not None:
                 return (
-                    self._convert(entry, f"lines[{state.index}].sku"),
+                    self._convert(entry, "lines[{}].sku", state.index),
                     book.id,
                     "price book entry",
                 )
@@ -491,14 +526,17 @@ class _Run:
             steps = "; ".join(str(step) for step in resolved.steps)
             reason = f"derived from {resolved.source}: {steps}" if steps else str(resolved)
             return self._convert(resolved.price, "price_book"), book.id, reason
-        if method is PricingMethod.COST_PLUS:
-            assert product.cost is not None
-            cost = self._convert(product.cost, f"lines[{state.index}].cost")
-            markup = product.markup or _ZERO
-            return cost * (_ONE + markup / _HUNDRED), None, f"cost {cost} + {markup} % markup"
-        tiers = book.tiers.get(line.sku)
+        assert product.cost is not None  # cost plus
+        cost = self._convert(product.cost, "lines[{}].cost", state.index)
+        markup = product.markup or _ZERO
+        return cost * (_ONE + markup / _HUNDRED), None, f"cost {cost} + {markup} % markup"
+
+    def _tier_step(self, state: _Line) -> WaterfallStep:
+        """The list step of a tiered or block line: the whole line's price, from the table."""
+        line, method, book = state.line, state.product.pricing_method, self.book
+        table = book.tiers.get(line.sku)
         wanted = BlockPricing if method is PricingMethod.BLOCK else (TierTable, PackagePricing)
-        if tiers is None or not isinstance(tiers, wanted):
+        if table is None or not isinstance(table, wanted):
             kind = "block prices" if method is PricingMethod.BLOCK else "tier table"
             raise MissingPriceError(state.index, line.key, line.sku, book.id, kind)
         if book.currency != self.currency:
@@ -512,9 +550,9 @@ class _Run:
         key = (line.sku, str(state.per))  # the text shows the quantity as written
         found = self.tier_cache.get(key)
         if found is None:
-            result = tiers.price(state.per)
-            found = self.tier_cache[key] = (result.amount, str(result))
-        return found[0], book.id, found[1]
+            result = table.price(state.per)
+            found = self.tier_cache[key] = self._step(result.amount, book.id, str(result))
+        return found
 
     def _percent_of_total(self, state: _Line, states: list[_Line]) -> tuple[Decimal, None, str]:
         spec = state.product.percent_of_total
@@ -540,21 +578,13 @@ class _Run:
 
     # ------------------------------------------------------------- waterfall
 
-    def _waterfall(self, state: _Line, listing: tuple[Decimal, str | None, str]) -> None:
+    def _waterfall(self, state: _Line, list_step: WaterfallStep) -> None:
         line, product = state.line, state.product
         proration = state.proration
         multiplier = proration.multiplier if proration is not None else _ONE
         w = state
-        w.reset(
-            state.units,
-            multiplier,
-            self.unit_q if self.each_step else None,
-            self.total_q,
-            self.mode,
-            self.options.allow_negative_prices,
-        )
-        price, source, reason = listing
-        w.start(price, source, reason)
+        w.reset(state.units, multiplier, self.step_q, self.total_q, self.mode, self.negative)
+        w.begin(list_step)
         list_price = w.price
         list_total = w.extended
         allow_floor = False
@@ -564,7 +594,7 @@ class _Run:
         if self.contracted:
             contracted = self.contracted.get(line.sku)
             if contracted is not None:
-                amount = self._convert(contracted, f"contracted_prices[{line.sku!r}]")
+                amount = self._convert(contracted, "contracted_prices[{!r}]", line.sku)
                 w.move("contracted", self.quote.account, amount * per, "contracted price")
         if line.special_price is not None:
             w.move("special", None, line.special_price * per, "special price set on the line")
@@ -646,7 +676,7 @@ class _Run:
         floor = self.floors.get(state.line.sku)
         if floor is None:
             return
-        amount = self._convert(floor, f"price_books[{self.book.id!r}].floors") * state.per
+        amount = self._convert(floor, "price_books[{!r}].floors", self.book.id) * state.per
         if w.price < amount:
             w.move("floor", self.book.id, amount, f"raised to the floor price {floor.amount}")
 
@@ -757,6 +787,30 @@ class _Run:
             },
         }
 
+    def _rule_plan(
+        self, rule_sets: tuple[RuleSet, ...], phase: Phase, state: _Line
+    ) -> tuple[tuple[RuleSet, tuple[PriceRule, ...]], ...]:
+        """The rules of ``phase`` that may act on a SKU, per set, in this quote's currency."""
+        sku = state.line.sku
+        plans = self.rule_plans[phase]
+        found = plans.get(sku)
+        if found is None:
+            currency = self.currency
+            family = state.product.family
+            found = tuple(
+                (rule_set, kept)
+                for rule_set in rule_sets
+                if (
+                    kept := tuple(
+                        rule
+                        for rule in rule_set.candidates(phase, sku, family)
+                        if rule.currency is None or rule.currency == currency
+                    )
+                )
+            )
+            plans[sku] = found
+        return found
+
     def _rules(
         self,
         state: _Line,
@@ -766,17 +820,10 @@ class _Run:
         step: str,
     ) -> bool:
         allow_floor = False
-        sku, family = state.line.sku, state.product.family
-        currency = self.currency
-        for rule_set in rule_sets:
-            candidates = rule_set.candidates(phase, sku, family)
-            if not candidates:
-                continue
+        for rule_set, candidates in self._rule_plan(rule_sets, phase, state):
             data: dict[str, Any] | None = None
             pricing: list[PriceRule] = []
             for rule in candidates:
-                if rule.currency is not None and rule.currency != currency:
-                    continue
                 test = rule._test
                 if test is not None:
                     if data is None:
@@ -790,7 +837,16 @@ class _Run:
                     data = None  # later conditions must see the new fields
                 if rule._price_actions:
                     pricing.append(rule)
-            if pricing:
+            if not pricing:
+                continue
+            if len(pricing) > 1 and rule_set._reordered:
+                pricing.sort(key=_priority_order)
+            if rule_set.stacking is Stacking.COMPOUNDING:
+                per = state.per
+                for rule in pricing:  # each rule acts on the price the one before left
+                    w.move(step, rule.id, rule._apply(w.price, per), rule._description)
+                    allow_floor = allow_floor or rule.allow_below_floor
+            else:
                 allow_floor |= self._stack(state, w, rule_set, pricing, step)
         return allow_floor
 
@@ -802,8 +858,7 @@ class _Run:
         rules: list[PriceRule],
         step: str,
     ) -> bool:
-        if len(rules) > 1 and rule_set._reordered:
-            rules.sort(key=_priority_order)
+        """Apply the matching rules of a set under any stacking but compounding."""
         stacking = rule_set.stacking
         per = state.per
         if stacking is Stacking.EXCLUSIVE and len(rules) > 1:
@@ -815,12 +870,6 @@ class _Run:
             rule = rules[0]
             w.move(step, rule.id, rule._apply(w.price, per), rule._description)
             return rule.allow_below_floor
-        if stacking is Stacking.COMPOUNDING:
-            allow = False
-            for rule in rules:
-                w.move(step, rule.id, rule._apply(w.price, per), rule._description)
-                allow = allow or rule.allow_below_floor
-            return allow
         if stacking is Stacking.BEST_FOR_CUSTOMER:
             results = [(rule._apply(w.price, per), index) for index, rule in enumerate(rules)]
             best_price, best_index = min(results)
@@ -903,35 +952,28 @@ class _Run:
         amount = self.quote.discount_amount
         if not amount:
             return
-        nets = []
-        eligible = []
-        for state in states:
-            net = state.extended - sum(
-                (a.amount for a in adjustments.get(state.line.key, ())), _ZERO
-            )
-            if net > 0:
-                nets.append(net)
-                eligible.append(state)
-        total = sum(nets, _ZERO)
+        nets = _nets(states, adjustments)
+        eligible = [
+            (state.line.key, net) for state, net in zip(states, nets, strict=True) if net > 0
+        ]
+        total = sum((net for _, net in eligible), _ZERO)
         if not total:
             return
         # the amount is spread in units of the total places: round it to them first
-        amount = min(
-            amount.quantize(self.total_q, self.mode), total.quantize(self.total_q, ROUND_DOWN)
-        )
+        quantum = self.total_q
+        amount = min(amount.quantize(quantum, self.mode), total.quantize(quantum, ROUND_DOWN))
         if not amount:
             return
-        money = _money(amount, self.currency)
-        places = -self.total_q.as_tuple().exponent  # type: ignore[operator]
         # in line-key order, so a remainder cent goes to the same line whatever the line order
-        order = sorted(range(len(eligible)), key=lambda i: eligible[i].line.key)
-        eligible = [eligible[i] for i in order]
-        shares = money.allocate([nets[i] for i in order], places=places)
+        eligible.sort()
+        places = -quantum.as_tuple().exponent  # type: ignore[operator]
+        weights = _weights([net for _, net in eligible])
+        shares = _largest_remainder(int(amount.scaleb(places)), weights)
         reason = f"share of the {amount} quote discount, in proportion to the line's net"
-        for state, share in zip(eligible, shares, strict=True):
-            if share.amount:
-                adjustments.setdefault(state.line.key, []).append(
-                    _make_adjustment("quote_discount", None, share.amount, reason)
+        for (key, _), share in zip(eligible, shares, strict=True):
+            if share:
+                adjustments.setdefault(key, []).append(
+                    _make_adjustment("quote_discount", None, Decimal(share).scaleb(-places), reason)
                 )
 
     def _tax(
@@ -942,12 +984,10 @@ class _Run:
     ) -> TaxResult | None:
         if policy is None:
             return None
-        taxable = []
-        for state in states:
-            net = state.extended - sum(
-                (a.amount for a in adjustments.get(state.line.key, ())), _ZERO
-            )
-            taxable.append(_make_taxable(state.line.key, state.product.tax_category, net))
+        taxable = [
+            _make_taxable(state.line.key, state.product.tax_category, net)
+            for state, net in zip(states, _nets(states, adjustments), strict=True)
+        ]
         return policy.tax(taxable, currency=self.currency)
 
     def _assemble(
@@ -967,7 +1007,9 @@ class _Run:
         limited = self.limits is not None and self.limits.max_total_percent is not None
         grouped = bool(self.quote.groups)
         groups: dict[str, _Sum] = {g.key: _Sum() for g in self.quote.groups}
-        total = _Sum()
+        # the quote's sums, kept in locals: this loop runs once per line
+        sum_list = sum_net = sum_tax = sum_gross = sum_cost = _ZERO
+        kinds: dict[str, Decimal] = {}
         lines: list[PricedLine] = []
         append = lines.append
         for state in states:
@@ -1021,7 +1063,13 @@ class _Run:
                     line.parent,
                 )
             )
-            total.add(list_total, discounts, net, tax_amount, gross, state.cost)
+            sum_list += list_total
+            sum_net += net
+            sum_tax += tax_amount
+            sum_gross += gross
+            sum_cost += state.cost
+            for kind, amount in discounts.items():
+                kinds[kind] = kinds.get(kind, _ZERO) + amount
             if grouped and line.group is not None:
                 groups[line.group].add(list_total, discounts, net, tax_amount, gross, state.cost)
         return _make_priced_quote(
@@ -1031,7 +1079,7 @@ class _Run:
             self.quote.quote_date,
             tuple(lines),
             FrozenMap.wrap({k: v.totals(currency, zero) for k, v in groups.items()}),
-            total.totals(currency, zero),
+            _totals(sum_list, kinds, sum_net, sum_tax, sum_gross, sum_cost, currency, zero),
             promotions,
             tax,
         )
@@ -1076,15 +1124,68 @@ class _Sum:
                 sums[kind] = sums.get(kind, _ZERO) + amount
 
     def totals(self, currency: str, zero: Decimal) -> Totals:
-        return _make_totals(
-            _money(self.list + zero, currency),
-            FrozenMap.wrap({k: _money(v + zero, currency) for k, v in self.discounts.items() if v}),
-            _money(self.net + zero, currency),
-            _money(self.tax + zero, currency),
-            _money(self.gross + zero, currency),
-            _money(self.cost + zero, currency),
-            _money(self.net - self.cost + zero, currency),
+        return _totals(
+            self.list, self.discounts, self.net, self.tax, self.gross, self.cost, currency, zero
         )
+
+
+def _totals(
+    list_total: Decimal,
+    discounts: dict[str, Decimal],
+    net: Decimal,
+    tax: Decimal,
+    gross: Decimal,
+    cost: Decimal,
+    currency: str,
+    zero: Decimal,
+) -> Totals:
+    """Sums as :class:`Totals`, each amount with at least the places of ``zero``."""
+    return _make_totals(
+        _money(list_total + zero, currency),
+        FrozenMap.wrap({k: _money(v + zero, currency) for k, v in discounts.items() if v}),
+        _money(net + zero, currency),
+        _money(tax + zero, currency),
+        _money(gross + zero, currency),
+        _money(cost + zero, currency),
+        _money(net - cost + zero, currency),
+    )
+
+
+def _nets(states: list[_Line], adjustments: dict[str, list[Adjustment]]) -> list[Decimal]:
+    """Each line's extended amount less its adjustments so far."""
+    if not adjustments:
+        return [state.extended for state in states]
+    nets = []
+    for state in states:
+        net = state.extended
+        for adjustment in adjustments.get(state.line.key, ()):
+            net -= adjustment.amount
+        nets.append(net)
+    return nets
+
+
+_QUANTA: dict[tuple[str, int | None, int | None], tuple[Decimal, Decimal]] = {}
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _quanta(currency: str, policy: RoundingPolicy) -> tuple[Decimal, Decimal]:
+    """The quanta of unit prices and of extended amounts, by the currency and the policy."""
+    key = (currency, policy.unit_places, policy.total_places)
+    found = _QUANTA.get(key)
+    if found is None:
+        places = currency_precision(currency)
+        unit = places if policy.unit_places is None else policy.unit_places
+        total = places if policy.total_places is None else policy.total_places
+        found = _QUANTA[key] = (_ONE.scaleb(-unit), _ONE.scaleb(-total))
+    return found
+
+
+def _post_regular(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The steps after the regular price as the module's own strings (compared by identity)."""
+    found = _ORDERS.get(order)
+    if found is None:
+        found = _ORDERS[order] = tuple(_STEPS[name] for name in order)
+    return found
 
 
 def _plain(mapping: Mapping[str, Money]) -> Mapping[str, Money]:
