@@ -30,11 +30,12 @@ from __future__ import annotations
 import enum
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from decimal import Decimal
 from typing import Any, Union
 
 import attrs
 
+from sfa_core._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core._validate import (
     as_member,
     check_non_negative,
@@ -55,72 +56,11 @@ __all__ = [
     "TierTable",
 ]
 
-#: Unlimited precision: sums and products of finite Decimals are exact (never rounded).
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
-_mul = _EXACT.multiply
-_add = _EXACT.add
-_sub = _EXACT.subtract
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
 
-def _positive(value: Any, path: str) -> Decimal:
-    """Return ``value`` as a finite Decimal > 0 (the fast path takes a finite Decimal as is)."""
-    if value.__class__ is not Decimal or not value.is_finite():
-        value = require_decimal(value, path)
-    if value <= 0:
-        raise ValidationError("must be greater than zero", path=path, value=value)
-    return value  # type: ignore[no-any-return]
-
-
-def _check_bounds(
-    up_tos: Sequence[Decimal | None], path: str, *, open_last: bool
-) -> tuple[Decimal, ...]:
-    """Check a tier table's bounds (see the module docstring) and return the finite ones.
-
-    Each ``up_to`` is already ``None`` or a Decimal > 0 (the tier validated it).
-    """
-    if not up_tos:
-        raise ValidationError("must have at least one tier", path=path, value=())
-    last = len(up_tos) - 1
-    previous: Decimal | None = None
-    for index, up_to in enumerate(up_tos):
-        where = f"{path}[{index}].up_to"
-        if up_to is None:
-            if index != last:
-                raise ValidationError(
-                    "only the last tier may be open (up_to=None)", path=where, value=None
-                )
-            if not open_last:
-                raise ValidationError(
-                    "the last block must have a finite up_to "
-                    "(quantities above it are priced with the overage rate)",
-                    path=where,
-                    value=None,
-                )
-            continue
-        if previous is not None and up_to <= previous:
-            raise ValidationError(
-                f"must be greater than {path}[{index - 1}].up_to ({previous}): "
-                "tiers are out of order or overlap",
-                path=where,
-                value=up_to,
-            )
-        previous = up_to
-    if open_last and up_tos[last] is not None:
-        raise ValidationError(
-            "the last tier must be open (up_to=None)",
-            path=f"{path}[{last}].up_to",
-            value=up_tos[last],
-        )
-    return tuple(u for u in up_tos if u is not None)
-
-
 # Named converters (mypy's attrs plugin does not follow ``attrs.Converter`` objects).
-def _up_to(value: Any) -> Decimal | None:
-    return None if value is None else require_decimal(value, "up_to")
-
-
 def _unit_amount(value: Any) -> Decimal:
     return require_decimal(value, "unit_amount")
 
@@ -195,25 +135,13 @@ class Tier:
     sfa_core.errors.ValidationError: up_to: must be greater than zero (got Decimal('0'))
     """
 
-    up_to: Decimal | None = attrs.field(converter=_up_to, validator=check_positive)
+    up_to: Decimal | None = attrs.field(converter=to_bound, validator=check_positive)
     unit_amount: Decimal = attrs.field(
         default=_ZERO, converter=_unit_amount, validator=check_non_negative
     )
     flat_amount: Decimal = attrs.field(
         default=_ZERO, converter=_flat_amount, validator=check_non_negative
     )
-
-
-def _prefixed(err: ValidationError, prefix: str) -> ValidationError:
-    """Return a copy of ``err`` (same class and attributes) with ``prefix`` before its path."""
-    path = f"{prefix}.{err.path}" if err.path else prefix
-    text = str(err)
-    text = path + text[len(err.path) :] if err.path else f"{path}: {text}"
-    copy = type(err).__new__(type(err))
-    copy.__dict__.update(err.__dict__)
-    copy.path = path
-    copy.args = (text,)
-    return copy
 
 
 def _to_items(
@@ -229,7 +157,7 @@ def _to_items(
             try:
                 items.append(build(item))
             except ValidationError as err:
-                raise _prefixed(err, f"{path}[{index}]") from None
+                raise prefixed(err, f"{path}[{index}]") from None
         else:
             raise ValidationError(
                 f"must be a Tier or a tuple {shape}", path=f"{path}[{index}]", value=item
@@ -375,7 +303,7 @@ tiers are out of order or overlap (got Decimal('5'))
     _full: tuple[TierCharge, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        bounds = _check_bounds([t.up_to for t in self.tiers], "tiers", open_last=True)
+        bounds = check_bounds([t.up_to for t in self.tiers], "tiers", open_last=True)
         units = tuple(t.unit_amount for t in self.tiers)
         flats = tuple(t.flat_amount for t in self.tiers)
         # Graduated: the charge of each full finite tier, and the amount of a quantity
@@ -384,10 +312,10 @@ tiers are out of order or overlap (got Decimal('5'))
         cumulative: list[Decimal] = []
         lower = _ZERO
         for index, bound in enumerate(bounds):
-            width = _sub(bound, lower)
-            amount = _add(_mul(width, units[index]), flats[index])
+            width = sub(bound, lower)
+            amount = add(mul(width, units[index]), flats[index])
             full.append(TierCharge(index, bound, width, units[index], flats[index], amount))
-            cumulative.append(_add(cumulative[-1], amount) if cumulative else amount)
+            cumulative.append(add(cumulative[-1], amount) if cumulative else amount)
             lower = bound
         object.__setattr__(self, "_bounds", bounds)
         object.__setattr__(self, "_units", units)
@@ -451,14 +379,14 @@ tiers are out of order or overlap (got Decimal('5'))
         >>> table.amount(Decimal("10.5"))  # 10 x 5.00 + 0.5 x 4.00 + 2.00
         Decimal('54.000')
         """
-        q = _positive(quantity, "quantity")
+        q = positive(quantity, "quantity")
         bounds = self._bounds
         index = bisect_left(bounds, q)
         if self.mode is TierMode.VOLUME or index == 0:
-            return _add(_mul(q, self._units[index]), self._flats[index])
+            return add(mul(q, self._units[index]), self._flats[index])
         # The full tiers below, then this tier's units (same sums as ``price``).
-        last = _add(_mul(_sub(q, bounds[index - 1]), self._units[index]), self._flats[index])
-        return _add(self._cumulative[index - 1], last)
+        last = add(mul(sub(q, bounds[index - 1]), self._units[index]), self._flats[index])
+        return add(self._cumulative[index - 1], last)
 
     def price(self, quantity: Decimal) -> TierPrice:
         """Return the amount of ``quantity`` units with the charge of every tier used.
@@ -477,22 +405,22 @@ tiers are out of order or overlap (got Decimal('5'))
           tier 1 (up to 10): 10 x 5.00 = 50.00
           tier 2 (open): 2 x 4.00 + 2.00 flat = 10.00
         """
-        q = _positive(quantity, "quantity")
+        q = positive(quantity, "quantity")
         bounds = self._bounds
         index = bisect_left(bounds, q)
         unit, flat = self._units[index], self._flats[index]
         up_to = bounds[index] if index < len(bounds) else None
         if self.mode is TierMode.VOLUME or index == 0:
-            total = _add(_mul(q, unit), flat)
+            total = add(mul(q, unit), flat)
             charge = TierCharge(index, up_to, q, unit, flat, total)
             if self.mode is TierMode.VOLUME:
                 return TierPrice("volume", q, total, (charge,))
             return TierPrice("graduated", q, total, (charge,))
         if q == up_to:  # the quantity fills its tier: every charge is a full one
             return TierPrice("graduated", q, self._cumulative[index], self._full[: index + 1])
-        count = _sub(q, bounds[index - 1])
-        last = _add(_mul(count, unit), flat)
-        total = _add(self._cumulative[index - 1], last)
+        count = sub(q, bounds[index - 1])
+        last = add(mul(count, unit), flat)
+        total = add(self._cumulative[index - 1], last)
         charges = (*self._full[:index], TierCharge(index, up_to, count, unit, flat, last))
         return TierPrice("graduated", q, total, charges)
 
@@ -539,7 +467,7 @@ class BlockPricing:
                     path=f"blocks[{index}].unit_amount",
                     value=block.unit_amount,
                 )
-        bounds = _check_bounds([b.up_to for b in self.blocks], "blocks", open_last=False)
+        bounds = check_bounds([b.up_to for b in self.blocks], "blocks", open_last=False)
         object.__setattr__(self, "_bounds", bounds)
         object.__setattr__(self, "_flats", tuple(b.flat_amount for b in self.blocks))
 
@@ -562,12 +490,12 @@ class BlockPricing:
         sfa_core.errors.ValidationError: quantity: is beyond the last block (up_to 10) and \
 there is no overage rate (got Decimal('11'))
         """
-        q = _positive(quantity, "quantity")
+        q = positive(quantity, "quantity")
         bounds = self._bounds
         index = bisect_left(bounds, q)
         if index < len(bounds):
             return self._flats[index]
-        return _add(self._flats[-1], _mul(_sub(q, bounds[-1]), self._overage(q)))
+        return add(self._flats[-1], mul(sub(q, bounds[-1]), self._overage(q)))
 
     def _overage(self, q: Decimal) -> Decimal:
         if self.overage is None:
@@ -599,7 +527,7 @@ there is no overage rate (got Decimal('11'))
           block 1 (up to 50): 300.00 flat
           overage: 3 units x 5.00 = 15.00
         """
-        q = _positive(quantity, "quantity")
+        q = positive(quantity, "quantity")
         total = self.amount(q)
         bounds, flats = self._bounds, self._flats
         index = bisect_left(bounds, q)
@@ -608,10 +536,10 @@ there is no overage rate (got Decimal('11'))
             return TierPrice("block", q, total, (block,))
         last = len(bounds) - 1
         rate = self._overage(q)
-        over = _sub(q, bounds[last])
+        over = sub(q, bounds[last])
         charges = (
             TierCharge(last, bounds[last], bounds[last], _ZERO, flats[last], flats[last]),
-            TierCharge(last + 1, None, over, rate, _ZERO, _mul(over, rate)),
+            TierCharge(last + 1, None, over, rate, _ZERO, mul(over, rate)),
         )
         return TierPrice("block", q, total, charges)
 
@@ -655,10 +583,10 @@ class PackagePricing:
         >>> PackagePricing("2.5", "1.00").packages(Decimal("5.1"))
         Decimal('3')
         """
-        q = _positive(quantity, "quantity")
-        whole, rest = _EXACT.divmod(q, self.package_size)
+        q = positive(quantity, "quantity")
+        whole, rest = EXACT.divmod(q, self.package_size)
         if rest and self.rounding is PackageRounding.UP:
-            return _add(whole, _ONE)
+            return add(whole, _ONE)
         return whole
 
     def amount(self, quantity: Decimal) -> Decimal:
@@ -676,7 +604,7 @@ class PackagePricing:
         >>> PackagePricing(100, "9.00").amount(Decimal("0.5"))
         Decimal('9.00')
         """
-        return _mul(self.packages(quantity), self.package_amount)
+        return mul(self.packages(quantity), self.package_amount)
 
     def price(self, quantity: Decimal) -> TierPrice:
         """Return the amount of ``quantity`` units with its single package charge.
@@ -694,9 +622,9 @@ class PackagePricing:
         package pricing of 11 units = 30.00
           3 packages x 10.00 = 30.00
         """
-        q = _positive(quantity, "quantity")
+        q = positive(quantity, "quantity")
         packages = self.packages(q)
-        total = _mul(packages, self.package_amount)
+        total = mul(packages, self.package_amount)
         charge = TierCharge(0, None, packages, self.package_amount, _ZERO, total)
         return TierPrice("package", q, total, (charge,))
 

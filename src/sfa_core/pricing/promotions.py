@@ -194,27 +194,24 @@ def _instance_of(kind: type) -> Any:
     return check
 
 
-_decimal = require_decimal
-
-
 def _value(value: Any) -> Decimal:
-    return _decimal(value, "value")
+    return require_decimal(value, "value")
 
 
 def _optional_max_discount(value: Any) -> Decimal | None:
-    return None if value is None else _decimal(value, "max_discount")
+    return None if value is None else require_decimal(value, "max_discount")
 
 
 def _unit_price(value: Any) -> Decimal:
-    return _decimal(value, "unit_price")
+    return require_decimal(value, "unit_price")
 
 
 def _discount(value: Any) -> Decimal:
-    return _decimal(value, "discount")
+    return require_decimal(value, "discount")
 
 
 def _total_discount(value: Any) -> Decimal:
-    return _decimal(value, "total_discount")
+    return require_decimal(value, "total_discount")
 
 
 def _condition_kind(value: Any) -> ConditionKind:
@@ -779,11 +776,8 @@ class PromotionResult:
 # -- application ---------------------------------------------------------------------------
 
 
-_trusted = builder
-
-
-_new_applied: Callable[..., AppliedPromotion] = _trusted(AppliedPromotion)
-_new_result: Callable[..., PromotionResult] = _trusted(PromotionResult)
+_new_applied: Callable[..., AppliedPromotion] = builder(AppliedPromotion)
+_new_result: Callable[..., PromotionResult] = builder(PromotionResult)
 
 _NO_USAGE: Mapping[str, int] = FrozenMap()
 

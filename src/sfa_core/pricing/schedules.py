@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from sfa_core._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
@@ -44,16 +45,6 @@ from sfa_core._validate import (
     check_positive,
     check_text,
     require_decimal,
-)
-from sfa_core.catalog.tiers import (
-    _EXACT,
-    _add,
-    _check_bounds,
-    _mul,
-    _positive,
-    _prefixed,
-    _sub,
-    _up_to,
 )
 from sfa_core.errors import ValidationError
 from sfa_core.money import DEFAULT_ROUNDING, validate_currency
@@ -198,7 +189,7 @@ class DiscountTier:
     sfa_core.errors.ValidationError: percent: must be between 0 and 100 (got Decimal('120'))
     """
 
-    up_to: Decimal | None = attrs.field(converter=_up_to, validator=check_positive)
+    up_to: Decimal | None = attrs.field(converter=to_bound, validator=check_positive)
     percent: Decimal | None = attrs.field(default=None, converter=_percent, validator=check_percent)
     amounts: Mapping[str, Decimal] = attrs.field(factory=FrozenMap, converter=_amounts)
 
@@ -225,7 +216,7 @@ def _discount_tiers(value: Any) -> tuple[DiscountTier, ...]:
             try:
                 tiers.append(_discount_tier_from(item))
             except ValidationError as err:
-                raise _prefixed(err, f"tiers[{index}]") from None
+                raise prefixed(err, f"tiers[{index}]") from None
         else:
             raise ValidationError(
                 "must be a DiscountTier or a tuple (up_to, percent) or (up_to, {currency: amount})",
@@ -258,7 +249,7 @@ def _divide(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, bool]:
     :data:`BLEND_DIGITS` significant digits with the package's default rounding.
     """
     quotient = _BLEND.divide(numerator, denominator)
-    if _mul(quotient, denominator) == numerator:
+    if mul(quotient, denominator) == numerator:
         return quotient, True
     ratio = Fraction(numerator) / Fraction(denominator)
     rest, twos, fives = ratio.denominator, 0, 0
@@ -270,7 +261,7 @@ def _divide(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, bool]:
         return quotient, False
     places = max(twos, fives)
     digits = ratio.numerator * (10**places // ratio.denominator)
-    return _EXACT.scaleb(Decimal(digits), Decimal(-places)), True
+    return EXACT.scaleb(Decimal(digits), Decimal(-places)), True
 
 
 @attrs.frozen
@@ -423,7 +414,7 @@ tiers[0] (EUR) (got ['USD'])
     )
 
     def __attrs_post_init__(self) -> None:
-        bounds = _check_bounds([t.up_to for t in self.tiers], "tiers", open_last=True)
+        bounds = check_bounds([t.up_to for t in self.tiers], "tiers", open_last=True)
         if self.basis is ScheduleBasis.TERM and self.aggregation is not Aggregation.LINE:
             raise ValidationError(
                 "does not apply to a term schedule (it counts the line's term); use 'line'",
@@ -445,8 +436,8 @@ tiers[0] (EUR) (got ['USD'])
             records: list[AppliedDiscountTier] = []
             total = lower = _ZERO
             for index, bound in enumerate(bounds):
-                width = _sub(bound, lower)
-                total = _add(total, _mul(width, per_tier[index]))
+                width = sub(bound, lower)
+                total = add(total, mul(width, per_tier[index]))
                 sums.append(total)
                 value = per_tier[index]
                 records.append(
@@ -538,7 +529,7 @@ tiers[0] (EUR) (got ['USD'])
         volume schedule VOL-A: 12 units -> tier 2 (3.00 EUR off per unit): 2.50 off 2.50 = 0.00 \
 (clamped at the unit price)
         """
-        c = _positive(count, "count")
+        c = positive(count, "count")
         price = unit_price
         if price.__class__ is not Decimal or not price.is_finite():
             price = require_decimal(unit_price, "unit_price")
@@ -560,21 +551,21 @@ tiers[0] (EUR) (got ['USD'])
                     index, up_to, c, value if percent else None, None if percent else value
                 ),
             )
-            off = _EXACT.scaleb(_mul(price, value), _MINUS_TWO) if percent else value
+            off = EXACT.scaleb(mul(price, value), _MINUS_TWO) if percent else value
             effective: Decimal | None = value if percent else None
         else:
             lower = bounds[index - 1] if index else _ZERO
-            units = _sub(c, lower)
-            weighted = _mul(units, value)
+            units = sub(c, lower)
+            weighted = mul(units, value)
             if index:
-                weighted = _add(self._cumulative[key][index - 1], weighted)
+                weighted = add(self._cumulative[key][index - 1], weighted)
             last = AppliedDiscountTier(
                 index, up_to, units, value if percent else None, None if percent else value
             )
             used = (*self._full[key][:index], last)
             if percent:
                 effective, exact = _divide(weighted, c)
-                off, _ = _divide(_mul(price, weighted), _mul(c, _HUNDRED))
+                off, _ = _divide(mul(price, weighted), mul(c, _HUNDRED))
             else:
                 effective = None
                 off, exact = _divide(weighted, c)
@@ -593,7 +584,7 @@ tiers[0] (EUR) (got ['USD'])
             effective,
             off,
             unclamped,
-            _sub(price, off),
+            sub(price, off),
             used,
             clamped,
             exact,

@@ -168,6 +168,13 @@ def _check_non_negative(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError("must not be negative", path=attribute.name, value=value)
 
 
+def _check_period(start: _dt.date | None, end: _dt.date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            f"must not be before start_date ({start.isoformat()})", path="end_date", value=end
+        )
+
+
 @fast_init
 @attrs.frozen
 class QuoteLine:
@@ -251,16 +258,7 @@ class QuoteLine:
             )
         if self.term is not None and self.term == 0:
             raise ValidationError("must be greater than zero", path="term", value=self.term)
-        if (
-            self.start_date is not None
-            and self.end_date is not None
-            and self.end_date < self.start_date
-        ):
-            raise ValidationError(
-                f"must not be before start_date ({self.start_date.isoformat()})",
-                path="end_date",
-                value=self.end_date,
-            )
+        _check_period(self.start_date, self.end_date)
         if self.parent == self.key:
             raise ValidationError("a line cannot be its own parent", path="parent", value=self.key)
 
@@ -390,16 +388,7 @@ class Quote:
                 path="valid_until",
                 value=self.valid_until,
             )
-        if (
-            self.start_date is not None
-            and self.end_date is not None
-            and self.end_date < self.start_date
-        ):
-            raise ValidationError(
-                f"must not be before start_date ({self.start_date.isoformat()})",
-                path="end_date",
-                value=self.end_date,
-            )
+        _check_period(self.start_date, self.end_date)
         keys = {line.key for line in self.lines}
         groups = {group.key for group in self.groups}
         for index, line in enumerate(self.lines):

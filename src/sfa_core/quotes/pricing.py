@@ -403,7 +403,7 @@ class _Run:
                 self._waterfall(state, self._list_step(state))
         for state in later:
             self._waterfall(state, self._step(*self._percent_of_total(state, states)))
-        adjustments: dict[str, list[Adjustment]] = {}
+        adjustments: dict[str, tuple[Adjustment, ...]] = {}
         promotion_result = self._promotions(states, promotions, usage, adjustments)
         self._quote_discount(states, adjustments)
         tax_result = self._tax(states, tax, adjustments)
@@ -920,7 +920,7 @@ class _Run:
         states: list[_Line],
         promotions: Sequence[Promotion],
         usage: Mapping[str, int],
-        adjustments: dict[str, list[Adjustment]],
+        adjustments: dict[str, tuple[Adjustment, ...]],
     ) -> PromotionResult | None:
         if not promotions:
             return None
@@ -939,15 +939,16 @@ class _Run:
         for applied in result.applied:
             for key, amount in applied.line_discounts.items():
                 if amount:
-                    adjustments.setdefault(key, []).append(
+                    adjustments[key] = (
+                        *adjustments.get(key, ()),
                         _make_adjustment(
                             "promotion", applied.promotion_id, amount, applied.description
-                        )
+                        ),
                     )
         return result
 
     def _quote_discount(
-        self, states: list[_Line], adjustments: dict[str, list[Adjustment]]
+        self, states: list[_Line], adjustments: dict[str, tuple[Adjustment, ...]]
     ) -> None:
         amount = self.quote.discount_amount
         if not amount:
@@ -972,15 +973,18 @@ class _Run:
         reason = f"share of the {amount} quote discount, in proportion to the line's net"
         for (key, _), share in zip(eligible, shares, strict=True):
             if share:
-                adjustments.setdefault(key, []).append(
-                    _make_adjustment("quote_discount", None, Decimal(share).scaleb(-places), reason)
+                adjustments[key] = (
+                    *adjustments.get(key, ()),
+                    _make_adjustment(
+                        "quote_discount", None, Decimal(share).scaleb(-places), reason
+                    ),
                 )
 
     def _tax(
         self,
         states: list[_Line],
         policy: TaxPolicy | None,
-        adjustments: dict[str, list[Adjustment]],
+        adjustments: dict[str, tuple[Adjustment, ...]],
     ) -> TaxResult | None:
         if policy is None:
             return None
@@ -993,7 +997,7 @@ class _Run:
     def _assemble(
         self,
         states: list[_Line],
-        adjustments: dict[str, list[Adjustment]],
+        adjustments: dict[str, tuple[Adjustment, ...]],
         promotions: PromotionResult | None,
         tax: TaxResult | None,
     ) -> PricedQuote:
@@ -1057,7 +1061,7 @@ class _Run:
                     gross,
                     state.cost,
                     tuple(state.steps),
-                    tuple(extra),
+                    extra,
                     tuple(state.flags) if state.flags else (),
                     line.group,
                     line.parent,
@@ -1151,7 +1155,7 @@ def _totals(
     )
 
 
-def _nets(states: list[_Line], adjustments: dict[str, list[Adjustment]]) -> list[Decimal]:
+def _nets(states: list[_Line], adjustments: dict[str, tuple[Adjustment, ...]]) -> list[Decimal]:
     """Each line's extended amount less its adjustments so far."""
     if not adjustments:
         return [state.extended for state in states]
