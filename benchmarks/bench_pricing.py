@@ -4,9 +4,12 @@ Figures:
 
 * ``price_quote_1000_lines_ms``: median time to price 1,000 lines over 200
   products (per-unit, tiered, block and subscription), 50 price rules, a volume
-  schedule, a quote discount, rounding and the full waterfall (target <= 15).
+  schedule, a quote discount, rounding and the full waterfall (target <= 15);
+  ``inline_floor_ms`` is what the same results cost when straight-line code
+  replays the recorded steps and decides nothing.
 * ``price_quote_scaling_10k_over_1k``: the 10,000-line time over the 1,000-line
-  time (target <= 11: linear).
+  time (target <= 11: linear); ``ratio_collector_off`` is the same with the
+  garbage collector off, which the 10,000 lines' result values keep busy.
 * ``price_rules_1000_over_10``: the 1,000-line quote with 1,000 rules over the
   same quote with 10 rules (target <= 2).
 * ``price_line_ratio_to_decimal_floor``: per-line time over the time of the bare
@@ -19,6 +22,7 @@ Figures:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import statistics
 from collections.abc import Callable
@@ -258,6 +262,12 @@ def main() -> None:
     run(thousand, few)
     one_k = lambda: run(thousand, fifty)  # noqa: E731
     scaling = interleaved({"1k": one_k, "10k": lambda: run(ten_thousand, fifty)}, repeat=5)
+    # the same with the garbage collector off: how much of the ratio is collection
+    gc.disable()
+    try:
+        quiet = interleaved({"1k": one_k, "10k": lambda: run(ten_thousand, fifty)}, repeat=5)
+    finally:
+        gc.enable()
     by_rules = interleaved(
         {"many": lambda: run(thousand, many), "few": lambda: run(thousand, few)}, repeat=11
     )
@@ -286,6 +296,9 @@ def main() -> None:
         target="<= 11",
         ms_10k=round(t10k * 1000, 2),
         ms_1k=round(t1k_scaling * 1000, 2),
+        ratio_collector_off=round(
+            statistics.median(quiet["10k"]) / statistics.median(quiet["1k"]), 3
+        ),
     )
     t_many, t_few = statistics.median(by_rules["many"]), statistics.median(by_rules["few"])
     emit(
