@@ -127,8 +127,9 @@ def fast_init(cls: type[T]) -> type[T]:
             namespace[f"d{index}"] = default
             namespace[f"e{index}"] = done
             param = f"{name}=d{index}"
-            converted = f"c{index}({name})" if converter is not None else name
-            converts.append(f"    {name} = e{index} if {name} is d{index} else {converted}")
+            if converter is not None:
+                convert = f"c{index}({name})"
+                converts.append(f"    {name} = e{index} if {name} is d{index} else {convert}")
             if validator is not None:
                 checks.append(f"    if {name} is not e{index}:")
                 checks.append(f"        v{index}(self, a{index}, {name})")

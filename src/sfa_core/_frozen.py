@@ -101,4 +101,7 @@ def freeze_map(value: Mapping[Any, Any] | None) -> FrozenMap[Any, Any]:
     """
     if isinstance(value, FrozenMap):
         return value
-    return FrozenMap(value)
+    return FrozenMap(value) if value else _EMPTY
+
+
+_EMPTY: FrozenMap[Any, Any] = FrozenMap()  # immutable, so every empty field can share it

@@ -391,16 +391,20 @@ class Quote:
         _check_period(self.start_date, self.end_date)
         keys = {line.key for line in self.lines}
         groups = {group.key for group in self.groups}
+        nested = False
         for index, line in enumerate(self.lines):
-            if line.parent is not None and line.parent not in keys:
-                raise ValidationError(
-                    "no line has this key", path=f"lines[{index}].parent", value=line.parent
-                )
+            if line.parent is not None:
+                nested = True
+                if line.parent not in keys:
+                    raise ValidationError(
+                        "no line has this key", path=f"lines[{index}].parent", value=line.parent
+                    )
             if line.group is not None and line.group not in groups:
                 raise ValidationError(
                     "no group has this key", path=f"lines[{index}].group", value=line.group
                 )
-        _check_bundle_cycles(self.lines)
+        if nested:
+            _check_bundle_cycles(self.lines)
 
     @property
     def locked(self) -> bool:

@@ -1010,7 +1010,7 @@ class _Run:
         zero = _ZERO.quantize(self.total_q)
         limited = self.limits is not None and self.limits.max_total_percent is not None
         grouped = bool(self.quote.groups)
-        groups: dict[str, _Sum] = {g.key: _Sum() for g in self.quote.groups}
+        groups: dict[str, _Sum] = {g.key: _Sum() for g in self.quote.groups} if grouped else {}
         # the quote's sums, kept in locals: this loop runs once per line
         sum_list = sum_net = sum_tax = sum_gross = sum_cost = _ZERO
         kinds: dict[str, Decimal] = {}
