@@ -72,7 +72,9 @@ def fast_init(cls: type[T]) -> type[T]:
     what attrs does: all conversions, then every attribute set, then the
     validators in field order, then ``__attrs_post_init__``. It suits value
     classes built often with many optional fields left out (quote lines). Every
-    default must convert to an immutable value, which all instances then share.
+    default must convert to an immutable value, which all instances then share,
+    and a validator must judge its own value only: a check across fields belongs
+    in ``__attrs_post_init__``, which always runs.
 
     Args:
         cls: A slotted attrs class whose fields are all ``init=True``.
