@@ -501,6 +501,7 @@ class _Run:
         return self._tier_step(state)
 
     def _step(self, price: Decimal, source: str | None, reason: str) -> WaterfallStep:
+        """A list step at ``price``, rounded to the unit places when every step is."""
         if self.each_step:
             price = price.quantize(self.unit_q, self.mode)
         return _make_step("list", source, price, price, reason)
