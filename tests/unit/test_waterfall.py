@@ -543,3 +543,45 @@ def test_a_quote_discount_remainder_goes_by_line_key_not_line_order():
         p = price(quote(*ordered, discount_amount="0.10"))
         shares = {pl.key: pl.adjustments[0].amount for pl in p.lines}
         assert shares == {"A": D("0.04"), "B": D("0.03"), "C": D("0.03")}
+
+
+# ------------------------------------------------------------------ argument forms
+
+_VOLUME = DiscountSchedule("VOL", [(9, 0), (None, 10)])
+
+
+@pytest.mark.parametrize(
+    ("catalog", "books", "schedules"),
+    [
+        ([product(discount_schedule="VOL")], [book()], [_VOLUME]),
+        ((product(discount_schedule="VOL"),), (book(),), (_VOLUME,)),
+        ({"A": product(discount_schedule="VOL")}, {"EU": book()}, {"VOL": _VOLUME}),
+        (iter([product(discount_schedule="VOL")]), book(), iter([_VOLUME])),
+    ],
+    ids=["lists", "tuples", "mappings", "iterators and a single book"],
+)
+def test_every_accepted_argument_form_prices_alike(catalog, books, schedules):
+    priced = price_quote(quote(line(quantity=12)), catalog, books, schedules=schedules)
+    assert steps(priced.lines[0]) == [("list", D("100.00")), ("volume_schedule", D("90.00"))]
+    assert priced.totals.net == eur("1080.00")
+
+
+@pytest.mark.parametrize(
+    ("catalog", "books", "schedules", "path"),
+    [
+        ([product(), "A"], [book()], (), "catalog[1]"),
+        ([product()], [book(), "EU"], (), "price_books[1]"),
+        ([product()], (book(), None), (), "price_books[1]"),
+        ([product()], [book()], [_VOLUME, "VOL"], "schedules[1]"),
+    ],
+)
+def test_an_argument_of_the_wrong_kind_is_named(catalog, books, schedules, path):
+    with pytest.raises(ValidationError) as caught:
+        price_quote(quote(line()), catalog, books, schedules=schedules)
+    assert caught.value.path == path
+
+
+def test_empty_schedules_in_any_form_mean_none():
+    for schedules in ((), [], {}):
+        priced = price_quote(quote(line()), [product()], [book()], schedules=schedules)
+        assert priced.totals.net == eur("100.00")
