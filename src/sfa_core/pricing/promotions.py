@@ -368,6 +368,8 @@ class Condition:
     range: ProductRange = attrs.field(validator=_instance_of(ProductRange))
     # The value as an int, for COUNT and COVERAGE.
     _whole: int = attrs.field(init=False, eq=False, repr=False)
+    # The condition in words, written once (skip records and descriptions repeat it).
+    _text: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.value <= 0:
@@ -379,13 +381,16 @@ class Condition:
                 value=self.value,
             )
         object.__setattr__(self, "_whole", int(self.value))
+        if self.kind is ConditionKind.COUNT:
+            text = f"at least {_count(self.value, 'item')} from {self.range}"
+        elif self.kind is ConditionKind.VALUE:
+            text = f"items from {self.range} worth at least {_text(self.value)}"
+        else:
+            text = f"at least {_count(self.value, 'distinct product')} from {self.range}"
+        object.__setattr__(self, "_text", text)
 
     def __str__(self) -> str:
-        if self.kind is ConditionKind.COUNT:
-            return f"at least {_count(self.value, 'item')} from {self.range}"
-        if self.kind is ConditionKind.VALUE:
-            return f"items from {self.range} worth at least {_text(self.value)}"
-        return f"at least {_count(self.value, 'distinct product')} from {self.range}"
+        return self._text
 
 
 @attrs.frozen
@@ -778,6 +783,8 @@ class PromotionResult:
 
 _new_applied: Callable[..., AppliedPromotion] = builder(AppliedPromotion)
 _new_result: Callable[..., PromotionResult] = builder(PromotionResult)
+# Skip records hold an id, a reason member and text the engine wrote from valid values.
+_new_skipped: Callable[..., SkippedPromotion] = builder(SkippedPromotion)
 
 _NO_USAGE: Mapping[str, int] = FrozenMap()
 
@@ -1030,11 +1037,12 @@ class _Application:
                 left = promotion.usage_limit - used.get(pid, 0)
                 if left <= 0:
                     skipped.append(
-                        SkippedPromotion(
+                        _new_skipped(
                             pid,
                             SkipReason.USAGE_LIMIT_REACHED,
                             f"usage limit reached ({used.get(pid, 0)} of "
                             f"{promotion.usage_limit} used)",
+                            (),
                         )
                     )
                     continue
@@ -1358,7 +1366,7 @@ class _Application:
                     detail = f"exclusive, and its items are used by promotion{plural} {names}"
                 else:
                     detail = f"blocked by exclusive promotion{plural} {names}"
-                return SkippedPromotion(pid, SkipReason.BLOCKED, detail, tuple(blockers))
+                return _new_skipped(pid, SkipReason.BLOCKED, detail, tuple(blockers))
             failure = trial
         condition = promotion.condition
         if failure == "condition":
@@ -1369,15 +1377,17 @@ class _Application:
                 shown = _text(value.quantize(_QUANTA_SHOWN[self.places], context=_DISPLAY))
             else:
                 shown = str(found)
-            return SkippedPromotion(
+            return _new_skipped(
                 pid,
                 SkipReason.CONDITION_NOT_MET,
                 f"condition not met: needs {condition}, the cart has {shown}",
+                (),
             )
-        return SkippedPromotion(
+        return _new_skipped(
             pid,
             SkipReason.NO_DISCOUNT,
             f"condition met, but {promotion.benefit.describe(condition)} gives nothing here",
+            (),
         )
 
     def result(
