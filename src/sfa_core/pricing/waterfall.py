@@ -24,15 +24,38 @@ regular price.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sfa_core._fast import builder
 from sfa_core.pricing.model import WaterfallStep
 
-__all__ = ["LineWaterfall"]
+__all__ = ["LineWaterfall", "list_step"]
 
 _ZERO = Decimal(0)
 _make_step = builder(WaterfallStep)
+
+
+def list_step(
+    price: Decimal, source: str | None, reason: str, unit_quantum: Decimal | None, rounding: str
+) -> WaterfallStep:
+    """Return the ``"list"`` step of a waterfall at ``price``, rounded when steps are.
+
+    Args:
+        price: The unit list price.
+        source: Where it came from (the price book, the tier table...).
+        reason: How it was found, in words.
+        unit_quantum: The unit price quantum, or ``None`` to keep full precision.
+        rounding: The rounding mode.
+
+    Returns:
+        The step; lines whose list price is the same can share it.
+
+    >>> step = list_step(Decimal("9.995"), "EU", "book entry", Decimal("0.01"), "ROUND_HALF_UP")
+    >>> step.step, step.before, step.after
+    ('list', Decimal('10.00'), Decimal('10.00'))
+    """
+    if unit_quantum is not None:
+        price = price.quantize(unit_quantum, rounding)
+    return _make_step("list", source, price, price, reason)
 
 
 class LineWaterfall:
@@ -134,11 +157,7 @@ class LineWaterfall:
             source: Where it came from (the price book, the tier table...).
             reason: How it was found, in words.
         """
-        if self.unit_quantum is not None:
-            price = price.quantize(self.unit_quantum, self.rounding)
-        self.price = price
-        self.extended = self.extend(price)
-        self.steps.append(_make_step("list", source, price, price, reason))
+        self.begin(list_step(price, source, reason, self.unit_quantum, self.rounding))
 
     def begin(self, step: WaterfallStep) -> None:
         """Start from a list step made earlier (its price already rounded by the policy).
@@ -148,7 +167,7 @@ class LineWaterfall:
         """
         price = step.after
         self.price = price
-        self.extended = (price * self.factor).quantize(self.total_quantum, self.rounding)
+        self.extended = self.extend(price)
         self.steps.append(step)
 
     def move(
@@ -223,11 +242,3 @@ class LineWaterfall:
         rounded = self.price.quantize(quantum, self.rounding)
         if rounded != self.price:
             self.move("net", None, rounded, f"net unit price rounded to {quantum}", kind="rounding")
-
-    def discount_items(self) -> list[tuple[str, Any]]:
-        """Return the non-zero discounts by kind, in the order they were first booked.
-
-        Returns:
-            ``(kind, amount)`` pairs.
-        """
-        return [(k, v) for k, v in self.discounts.items() if v]

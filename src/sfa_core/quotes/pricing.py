@@ -53,7 +53,7 @@ from sfa_core.pricing.rules import (
 )
 from sfa_core.pricing.schedules import Aggregation, DiscountSchedule
 from sfa_core.pricing.tax import TaxableLine, TaxPolicy, TaxResult
-from sfa_core.pricing.waterfall import LineWaterfall
+from sfa_core.pricing.waterfall import LineWaterfall, list_step
 from sfa_core.quotes.model import Quote, QuoteLine, QuoteLockedError
 from sfa_core.quotes.priced import PricedQuote
 
@@ -74,7 +74,6 @@ _make_cart_line = builder(CartLine)
 _make_totals = builder(Totals)
 _make_priced_quote = builder(PricedQuote)
 _make_taxable = builder(TaxableLine)
-_make_step = builder(WaterfallStep)
 # step names, compared by identity in the hot loop (they are interned literals)
 _ADDITIONAL = "additional_discount"
 _ADDITIONAL_AMOUNT = "additional_discount_amount"
@@ -502,9 +501,7 @@ class _Run:
 
     def _step(self, price: Decimal, source: str | None, reason: str) -> WaterfallStep:
         """A list step at ``price``, rounded to the unit places when every step is."""
-        if self.each_step:
-            price = price.quantize(self.unit_q, self.mode)
-        return _make_step("list", source, price, price, reason)
+        return list_step(price, source, reason, self.step_q, self.mode)
 
     def _list_price(self, state: _Line) -> tuple[Decimal, str | None, str]:
         """The unit list price of a per-unit line: from the book, derived, or cost plus."""
@@ -579,13 +576,13 @@ class _Run:
 
     # ------------------------------------------------------------- waterfall
 
-    def _waterfall(self, state: _Line, list_step: WaterfallStep) -> None:
+    def _waterfall(self, state: _Line, listed: WaterfallStep) -> None:
         line, product = state.line, state.product
         proration = state.proration
         multiplier = proration.multiplier if proration is not None else _ONE
         w = state
         w.reset(state.units, multiplier, self.step_q, self.total_q, self.mode, self.negative)
-        w.begin(list_step)
+        w.begin(listed)
         list_price = w.price
         list_total = w.extended
         allow_floor = False
