@@ -44,12 +44,19 @@ _MAX_KEY_LENGTH = 200
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# Identifiers already found valid: most are checked again and again (every quote
+# line names a SKU), and a set lookup costs less than the five checks. Bounded.
+_VALID_KEYS: set[str] = set()
+_VALID_KEYS_MAX = 4096
+
+
 def check_key(instance: Any, attribute: Any, value: Any) -> None:
     """Validate an identifier such as a SKU or a price book id (an attrs validator).
 
     See :func:`require_key` for the rules.
     """
-    require_key(value, attribute.name)
+    if value.__class__ is not str or value not in _VALID_KEYS:
+        require_key(value, attribute.name)
 
 
 def require_key(value: Any, path: str) -> str:
@@ -65,6 +72,8 @@ def require_key(value: Any, path: str) -> str:
     ...
     sfa_core.errors.ValidationError: sku: must not start or end with whitespace (got ' LAPTOP')
     """
+    if value.__class__ is str and value in _VALID_KEYS:
+        return value
     if not isinstance(value, str):
         raise ValidationError("must be a string", path=path, value=value)
     if not value:
@@ -77,6 +86,10 @@ def require_key(value: Any, path: str) -> str:
         raise ValidationError("must not start or end with whitespace", path=path, value=value)
     if not value.isprintable():
         raise ValidationError("must not contain control characters", path=path, value=value)
+    if value.__class__ is str:  # not a subclass, whose equality could differ
+        if len(_VALID_KEYS) >= _VALID_KEYS_MAX:
+            _VALID_KEYS.clear()
+        _VALID_KEYS.add(value)
     return value
 
 

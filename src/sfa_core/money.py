@@ -641,6 +641,12 @@ def _largest_remainder(units: int, weights: list[int]) -> list[int]:
     return shares
 
 
+def _common_weights(fractions: list[tuple[int, int]]) -> list[int]:
+    """Integer weights in the proportions of ``fractions`` (numerator, denominator > 0)."""
+    common = math.lcm(*{denominator for _, denominator in fractions})
+    return [numerator * (common // denominator) for numerator, denominator in fractions]
+
+
 def _weights(ratios: Sequence[_Number]) -> list[int]:
     """Turn ratios into integer weights with the same proportions."""
     if isinstance(ratios, (str, bytes)) or not isinstance(ratios, Iterable):
@@ -661,8 +667,7 @@ def _weights(ratios: Sequence[_Number]) -> list[int]:
         fractions.append(checked.as_integer_ratio())
     if not fractions:
         raise ValidationError("must not be empty", path="ratios", value=ratios)
-    common = math.lcm(*(denominator for _, denominator in fractions))
-    weights = [numerator * (common // denominator) for numerator, denominator in fractions]
+    weights = _common_weights(fractions)
     if not any(weights):
         raise ValidationError("at least one ratio must be positive", path="ratios", value=ratios)
     return weights

@@ -8,6 +8,7 @@ It never reads a clock or storage, so a checkout can call it with what it holds.
 from __future__ import annotations
 
 import decimal
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -21,8 +22,8 @@ from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationErro
 from sfa_core.money import (
     ExchangeRates,
     Money,
+    _common_weights,
     _largest_remainder,
-    _weights,
     currency_precision,
 )
 from sfa_core.pricing.errors import (
@@ -376,6 +377,10 @@ class _Run:
         self.schedule_cache: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
         self.tier_cache: dict[tuple[str, str], WaterfallStep] = {}
         self.list_steps: dict[str, WaterfallStep] = {}
+        # the list steps of the book's own entries, shared by every run on this book
+        self.entry_steps = (
+            _entry_steps(book, self.step_q, self.mode) if book.currency == self.currency else None
+        )
         self.sku_counts: dict[str, Decimal] | None = None
         self.family_counts: dict[str, Decimal] = {}
         self.states: list[_Line] = []
@@ -495,9 +500,24 @@ class _Run:
             sku = state.line.sku
             step = self.list_steps.get(sku)
             if step is None:
-                step = self.list_steps[sku] = self._step(*self._list_price(state))
+                step = self.list_steps[sku] = self._first_list_step(state)
             return step
         return self._tier_step(state)
+
+    def _first_list_step(self, state: _Line) -> WaterfallStep:
+        """The list step of a SKU's first per-unit line in this run."""
+        sku = state.line.sku
+        shared = self.entry_steps
+        if (
+            shared is None
+            or state.product.pricing_method is not PricingMethod.LIST
+            or sku not in self.entries
+        ):
+            return self._step(*self._list_price(state))
+        step = shared.get(sku)
+        if step is None:
+            step = shared[sku] = self._step(*self._list_price(state))
+        return step
 
     def _step(self, price: Decimal, source: str | None, reason: str) -> WaterfallStep:
         """A list step at ``price``, rounded to the unit places when every step is."""
@@ -966,7 +986,7 @@ class _Run:
         # in line-key order, so a remainder cent goes to the same line whatever the line order
         eligible.sort()
         places = -quantum.as_tuple().exponent  # type: ignore[operator]
-        weights = _weights([net for _, net in eligible])
+        weights = _common_weights([net.as_integer_ratio() for _, net in eligible])
         shares = _largest_remainder(int(amount.scaleb(places)), weights)
         reason = f"share of the {amount} quote discount, in proportion to the line's net"
         for (key, _), share in zip(eligible, shares, strict=True):
@@ -1188,6 +1208,31 @@ def _post_regular(order: tuple[str, ...]) -> tuple[str, ...]:
     if found is None:
         found = _ORDERS[order] = tuple(_STEPS[name] for name in order)
     return found
+
+
+# Per price book (by identity, while it lives) and rounding: the list steps of its
+# entries. A book is immutable and an entry's step depends on nothing else, so a
+# checkout pricing the same book again reuses them.
+_ENTRY_STEPS: dict[int, tuple[weakref.ref[PriceBook], dict[Any, dict[str, WaterfallStep]]]] = {}
+
+
+def _entry_steps(book: PriceBook, quantum: Decimal | None, mode: str) -> dict[str, WaterfallStep]:
+    """The shared list steps of ``book``'s entries at this rounding, by SKU."""
+    key = id(book)
+    found = _ENTRY_STEPS.get(key)
+    if found is None or found[0]() is not book:
+
+        def forget(ref: weakref.ref[PriceBook], key: int = key) -> None:
+            entry = _ENTRY_STEPS.get(key)
+            if entry is not None and entry[0] is ref:
+                del _ENTRY_STEPS[key]
+
+        found = _ENTRY_STEPS[key] = (weakref.ref(book, forget), {})
+    by_rounding = found[1]
+    steps = by_rounding.get((quantum, mode))
+    if steps is None:
+        steps = by_rounding[(quantum, mode)] = {}
+    return steps
 
 
 def _plain(mapping: Mapping[str, Money]) -> Mapping[str, Money]:
