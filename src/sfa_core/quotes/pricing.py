@@ -8,13 +8,13 @@ It never reads a clock or storage, so a checkout can call it with what it holds.
 from __future__ import annotations
 
 import decimal
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
+from sfa_core._memo import IdentityMemo
 from sfa_core.catalog.derived import PriceBookSet
 from sfa_core.catalog.model import PercentBase, PriceBook, PricingMethod, Product
 from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierTable
@@ -1213,26 +1213,20 @@ def _post_regular(order: tuple[str, ...]) -> tuple[str, ...]:
 # Per price book (by identity, while it lives) and rounding: the list steps of its
 # entries. A book is immutable and an entry's step depends on nothing else, so a
 # checkout pricing the same book again reuses them.
-_ENTRY_STEPS: dict[int, tuple[weakref.ref[PriceBook], dict[Any, dict[str, WaterfallStep]]]] = {}
+_ENTRY_STEPS: IdentityMemo[PriceBook, dict[Any, dict[str, WaterfallStep]]] = IdentityMemo()
 
 
 def _entry_steps(book: PriceBook, quantum: Decimal | None, mode: str) -> dict[str, WaterfallStep]:
     """The shared list steps of ``book``'s entries at this rounding, by SKU."""
-    key = id(book)
-    found = _ENTRY_STEPS.get(key)
-    if found is None or found[0]() is not book:
-
-        def forget(ref: weakref.ref[PriceBook], key: int = key) -> None:
-            entry = _ENTRY_STEPS.get(key)
-            if entry is not None and entry[0] is ref:
-                del _ENTRY_STEPS[key]
-
-        found = _ENTRY_STEPS[key] = (weakref.ref(book, forget), {})
-    by_rounding = found[1]
+    by_rounding = _ENTRY_STEPS.get(book, _new_rounding_map)
     steps = by_rounding.get((quantum, mode))
     if steps is None:
         steps = by_rounding[(quantum, mode)] = {}
     return steps
+
+
+def _new_rounding_map(book: PriceBook) -> dict[Any, dict[str, WaterfallStep]]:
+    return {}
 
 
 def _plain(mapping: Mapping[str, Money]) -> Mapping[str, Money]:
