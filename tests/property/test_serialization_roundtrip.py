@@ -52,6 +52,87 @@ def public_value_classes():
     return [found[k] for k in sorted(found)]
 
 
+def _configuration_strategies():
+    from sfa_core import configure as cf
+
+    keys = st.sampled_from(["a", "b", "c", "d"])
+    options = st.lists(keys, min_size=1, max_size=3, unique=True).map(
+        lambda ids: [cf.Option(id=i, sku=i.upper()) for i in ids]
+    )
+    feature = options.map(lambda opts: cf.Feature(id="f", options=opts, min_options=1))
+    bundle = feature.map(lambda f: cf.Bundle(sku="B", features=[f]))
+    attribute = st.builds(
+        cf.Attribute,
+        id=st.just("colour"),
+        values=st.just(("black", "red")),
+        required=st.booleans(),
+    )
+    ref = st.builds(cf.ConstraintRef, id=keys, kind=keys, text=keys)
+    selections = st.builds(
+        cf.Selections,
+        options=st.dictionaries(keys, st.booleans(), max_size=2),
+        quantities=st.dictionaries(keys, st.integers(1, 9), max_size=2),
+        attributes=st.dictionaries(st.just("colour"), st.just("red"), max_size=1),
+    )
+
+    def model(b):
+        first = b.features[0].options[0].id
+        return cf.ConfigurationModel(
+            root=b,
+            attributes=[cf.Attribute(id="colour", values=["black", "red"])],
+            constraints=[
+                cf.Requires(id="c1", option=first, needs=[first]),
+                cf.Compatibility(id="c2", option=first, attribute="colour", values=["red"]),
+            ],
+            rules=[cf.ProductRule(id="r1", kind="alert", condition={"var": f"options.{first}"})],
+        )
+
+    return {
+        "Option": options.map(lambda opts: opts[0]),
+        "Feature": feature,
+        "Bundle": bundle,
+        "Attribute": attribute,
+        "Requires": st.builds(cf.Requires, id=keys, option=keys, needs=st.tuples(keys)),
+        "Excludes": st.builds(cf.Excludes, id=keys, options=st.just(("a", "b"))),
+        "Compatibility": st.builds(
+            cf.Compatibility, id=keys, option=keys, attribute=keys, values=st.tuples(keys)
+        ),
+        "QuantityRelation": st.builds(
+            cf.QuantityRelation, id=keys, option=st.just("a"), limit=st.just("b")
+        ),
+        "SelectionAction": st.builds(
+            cf.SelectionAction, kind=st.sampled_from(list(cf.SelectionKind)), option=keys
+        ),
+        "ProductRule": st.builds(
+            cf.ProductRule,
+            id=keys,
+            kind=st.just(cf.RuleKind.VALIDATION),
+            condition=st.just({"var": "options.a"}),
+            message=keys,
+        ),
+        "ConfigurationModel": bundle.map(model),
+        "Selections": selections,
+        "ConstraintRef": ref,
+        "Conflict": st.builds(
+            cf.Conflict, choices=st.tuples(keys), constraints=st.tuples(ref), message=keys
+        ),
+        "Alert": st.builds(cf.Alert, rule=keys, message=keys),
+        "Reason": st.builds(
+            cf.Reason,
+            subject=keys,
+            verdict=keys,
+            choices=st.tuples(keys),
+            constraints=st.tuples(ref),
+        ),
+        "ConfigurationState": st.tuples(bundle.map(model), selections).map(
+            lambda pair: cf.configure(
+                pair[0],
+                cf.Selections(options={o.id: True for o in pair[0].options()[:1]}),
+            )
+        ),
+    }
+
+
 STRATEGIES = {
     # money
     "Money": sfa_st.money(),
@@ -112,6 +193,8 @@ STRATEGIES = {
     "PricedLine": sfa_st.priced_lines(),
     "Totals": sfa_st.totals(),
     "WaterfallStep": sfa_st.waterfall_steps(),
+    # configuration
+    **_configuration_strategies(),
 }
 
 #: Classes drawn from whole pricing scenarios: fewer examples keep the file fast (each

@@ -1,0 +1,67 @@
+"""CPQ product configuration: a backtrack-free configurator that says why.
+
+A configurable product (a bundle) has features, each offering options; the
+configurator answers, after every choice of the user, which options and
+attribute values can still be chosen so that a complete valid configuration
+remains, which are forced, and why.
+"""
+
+from __future__ import annotations
+
+from sfa_core.configure.configurator import (
+    Alert,
+    ConfigurationState,
+    ConfigurationStatus,
+    Conflict,
+    ConstraintRef,
+    Reason,
+    Selections,
+    UnsatisfiableModelError,
+    check_model,
+    configure,
+    explain,
+    repair,
+)
+from sfa_core.configure.model import (
+    Attribute,
+    Bundle,
+    Compatibility,
+    ConfigurationModel,
+    Excludes,
+    Feature,
+    Option,
+    ProductRule,
+    QuantityRelation,
+    Requires,
+    RuleKind,
+    SelectionAction,
+    SelectionKind,
+)
+
+__all__ = [
+    "Alert",
+    "Attribute",
+    "Bundle",
+    "Compatibility",
+    "ConfigurationModel",
+    "ConfigurationState",
+    "ConfigurationStatus",
+    "Conflict",
+    "ConstraintRef",
+    "Excludes",
+    "Feature",
+    "Option",
+    "ProductRule",
+    "QuantityRelation",
+    "Reason",
+    "Requires",
+    "RuleKind",
+    "SelectionAction",
+    "SelectionKind",
+    "Selections",
+    "UnsatisfiableModelError",
+    "check_model",
+    "configure",
+    "explain",
+    "repair",
+]

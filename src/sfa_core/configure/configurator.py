@@ -1,0 +1,696 @@
+"""Configure a product: what stays possible after the user's choices, what is forced, and why.
+
+:func:`configure` answers with *global* consistency: an option reported
+selectable appears in some complete valid configuration that keeps every
+choice made so far, so the user never walks into a dead end. It computes the
+backbone of the model under the choices with a CDCL search under assumptions
+(:class:`~sfa_core.configure.solver.Solver`): each configuration found is a
+witness for every value it sets, and only values no witness has shown yet cost
+a search. The compiled model and its solver, with what the solver learnt, are
+kept per model object, so the next click starts from there; the functions stay
+pure.
+
+:func:`explain` says why an option or value is forced or unavailable, as data:
+the user choices and the constraints involved (a minimal set of each).
+:func:`repair` proposes the smallest sets of choices to drop when choices
+conflict.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._memo import IdentityMemo
+from sfa_core.configure.encode import Encoding, Group, encode
+from sfa_core.configure.model import ConfigurationModel, QuantityRelation, RuleKind
+from sfa_core.configure.solver import Solver
+from sfa_core.errors import ValidationError
+from sfa_core.rules import compile as compile_rule
+
+__all__ = [
+    "Alert",
+    "Conflict",
+    "ConfigurationState",
+    "ConfigurationStatus",
+    "ConstraintRef",
+    "Reason",
+    "Selections",
+    "UnsatisfiableModelError",
+    "check_model",
+    "configure",
+    "explain",
+    "repair",
+]
+
+
+class UnsatisfiableModelError(ValidationError):
+    """The model admits no valid configuration at all.
+
+    Attributes:
+        constraints: A minimal set of constraints that conflict (removing any one
+            of them leaves a model with a valid configuration).
+    """
+
+    def __init__(self, sku: str, constraints: tuple[ConstraintRef, ...]) -> None:
+        self.constraints = constraints
+        names = "; ".join(f"{c.id} ({c.text})" for c in constraints)
+        super().__init__(
+            f"the model has no valid configuration; these conflict: {names}",
+            path="constraints",
+            value=sku,
+        )
+
+
+@attrs.frozen
+class ConstraintRef:
+    """A constraint or structural rule named in an explanation.
+
+    Attributes:
+        id: The constraint's or rule's id, or a structural name
+            (``"feature:ram.min"``).
+        kind: Its kind (``"requires"``, ``"feature"``...).
+        text: It in words.
+    """
+
+    id: str
+    kind: str
+    text: str
+
+
+def _check_choices(instance: Any, attribute: Any, value: Mapping[str, Any]) -> None:
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise ValidationError("keys must be ids", path=attribute.name, value=key)
+        if attribute.name == "options" and not isinstance(item, bool):
+            raise ValidationError(
+                "must be True (chosen) or False (rejected)",
+                path=f"options[{key!r}]",
+                value=item,
+            )
+        if attribute.name == "quantities" and (item.__class__ is not int or item < 1):
+            raise ValidationError(
+                "must be an int of at least 1", path=f"quantities[{key!r}]", value=item
+            )
+        if attribute.name == "attributes" and not isinstance(item, str):
+            raise ValidationError("must be a value (str)", path=f"attributes[{key!r}]", value=item)
+
+
+@attrs.frozen
+class Selections:
+    """The user's choices so far.
+
+    Attributes:
+        options: Option id -> ``True`` (chosen) or ``False`` (rejected).
+        quantities: Option id -> quantity (the option is chosen).
+        attributes: Attribute id -> chosen value.
+
+    >>> Selections(options={"r32": True}, attributes={"colour": "black"}).options["r32"]
+    True
+    """
+
+    options: Mapping[str, bool] = attrs.field(
+        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+    )
+    quantities: Mapping[str, int] = attrs.field(
+        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+    )
+    attributes: Mapping[str, str] = attrs.field(
+        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+    )
+
+
+class ConfigurationStatus(str, enum.Enum):
+    """Where a configuration stands."""
+
+    INVALID = "invalid"  #: the choices conflict: no valid configuration keeps them all
+    VALID = "valid"  #: valid so far; more must be chosen (or accepted) to complete it
+    COMPLETE = "complete"  #: the selected options and values form a valid configuration
+
+
+@attrs.frozen
+class Conflict:
+    """Choices that cannot all hold, and the constraints that forbid them.
+
+    Attributes:
+        choices: The user's choices involved (``"r32 chosen"``, ``"colour = red"``).
+        constraints: The constraints involved.
+        message: In words.
+    """
+
+    choices: tuple[str, ...]
+    constraints: tuple[ConstraintRef, ...]
+    message: str
+
+
+@attrs.frozen
+class Alert:
+    """An alert rule whose condition holds for the current configuration.
+
+    Attributes:
+        rule: The rule's id.
+        message: Its message.
+    """
+
+    rule: str
+    message: str
+
+
+@attrs.frozen
+class ConfigurationState:
+    """The answer to one click.
+
+    Attributes:
+        sku: The configured product.
+        selections: The choices it answers.
+        status: Invalid, valid so far, or complete.
+        selected: Options selected now: chosen, or forced by the choices.
+        quantities: The selected options' quantities (chosen or default).
+        values: Attribute id -> the value chosen or forced (absent when open).
+        forced: Option id -> ``True`` (forced on) or ``False`` (forced off), for options
+            the user did not choose; :func:`explain` gives the reason.
+        selectable: Options not selected that can still be selected.
+        deselectable: Options not chosen that some valid completion leaves out.
+        available_values: Attribute id -> values that can still be chosen.
+        conflicts: Why the state is invalid (empty otherwise).
+        alerts: Alert rules that hold.
+    """
+
+    sku: str
+    selections: Selections
+    status: ConfigurationStatus
+    selected: tuple[str, ...]
+    quantities: Mapping[str, int]
+    values: Mapping[str, str]
+    forced: Mapping[str, bool]
+    selectable: tuple[str, ...]
+    deselectable: tuple[str, ...]
+    available_values: Mapping[str, tuple[str, ...]]
+    conflicts: tuple[Conflict, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """Whether some complete valid configuration keeps every choice.
+
+        Returns:
+            ``True`` unless the status is invalid.
+        """
+        return self.status is not ConfigurationStatus.INVALID
+
+
+@attrs.frozen
+class Reason:
+    """Why an option or attribute value is forced, unavailable, or free.
+
+    Attributes:
+        subject: ``"option r32"`` or ``"colour = red"``.
+        verdict: ``"chosen"``, ``"rejected"``, ``"forced on"``, ``"forced off"``,
+            ``"free"`` or ``"invalid"``.
+        choices: The user's choices involved (a minimal set).
+        constraints: The constraints involved (a minimal set).
+    """
+
+    subject: str
+    verdict: str
+    choices: tuple[str, ...]
+    constraints: tuple[ConstraintRef, ...]
+
+    def text(self) -> str:
+        """Return the explanation in words.
+
+        Returns:
+            One sentence, then one line per constraint.
+        """
+        if self.verdict in ("free", "chosen", "rejected", "invalid"):
+            return {
+                "free": f"{self.subject} can be chosen or left out",
+                "chosen": f"{self.subject} was chosen",
+                "rejected": f"{self.subject} was rejected",
+                "invalid": "the choices conflict; see the state's conflicts",
+            }[self.verdict]
+        because = ", ".join(self.choices) if self.choices else "the model itself"
+        lines = [f"{self.subject} is {self.verdict} because of {because}:"]
+        lines += [f"  - {c.text} [{c.id}]" for c in self.constraints]
+        return "\n".join(lines)
+
+
+class _Compiled:
+    """A model's clauses loaded in a solver, with witnesses kept across clicks."""
+
+    def __init__(self, model: ConfigurationModel) -> None:
+        self.model = model
+        self.encoding: Encoding = encode(model)
+        self.solver = _solver(self.encoding.count, self.encoding.groups)
+        self._guarded: tuple[Solver, list[int]] | None = None
+        self.witnesses: list[list[bool]] = []
+        self.decisions = sorted(self.encoding.names)
+        if not self.solver.solve():
+            refs = self.minimal_groups([])
+            raise UnsatisfiableModelError(model.sku, refs)
+        self.remember(self.solver.model())
+
+    def remember(self, model: list[bool]) -> None:
+        self.witnesses.append(model)
+        if len(self.witnesses) > 32:
+            del self.witnesses[0]
+
+    def guarded(self) -> tuple[Solver, list[int]]:
+        """A second solver where group i holds only while its selector is assumed."""
+        if self._guarded is None:
+            solver = Solver()
+            for _ in range(self.encoding.count):
+                solver.new_var()
+            selectors = []
+            for group in self.encoding.groups:
+                selector = solver.new_var()
+                selectors.append(selector)
+                for clause in group.clauses:
+                    solver.add_clause([*clause, -selector])
+            self._guarded = (solver, selectors)
+        return self._guarded
+
+    def minimal_groups(self, literals: list[int]) -> tuple[ConstraintRef, ...]:
+        """A minimal set of groups that, with ``literals``, admit no solution."""
+        solver, selectors = self.guarded()
+        owner = {selector: index for index, selector in enumerate(selectors)}
+        if solver.solve([*literals, *selectors]):
+            return ()
+        kept = [lit for lit in solver.core() if lit in owner]
+        for lit in list(kept):
+            trial = [other for other in kept if other != lit]
+            if solver.solve([*literals, *trial]) is False:
+                kept = trial
+        groups = self.encoding.groups
+        return tuple(_ref(groups[owner[lit]]) for lit in sorted(kept, key=owner.__getitem__))
+
+
+def _solver(count: int, groups: Sequence[Group]) -> Solver:
+    solver = Solver()
+    for _ in range(count):
+        solver.new_var()
+    for group in groups:
+        for clause in group.clauses:
+            solver.add_clause(clause)
+    return solver
+
+
+def _ref(group: Group) -> ConstraintRef:
+    return ConstraintRef(group.id, group.kind, group.text)
+
+
+_COMPILED: IdentityMemo[ConfigurationModel, _Compiled] = IdentityMemo()
+
+
+def _compiled(model: ConfigurationModel) -> _Compiled:
+    if not isinstance(model, ConfigurationModel):
+        raise ValidationError("must be a ConfigurationModel", path="model", value=model)
+    return _COMPILED.get(model, _Compiled)
+
+
+def check_model(model: ConfigurationModel) -> None:
+    """Check that ``model`` admits a valid configuration (and compile it for later clicks).
+
+    Args:
+        model: The model.
+
+    Raises:
+        UnsatisfiableModelError: No configuration is valid; names a minimal set of
+            conflicting constraints.
+        ValidationError: A rule condition cannot be used (see the model docs).
+    """
+    _compiled(model)
+
+
+# -- choices as literals --------------------------------------------------------------------
+
+
+def _literals(compiled: _Compiled, selections: Selections) -> list[tuple[int, str]]:
+    """The user's choices as (literal, label), checked against the model."""
+    encoding, model = compiled.encoding, compiled.model
+    found: list[tuple[int, str]] = []
+    for option_id, chosen in selections.options.items():
+        var = encoding.options.get(option_id)
+        if var is None:
+            raise ValidationError(
+                "no option has this id", path=f"options[{option_id!r}]", value=option_id
+            )
+        found.append((var if chosen else -var, f"{option_id} {'chosen' if chosen else 'rejected'}"))
+    for option_id, quantity in selections.quantities.items():
+        var = encoding.options.get(option_id)
+        if var is None:
+            raise ValidationError(
+                "no option has this id", path=f"quantities[{option_id!r}]", value=option_id
+            )
+        option = model.option(option_id)
+        if selections.options.get(option_id) is False:
+            raise ValidationError(
+                "a rejected option takes no quantity",
+                path=f"quantities[{option_id!r}]",
+                value=quantity,
+            )
+        if not option.allows(quantity):
+            raise ValidationError(
+                f"must lie in {option.min_quantity}..{option.max_quantity}",
+                path=f"quantities[{option_id!r}]",
+                value=quantity,
+            )
+        if not option.quantity_editable and quantity != option.default_quantity:
+            raise ValidationError(
+                f"the quantity of {option_id} is fixed at {option.default_quantity}",
+                path=f"quantities[{option_id!r}]",
+                value=quantity,
+            )
+        if option_id not in selections.options:
+            found.append((var, f"{option_id} chosen"))
+    for attribute_id, value in selections.attributes.items():
+        try:
+            attribute = model.attribute(attribute_id)
+        except ValidationError:
+            raise ValidationError(
+                "no attribute has this id", path=f"attributes[{attribute_id!r}]", value=value
+            ) from None
+        var = encoding.values.get((attribute.id, value))
+        if var is None:
+            raise ValidationError(
+                f"attribute {attribute_id!r} has no such value",
+                path=f"attributes[{attribute_id!r}]",
+                value=value,
+            )
+        found.append((var, f"{attribute_id} = {value}"))
+    return found
+
+
+def _label(compiled: _Compiled, literal: int) -> str:
+    name = compiled.encoding.names[abs(literal)]
+    if name[0] == "option":
+        return f"option {name[1]}"
+    return f"{name[1]} = {name[2]}"
+
+
+# -- the backbone ---------------------------------------------------------------------------
+
+
+def _backbone(compiled: _Compiled, assumptions: list[int]) -> tuple[set[int], set[int]] | None:
+    """Decision variables true in some solution, and false in some, under ``assumptions``."""
+    solver = compiled.solver
+    decisions = compiled.decisions
+    can_true: set[int] = set()
+    can_false: set[int] = set()
+
+    def record(model: list[bool]) -> None:
+        for var in decisions:
+            (can_true if model[var] else can_false).add(var)
+
+    for witness in compiled.witnesses:
+        if all(witness[lit] if lit > 0 else not witness[-lit] for lit in assumptions):
+            record(witness)
+    if not can_true and not can_false:
+        if not solver.solve(assumptions):
+            return None
+        model = solver.model()
+        compiled.remember(model)
+        record(model)
+    fixed = list(assumptions)
+    for var in decisions:
+        for literal in (var, -var):
+            if (var in can_true) if literal > 0 else (var in can_false):
+                continue
+            if solver.solve([*fixed, literal]):
+                model = solver.model()
+                compiled.remember(model)
+                record(model)
+            else:
+                fixed.append(-literal)  # the opposite holds in every solution
+    return can_true, can_false
+
+
+def configure(
+    model: ConfigurationModel, selections: Selections | None = None
+) -> ConfigurationState:
+    """Answer one click: status, what is forced, what stays selectable.
+
+    Args:
+        model: The configuration model.
+        selections: The user's choices (none: the start).
+
+    Returns:
+        The :class:`ConfigurationState`.
+
+    Raises:
+        ValidationError: A choice names an unknown option, attribute or value, or a
+            quantity is out of bounds or not editable (the path names it:
+            ``"quantities['seats']"``).
+        UnsatisfiableModelError: The model has no valid configuration at all.
+    """
+    compiled = _compiled(model)
+    if selections is None:
+        selections = Selections()
+    elif not isinstance(selections, Selections):
+        raise ValidationError("must be Selections", path="selections", value=selections)
+    chosen = _literals(compiled, selections)
+    assumptions = [literal for literal, _ in chosen]
+    encoding = compiled.encoding
+    found = _backbone(compiled, assumptions)
+    if found is None:
+        return _invalid(compiled, selections, chosen)
+    can_true, can_false = found
+    chosen_vars = {abs(literal) for literal in assumptions}
+    selected, forced, selectable, deselectable = [], {}, [], []
+    quantities: dict[str, int] = {}
+    for option in model.options():
+        var = encoding.options[option.id]
+        on, off = var in can_true, var in can_false
+        if on and not off:
+            selected.append(option.id)
+            quantities[option.id] = selections.quantities.get(option.id, option.default_quantity)
+        if var in chosen_vars:
+            continue
+        if not off:
+            forced[option.id] = True
+        elif not on:
+            forced[option.id] = False
+        if on and off:
+            selectable.append(option.id)
+            deselectable.append(option.id)
+    values: dict[str, str] = {}
+    available: dict[str, tuple[str, ...]] = {}
+    for attribute in model.attributes:
+        possible = tuple(
+            v for v in attribute.values if encoding.values[(attribute.id, v)] in can_true
+        )
+        available[attribute.id] = possible
+        certain = [v for v in possible if encoding.values[(attribute.id, v)] not in can_false]
+        if certain:
+            values[attribute.id] = certain[0]
+    conflicts = _quantity_conflicts(model, quantities)
+    complete = not conflicts and _complete(compiled, selected, values)
+    status = (
+        ConfigurationStatus.INVALID
+        if conflicts
+        else ConfigurationStatus.COMPLETE
+        if complete
+        else ConfigurationStatus.VALID
+    )
+    return ConfigurationState(
+        sku=model.sku,
+        selections=selections,
+        status=status,
+        selected=tuple(selected),
+        quantities=FrozenMap.wrap(quantities),
+        values=FrozenMap.wrap(values),
+        forced=FrozenMap.wrap(forced),
+        selectable=tuple(selectable),
+        deselectable=tuple(deselectable),
+        available_values=FrozenMap.wrap(available),
+        conflicts=conflicts,
+        alerts=_alerts(model, quantities, values),
+    )
+
+
+def _complete(compiled: _Compiled, selected: list[str], values: dict[str, str]) -> bool:
+    """Whether exactly the selected options and the set values satisfy every constraint."""
+    model, encoding = compiled.model, compiled.encoding
+    on = set(selected)
+    literals = [var if key in on else -var for key, var in encoding.options.items()]
+    for attribute in model.attributes:
+        chosen = values.get(attribute.id)
+        if chosen is None and attribute.required:
+            return False
+        literals += [
+            var if value == chosen else -var
+            for value in attribute.values
+            for var in (encoding.values[(attribute.id, value)],)
+        ]
+    return compiled.solver.solve(literals) is True
+
+
+def _quantity_conflicts(
+    model: ConfigurationModel, quantities: dict[str, int]
+) -> tuple[Conflict, ...]:
+    found = []
+    for constraint in model.constraints:
+        if not isinstance(constraint, QuantityRelation):
+            continue
+        have, limit = quantities.get(constraint.option), quantities.get(constraint.limit)
+        if have is not None and limit is not None and have > constraint.ratio * limit:
+            ref = ConstraintRef(constraint.id, "quantity", constraint.describe())
+            found.append(
+                Conflict(
+                    (f"{constraint.option} x {have}", f"{constraint.limit} x {limit}"),
+                    (ref,),
+                    f"{constraint.describe()}: {have} > {constraint.ratio * limit}",
+                )
+            )
+    return tuple(found)
+
+
+def _alerts(
+    model: ConfigurationModel, quantities: dict[str, int], values: dict[str, str]
+) -> tuple[Alert, ...]:
+    rules = [rule for rule in model.rules if rule.kind is RuleKind.ALERT]
+    if not rules:
+        return ()
+    data = {
+        "options": {option.id: quantities.get(option.id, 0) for option in model.options()},
+        "attributes": {a.id: values.get(a.id) for a in model.attributes},
+    }
+    return tuple(
+        Alert(rule.id, rule.describe())
+        for rule in rules
+        if compile_rule(rule.condition).evaluate(data)
+    )
+
+
+def _minimal_choices(compiled: _Compiled, literals: list[int], extra: list[int]) -> list[int]:
+    """A minimal subset of ``literals`` that with ``extra`` admits no solution."""
+    solver = compiled.solver
+    solver.solve([*literals, *extra])
+    core = set(solver.core())
+    kept = [lit for lit in literals if lit in core]
+    for lit in list(kept):
+        trial = [other for other in kept if other != lit]
+        if solver.solve([*trial, *extra]) is False:
+            kept = trial
+    return kept
+
+
+def _invalid(
+    compiled: _Compiled, selections: Selections, chosen: list[tuple[int, str]]
+) -> ConfigurationState:
+    labels = dict(chosen)
+    culprits = _minimal_choices(compiled, [lit for lit, _ in chosen], [])
+    conflict = Conflict(
+        tuple(labels[lit] for lit in culprits),
+        refs := compiled.minimal_groups(culprits),
+        "these choices cannot all hold: " + "; ".join(ref.text for ref in refs),
+    )
+    return ConfigurationState(
+        sku=compiled.model.sku,
+        selections=selections,
+        status=ConfigurationStatus.INVALID,
+        selected=(),
+        quantities=FrozenMap(),
+        values=FrozenMap(),
+        forced=FrozenMap(),
+        selectable=(),
+        deselectable=(),
+        available_values=FrozenMap(),
+        conflicts=(conflict,),
+    )
+
+
+def explain(
+    model: ConfigurationModel, state: ConfigurationState, subject: str | tuple[str, str]
+) -> Reason:
+    """Say why an option (or an attribute value) is forced, unavailable or free.
+
+    Args:
+        model: The model ``state`` was computed for.
+        state: The state.
+        subject: An option id, or ``(attribute id, value)``.
+
+    Returns:
+        The :class:`Reason`: a minimal set of the user's choices and of the
+        constraints that together force the verdict.
+
+    Raises:
+        ValidationError: The subject is unknown, or ``state`` is of another model.
+    """
+    compiled = _compiled(model)
+    if state.sku != model.sku:
+        raise ValidationError("is a state of another model", path="state", value=state.sku)
+    encoding = compiled.encoding
+    if isinstance(subject, tuple):
+        attribute_id, value = subject
+        var = encoding.values.get((attribute_id, value))
+        if var is None:
+            raise ValidationError("no attribute has this value", path="subject", value=subject)
+    else:
+        found = encoding.options.get(subject) if isinstance(subject, str) else None
+        if found is None:
+            raise ValidationError("no option has this id", path="subject", value=subject)
+        var = found
+    label = _label(compiled, var)
+    chosen = _literals(compiled, state.selections)
+    labels = dict(chosen)
+    literals = [lit for lit, _ in chosen]
+    if compiled.solver.solve(literals) is False:
+        return Reason(label, "invalid", (), ())
+    if var in literals or -var in literals:
+        return Reason(label, "chosen" if var in literals else "rejected", (), ())
+    solver = compiled.solver
+    for literal, verdict in ((var, "forced off"), (-var, "forced on")):
+        if solver.solve([*literals, literal]) is False:
+            culprits = _minimal_choices(compiled, literals, [literal])
+            return Reason(
+                label,
+                verdict,
+                tuple(labels[lit] for lit in culprits),
+                compiled.minimal_groups([*culprits, literal]),
+            )
+    return Reason(label, "free", (), ())
+
+
+def repair(
+    model: ConfigurationModel, selections: Selections, *, limit: int = 5
+) -> tuple[tuple[str, ...], ...]:
+    """Propose the smallest sets of choices to drop so that the rest can hold.
+
+    Args:
+        model: The model.
+        selections: Conflicting choices.
+        limit: At most this many proposals.
+
+    Returns:
+        Proposals, each a tuple of choice labels (``"r32 chosen"``), all of the
+        smallest size; empty when the choices do not conflict.
+
+    Raises:
+        ValidationError: A choice is unknown, or ``limit`` is below 1.
+    """
+    if limit.__class__ is not int or limit < 1:
+        raise ValidationError("must be an int of at least 1", path="limit", value=limit)
+    compiled = _compiled(model)
+    chosen = _literals(compiled, selections)
+    literals = [lit for lit, _ in chosen]
+    solver = compiled.solver
+    if solver.solve(literals):
+        return ()
+    proposals: list[tuple[str, ...]] = []
+    for size in range(1, len(chosen) + 1):
+        for dropped in itertools.combinations(range(len(chosen)), size):
+            gone = set(dropped)
+            kept = [lit for index, lit in enumerate(literals) if index not in gone]
+            if solver.solve(kept):
+                proposals.append(tuple(chosen[index][1] for index in dropped))
+                if len(proposals) == limit:
+                    return tuple(proposals)
+        if proposals:
+            break
+    return tuple(proposals)
