@@ -38,7 +38,7 @@ __all__ = ["Solver"]
 _VAR_DECAY = 1.0 / 0.95
 _RESCALE_LIMIT = -1e100
 _RESTART_BASE = 100
-_FIRST_REDUCE = 2000
+_FIRST_REDUCE = 1000
 _REDUCE_GROWTH = 1.1
 
 # Results of ``_search``.
@@ -89,7 +89,7 @@ class Solver:
 
     __slots__ = (
         "_act", "_assumed", "_bins", "_clauses", "_conflicts", "_core", "_cursor",
-        "_decisions", "_full", "_heap", "_hot", "_lbds", "_learnts", "_level",
+        "_decisions", "_facts", "_full", "_heap", "_hot", "_lbds", "_learnts", "_level",
         "_max_learnts", "_model", "_model_n", "_n", "_ok", "_order", "_phase", "_pos",
         "_propagations", "_qhead", "_reason", "_restarts", "_simp_assigns", "_simp_props",
         "_solves", "_state", "_status", "_trail", "_trail_lim", "_vals", "_var_inc",
@@ -110,7 +110,8 @@ class Solver:
         self._state: list[int] = [_COLD]
         self._pos: list[int] = [0]  # index in ``_order``
         # Decision order (see the module docstring).
-        self._order: list[int] = []  # positive literals, most active first at last sort
+        self._order: list[int] = [0]  # positive literals, most active first at last sort,
+        # then a sentinel 0 (vals[0] is always 0, as if unassigned)
         self._cursor = 0  # every unassigned variable sits at or after it in ``_order``
         self._heap: list[tuple[float, int]] = []  # (negated activity, var), maybe stale
         self._hot = 0  # variables bumped since the last sort
@@ -125,6 +126,7 @@ class Solver:
         self._trail_lim: list[int] = []
         self._qhead = 0
         self._assumed: list[int] = []  # the assumptions behind the first levels
+        self._facts: list[int] = []  # DIMACS copy of a prefix of the level-0 trail
         self._full = False  # the trail is the model of the last solve, still valid
         self._ok = True
         self._simp_assigns = 0
@@ -178,8 +180,9 @@ class Solver:
         self._phase.append(2 * v + 1)
         self._act.append(0.0)
         self._state.append(_COLD)
-        self._pos.append(len(self._order))
-        self._order.append(2 * v)
+        self._pos.append(v - 1)
+        self._order[-1] = 2 * v
+        self._order.append(0)
         if self._full:
             self._snapshot_model()
         return v
@@ -404,7 +407,11 @@ class Solver:
                     self._cancel_until(0)
                     return None
         self._assumed = assumps  # the next solve() may keep these levels
-        return [-(p >> 1) if p & 1 else p >> 1 for p in self._trail]
+        trail = self._trail
+        root = trail_lim[0] if trail_lim else len(trail)
+        facts = self._facts  # level-0 literals only ever grow: convert the new ones
+        facts += [-(p >> 1) if p & 1 else p >> 1 for p in trail[len(facts) : root]]
+        return facts + [-(p >> 1) if p & 1 else p >> 1 for p in trail[root:]]
 
     def set_phase(self, literal: int) -> None:
         """Prefer ``literal`` when its variable is next decided.
@@ -419,9 +426,12 @@ class Solver:
                 variable.
         """
         (p,) = self._to_internal((literal,), "literal")
-        self._phase[p >> 1] = p
+        v = p >> 1
         if self._full:  # the next solve must decide again to honour the preference
             self._snapshot_model()
+        if self._vals[p] and self._level[v] > 0:
+            self._cancel_until(self._level[v] - 1)  # else unassigning would overwrite it
+        self._phase[v] = p
 
     def _to_internal(self, literals: Iterable[int], path: str) -> list[int]:
         """Validate DIMACS literals and convert them to literal indexes."""
@@ -508,7 +518,7 @@ class Solver:
         state = self._state
         heap = self._heap
         order = self._order
-        n = self._n
+        cursor = self._cursor
         n_assumps = len(assumps)
         qhead = self._qhead
         dl = len(trail_lim)
@@ -554,13 +564,14 @@ class Solver:
                         if x == 1:
                             keep.append(c)
                             continue
-                    for k in range(2, len(c)):
-                        q = c[k]
+                    k = 2
+                    for q in c[2:]:
                         if vals[q] != -1:
                             c[1] = q
                             c[k] = fl
                             watches[q].append(c)
                             break
+                        k += 1
                     else:
                         keep.append(c)
                         if x == 0:
@@ -590,7 +601,9 @@ class Solver:
                     status = _UNSAT
                     break
                 learnt, dl, lbd = self._analyze(confl)
+                self._cursor = cursor
                 self._cancel_until(dl)
+                cursor = self._cursor
                 self._assign(learnt[0], self._store(learnt, lbd))
                 qhead = self._qhead
                 if len(self._learnts) >= self._max_learnts:
@@ -606,19 +619,20 @@ class Solver:
             p = 0
             while dl < n_assumps:
                 p = assumps[dl]
-                x = vals[p]
-                if x == 0:
-                    break
-                if x == -1:
-                    self._core = self._analyze_final(p, assumps)
-                    status = _UNSAT
+                if vals[p] != 1:
                     break
                 trail_lim.append(len(trail))  # already true: an empty level
                 dl += 1
                 p = 0
-            if status == _UNSAT:
-                break
-            if not p:
+            if p:
+                if vals[p] == -1:
+                    self._core = self._analyze_final(p, assumps)
+                    status = _UNSAT
+                    break
+            else:
+                while vals[order[cursor]]:  # stops at the sentinel 0 at the end
+                    cursor += 1
+                p = order[cursor]
                 while heap:
                     key, v = heap[0]
                     if key != act[v]:
@@ -627,20 +641,15 @@ class Solver:
                         heappop(heap)
                         state[v] = _OUT_HEAP
                     else:
+                        if not p or key <= act[p >> 1]:
+                            heappop(heap)
+                            state[v] = _OUT_HEAP
+                            p = v << 1
                         break
-                i = self._cursor
-                while i < n and vals[order[i]]:
-                    i += 1
-                self._cursor = i
-                if heap and (i == n or heap[0][0] <= act[order[i] >> 1]):
-                    v = heappop(heap)[1]
-                    state[v] = _OUT_HEAP
-                elif i < n:
-                    v = order[i] >> 1
-                else:
+                if not p:
                     status = _SAT
                     break
-                p = phase[v]
+                p = phase[p >> 1]
                 decisions += 1
             dl += 1
             trail_lim.append(len(trail))
@@ -651,6 +660,7 @@ class Solver:
             trail.append(p)
 
         self._qhead = qhead
+        self._cursor = cursor
         self._conflicts += conflicts
         self._decisions += decisions
         self._propagations += props
@@ -738,6 +748,7 @@ class Solver:
         heap = self._heap
         state = self._state
         inc = self._var_inc
+        hot = self._hot
         rescale = False
         for v in variables:
             a = act[v] = act[v] - inc
@@ -746,9 +757,10 @@ class Solver:
                 heappush(heap, (a, v))
                 if s == _COLD:
                     state[v] = _IN_HEAP
-                    self._hot += 1
+                    hot += 1
             if a < _RESCALE_LIMIT:
                 rescale = True
+        self._hot = hot
         self._var_inc = inc * _VAR_DECAY
         if rescale:
             act[:] = [a * 1e-100 for a in act]
@@ -762,6 +774,7 @@ class Solver:
         act = self._act
         ranked = sorted(range(1, self._n + 1), key=act.__getitem__)
         self._order[:] = [v << 1 for v in ranked]
+        self._order.append(0)
         pos = self._pos
         for i, v in enumerate(ranked):
             pos[v] = i
