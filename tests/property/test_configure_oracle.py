@@ -10,12 +10,14 @@ none), and a repair's proposal leaves choices that some valid configuration keep
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sfa_core.configure.completion import ConflictingSelectionsError, complete
 from sfa_core.configure.configurator import (
     ConfigurationStatus,
     Selections,
@@ -225,12 +227,12 @@ def test_the_state_matches_brute_force(case: tuple[ConfigurationModel, Selection
         assert (option.id in state.selectable) == (some_on and some_off), option.id
         if some_on and not some_off:
             assert state.forced.get(option.id) is True
-            reason = explain(model, state, option.id)
+            reason = explain(state, option.id)
             assert reason.verdict == "forced on"
             assert reason.constraints
         elif some_off and not some_on:
             assert state.forced.get(option.id) is False
-            assert explain(model, state, option.id).verdict == "forced off"
+            assert explain(state, option.id).verdict == "forced off"
         else:
             assert option.id not in state.forced
     if model.attributes:
@@ -240,3 +242,27 @@ def test_the_state_matches_brute_force(case: tuple[ConfigurationModel, Selection
         on == set(state.selected) and colour == state.values.get("colour") for on, colour in kept
     )
     assert (state.status is ConfigurationStatus.COMPLETE) == complete
+
+
+@given(cases(), st.lists(st.integers(0, 50), min_size=12, max_size=12))
+def test_complete_finds_a_valid_and_the_cheapest_completion(
+    case: tuple[ConfigurationModel, Selections], costs: list[int]
+) -> None:
+    model, selections = case
+    every = solutions(model)
+    if not every:
+        return
+    kept = [(on, colour) for on, colour in every if keeps(selections, on, colour)]
+    if not kept:
+        with pytest.raises(ConflictingSelectionsError):
+            complete(model, selections)
+        return
+    for preference in ("defaults", "cheapest"):
+        prices = {o.sku: Decimal(costs[i]) for i, o in enumerate(model.options())}
+        state = complete(model, selections, preference=preference, prices=prices)
+        assert state.status is ConfigurationStatus.COMPLETE
+        on, colour = set(state.selected), state.values.get("colour")
+        assert (on, colour) in kept
+        if preference == "cheapest":
+            price = {o.id: prices[o.sku] for o in model.options()}
+            assert sum(price[i] for i in on) == min(sum(price[i] for i in s) for s, _ in kept)

@@ -70,15 +70,15 @@ def test_choosing_the_gpu_forces_ram_power_and_colour() -> None:
 def test_an_explanation_names_the_choice_and_the_constraints() -> None:
     model = laptop()
     state = configure(model, Selections(options={"dgpu": True}))
-    reason = explain(model, state, "r16")
+    reason = explain(state, "r16")
     assert reason.verdict == "forced off"
     assert reason.choices == ("dgpu chosen",)
     assert {c.id for c in reason.constraints} == {"dgpu-ram", "feature:ram.max"}
     assert "dgpu requires r32" in reason.text()
-    silver = explain(model, state, ("colour", "silver"))
+    silver = explain(state, ("colour", "silver"))
     assert {c.id for c in silver.constraints} == {"dgpu-black", "attribute:colour"}
-    assert explain(model, state, "dgpu").verdict == "chosen"
-    assert explain(model, configure(model), "igpu").verdict == "free"
+    assert explain(state, "dgpu").verdict == "chosen"
+    assert explain(configure(model), "igpu").verdict == "free"
 
 
 def test_conflicting_choices_are_invalid_with_a_minimal_conflict_and_repairs() -> None:
@@ -110,7 +110,7 @@ def test_a_selection_rule_adds_and_a_validation_rule_forbids() -> None:
     state = configure(model, Selections(options={"igpu": True}))
     assert state.forced["r32"] is False
     assert state.forced["r16"] is True
-    reason = explain(model, state, "r32")
+    reason = explain(state, "r32")
     assert [c.text for c in reason.constraints] == ["no integrated GPU with 32 GB"]
 
 

@@ -8,6 +8,7 @@ remains, which are forced, and why.
 
 from __future__ import annotations
 
+from sfa_core.configure.completion import ConflictingSelectionsError, Preference, complete
 from sfa_core.configure.configurator import (
     Alert,
     ConfigurationState,
@@ -47,10 +48,12 @@ __all__ = [
     "ConfigurationState",
     "ConfigurationStatus",
     "Conflict",
+    "ConflictingSelectionsError",
     "ConstraintRef",
     "Excludes",
     "Feature",
     "Option",
+    "Preference",
     "ProductRule",
     "QuantityRelation",
     "Reason",
@@ -61,6 +64,7 @@ __all__ = [
     "Selections",
     "UnsatisfiableModelError",
     "check_model",
+    "complete",
     "configure",
     "explain",
     "repair",

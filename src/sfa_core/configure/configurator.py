@@ -166,7 +166,7 @@ class ConfigurationState:
     """The answer to one click.
 
     Attributes:
-        sku: The configured product.
+        model: The configured product's model.
         selections: The choices it answers.
         status: Invalid, valid so far, or complete.
         selected: Options selected now: chosen, or forced by the choices.
@@ -181,7 +181,7 @@ class ConfigurationState:
         alerts: Alert rules that hold.
     """
 
-    sku: str
+    model: ConfigurationModel
     selections: Selections
     status: ConfigurationStatus
     selected: tuple[str, ...]
@@ -193,6 +193,15 @@ class ConfigurationState:
     available_values: Mapping[str, tuple[str, ...]]
     conflicts: tuple[Conflict, ...] = ()
     alerts: tuple[Alert, ...] = ()
+
+    @property
+    def sku(self) -> str:
+        """The configured product's sku.
+
+        Returns:
+            ``model.sku``.
+        """
+        return self.model.sku
 
     @property
     def valid(self) -> bool:
@@ -407,17 +416,25 @@ def _backbone(compiled: _Compiled, assumptions: list[int]) -> tuple[set[int], se
         for var in decisions:
             (can_true if model[var] else can_false).add(var)
 
+    implied = solver.propagate(assumptions)
+    if implied is None:
+        return None
+    # what the choices imply by propagation alone holds in every solution: no search
+    settled = {abs(literal) for literal in implied}
+    for literal in implied:
+        (can_true if literal > 0 else can_false).add(abs(literal))
     for witness in compiled.witnesses:
         if all(witness[lit] if lit > 0 else not witness[-lit] for lit in assumptions):
             record(witness)
-    if not can_true and not can_false:
-        if not solver.solve(assumptions):
-            return None
-        model = solver.model()
-        compiled.remember(model)
-        record(model)
+    if not solver.solve(assumptions):
+        return None
+    model = solver.model()
+    compiled.remember(model)
+    record(model)
     fixed = list(assumptions)
     for var in decisions:
+        if var in settled:
+            continue
         for literal in (var, -var):
             if (var in can_true) if literal > 0 else (var in can_false):
                 continue
@@ -498,7 +515,7 @@ def configure(
         else ConfigurationStatus.VALID
     )
     return ConfigurationState(
-        sku=model.sku,
+        model=model,
         selections=selections,
         status=status,
         selected=tuple(selected),
@@ -591,7 +608,7 @@ def _invalid(
         "these choices cannot all hold: " + "; ".join(ref.text for ref in refs),
     )
     return ConfigurationState(
-        sku=compiled.model.sku,
+        model=compiled.model,
         selections=selections,
         status=ConfigurationStatus.INVALID,
         selected=(),
@@ -605,14 +622,11 @@ def _invalid(
     )
 
 
-def explain(
-    model: ConfigurationModel, state: ConfigurationState, subject: str | tuple[str, str]
-) -> Reason:
+def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason:
     """Say why an option (or an attribute value) is forced, unavailable or free.
 
     Args:
-        model: The model ``state`` was computed for.
-        state: The state.
+        state: A state :func:`configure` returned.
         subject: An option id, or ``(attribute id, value)``.
 
     Returns:
@@ -620,11 +634,11 @@ def explain(
         constraints that together force the verdict.
 
     Raises:
-        ValidationError: The subject is unknown, or ``state`` is of another model.
+        ValidationError: The subject is unknown, or ``state`` is not a state.
     """
-    compiled = _compiled(model)
-    if state.sku != model.sku:
-        raise ValidationError("is a state of another model", path="state", value=state.sku)
+    if not isinstance(state, ConfigurationState):
+        raise ValidationError("must be a ConfigurationState", path="state", value=state)
+    compiled = _compiled(state.model)
     encoding = compiled.encoding
     if isinstance(subject, tuple):
         attribute_id, value = subject

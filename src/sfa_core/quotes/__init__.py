@@ -1,5 +1,6 @@
 """Quotes: lines, groups, lifecycle, and pricing a quote into a :class:`PricedQuote`."""
 
+from sfa_core.quotes.configured import BundlePricing, to_quote_lines
 from sfa_core.quotes.model import (
     LOCKED_STATUSES,
     TRANSITIONS,
@@ -16,6 +17,7 @@ from sfa_core.quotes.pricing import price_quote
 __all__ = [
     "LOCKED_STATUSES",
     "TRANSITIONS",
+    "BundlePricing",
     "InvalidTransitionError",
     "PricedQuote",
     "Quote",
@@ -24,4 +26,5 @@ __all__ = [
     "QuoteLockedError",
     "QuoteStatus",
     "price_quote",
+    "to_quote_lines",
 ]
