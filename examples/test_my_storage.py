@@ -1,12 +1,13 @@
 """How a host proves its own storage with sfa_core's contract suite.
 
-A host keeps products and quotes in its own store (here: one JSON file per
-repository, for brevity) and implements :class:`sfa_core.ports.ProductRepository`
-and :class:`sfa_core.ports.QuoteRepository` on it. Subclassing
+A host keeps products, quotes and configuration models in its own store (here:
+one JSON file per repository, for brevity) and implements
+:class:`sfa_core.ports.ProductRepository`, :class:`sfa_core.ports.QuoteRepository`
+and :class:`sfa_core.ports.ConfigurationModelRepository` on it. Subclassing
 :class:`~sfa_core.testing.contracts.ProductRepositoryContract` (and
-``QuoteRepositoryContract``) and returning a fresh repository from the
-``repository`` fixture runs every contract test on it: round trips, errors,
-ordering, filters, stale writes and threads.
+``QuoteRepositoryContract``, ``ConfigurationModelRepositoryContract``) and
+returning a fresh repository from the ``repository`` fixture runs every contract
+test on it: round trips, errors, ordering, filters, stale writes and threads.
 
 Run it with ``pytest examples/test_my_storage.py`` (``make test`` runs it too).
 """
@@ -22,10 +23,15 @@ import attrs
 import pytest
 
 from sfa_core.catalog import Product
+from sfa_core.configure import ConfigurationModel
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, ValidationError
 from sfa_core.quotes import Quote, QuoteStatus
 from sfa_core.serialization import structure, unstructure
-from sfa_core.testing.contracts import ProductRepositoryContract, QuoteRepositoryContract
+from sfa_core.testing.contracts import (
+    ConfigurationModelRepositoryContract,
+    ProductRepositoryContract,
+    QuoteRepositoryContract,
+)
 
 
 class JsonFileRepository:
@@ -126,6 +132,14 @@ class JsonFileQuotes(JsonFileRepository):
         ]
 
 
+class JsonFileConfigurationModels(JsonFileRepository):
+    # The key is a property (the root bundle's sku): read it, never store it as a field.
+    kind, cls, key = "configuration model", ConfigurationModel, "sku"
+
+    def list(self) -> list[ConfigurationModel]:
+        return self._all()
+
+
 class TestJsonFileProducts(ProductRepositoryContract):
     @pytest.fixture
     def repository(self, tmp_path):
@@ -136,3 +150,9 @@ class TestJsonFileQuotes(QuoteRepositoryContract):
     @pytest.fixture
     def repository(self, tmp_path):
         return JsonFileQuotes(tmp_path / "quotes.json")
+
+
+class TestJsonFileConfigurationModels(ConfigurationModelRepositoryContract):
+    @pytest.fixture
+    def repository(self, tmp_path):
+        return JsonFileConfigurationModels(tmp_path / "configuration_models.json")

@@ -4,7 +4,9 @@ It builds a small catalog on the embedded SQLite default, reads it back from
 disk, prices in three currencies and formats in three locales, splits a bundle
 price to the cent, evaluates an approval rule with its explanation, shows
 optimistic concurrency refusing a lost update, and prices a quote through the
-waterfall, printing each step, before locking and revising it.
+waterfall, printing each step, before locking and revising it. Last, it
+configures a laptop bundle: what one choice forces and why, a conflict and its
+repair, the cheapest completion, and the bundle quoted at one price.
 """
 
 from __future__ import annotations
@@ -19,6 +21,19 @@ import attrs
 
 from sfa_core import rules
 from sfa_core.catalog import PriceBook, Product
+from sfa_core.configure import (
+    Attribute,
+    Bundle,
+    Compatibility,
+    ConfigurationModel,
+    Feature,
+    Option,
+    Requires,
+    Selections,
+    complete,
+    explain,
+    repair,
+)
 from sfa_core.engine import SalesEngine
 from sfa_core.errors import ConcurrencyError
 from sfa_core.l10n import format_money
@@ -83,7 +98,7 @@ def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], Non
     >>> lines = []
     >>> main(out=lines.append)
     >>> lines[0], lines[-1]
-    ('== 1. A catalog stored in SQLite ==', 'new version Q-1001-R2 (revision 2) supersedes Q-1001')
+    ('== 1. A catalog stored in SQLite ==', 'quote Q-1002: net 2499.00 EUR for 5 lines')
     """
     if db_path is None:
         with tempfile.TemporaryDirectory() as folder:
@@ -176,6 +191,10 @@ def _story(path: str, out: Callable[[str], None]) -> None:
         out("== 6. A quote priced through the waterfall, and explained ==")
         _quote_story(engine, out)
 
+        out("")
+        out("== 7. A laptop configured without dead ends, explained and quoted ==")
+        _configure_story(engine, out)
+
 
 def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
     engine.configure_pricing(
@@ -218,3 +237,71 @@ def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
         out(f"editing in review refused: {exc}")
     revised = engine.new_version(quote.id)
     out(f"new version {revised.id} (revision {revised.revision}) supersedes {revised.supersedes}")
+
+
+LAPTOP_PARTS = {
+    "LAPTOP-CFG": "0.00",
+    "RAM-16": "0.00",
+    "RAM-32": "180.00",
+    "GPU-RTX": "420.00",
+    "PSU-65": "0.00",
+    "PSU-130": "35.00",
+}
+
+LAPTOP_MODEL = ConfigurationModel(
+    root=Bundle(
+        sku="LAPTOP-CFG",
+        name="Configurable laptop",
+        features=[
+            Feature(id="ram", name="Memory", min_options=1, max_options=1, options=[
+                Option(id="ram16", sku="RAM-16", selected=True), Option(id="ram32", sku="RAM-32")]),
+            Feature(id="gpu", name="Graphics", max_options=1, options=[
+                Option(id="rtx", sku="GPU-RTX")]),
+            Feature(id="power", name="Power supply", min_options=1, max_options=1, options=[
+                Option(id="psu65", sku="PSU-65", selected=True),
+                Option(id="psu130", sku="PSU-130")]),
+            Feature(id="extras", name="Extras", options=[
+                Option(id="dock", sku="DOCK-USB-C")]),
+        ],
+    ),
+    attributes=[Attribute(id="colour", values=["black", "silver"])],
+    constraints=[
+        Requires(id="rtx-ram", option="rtx", needs=["ram32"]),
+        Requires(id="rtx-power", option="rtx", needs=["psu130"]),
+        Compatibility(id="rtx-black", option="rtx", attribute="colour", values=["black"]),
+    ],
+)  # fmt: skip
+
+
+def _configure_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
+    engine.add_products([Product(sku=sku, name=sku, family="hardware") for sku in LAPTOP_PARTS])
+    for sku, price in LAPTOP_PARTS.items():
+        engine.set_price("EU-2027", sku, Money(price, "EUR"))
+    engine.add_configuration_model(LAPTOP_MODEL)
+    state = engine.configure("LAPTOP-CFG", Selections(options={"rtx": True}))
+    forced = ", ".join(f"{k} {'on' if v else 'off'}" for k, v in state.forced.items())
+    out(f"choosing the RTX graphics card forces: {forced}; colour {state.values['colour']}")
+    out(explain(state, "ram16").text())
+    clash = Selections(options={"rtx": True}, attributes={"colour": "silver"})
+    conflict = engine.configure("LAPTOP-CFG", clash).conflicts[0]
+    out(f"RTX in silver is refused: {conflict.message}")
+    fixes = " or ".join("drop " + " and ".join(fix) for fix in repair(state.model, clash))
+    out(f"to repair: {fixes}")
+    prices = {sku: engine.list_price("EU-2027", sku, on=PRICING_DAY) for sku in LAPTOP_PARTS}
+    done = complete(
+        state.model,
+        Selections(options={"rtx": True, "dock": True}),
+        preference="cheapest",
+        prices=prices,
+    )
+    out(f"cheapest completion: {', '.join(done.selected)}, colour {done.values['colour']}")
+    quote = engine.create_quote(
+        account="ACME", price_book="EU-2027", quote_id="Q-1002", quote_date=PRICING_DAY
+    )
+    engine.add_configured_product(
+        quote.id, done, pricing="allocated", bundle_price=Money("2499.00", "EUR")
+    )
+    priced = engine.price_quote(quote.id)
+    for line in priced.lines:
+        out(f"  {line.key:<18} {line.sku:<11} x {line.quantity}  net {line.net_total}")
+    out(f"quote {priced.quote_id}: net {priced.totals.net} for {len(priced.lines)} lines")

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
+from sfa_core._engine_configure import ConfigureOperations
 from sfa_core._engine_quotes import PricingSetup, QuoteOperations, _new_quote_id
 from sfa_core._validate import require_day
 from sfa_core.catalog import PriceBook, Product
@@ -31,6 +32,7 @@ from sfa_core.errors import ValidationError
 from sfa_core.money import Money
 from sfa_core.ports import (
     Clock,
+    ConfigurationModelRepository,
     PriceBookRepository,
     ProductRepository,
     QuoteRepository,
@@ -53,13 +55,15 @@ def _require_optional_bool(value: Any, name: str) -> None:
         raise ValidationError("must be True, False or None", path=name, value=value)
 
 
-class SalesEngine(QuoteOperations):
-    """The facade hosts call: the catalog, quotes and their pricing.
+class SalesEngine(QuoteOperations, ConfigureOperations):
+    """The facade hosts call: the catalog, quotes and their pricing, product configuration.
 
     Args:
         products: Where products are stored.
         price_books: Where price books are stored.
         quotes: Where quotes are stored (quote methods need it).
+        configurations: Where configuration models are stored (configuration
+            methods need it).
         clock: Where "today" comes from (defaults to the UTC system clock).
         unit_of_work: Makes multi-write operations atomic; without one, each
             single write is atomic on its own.
@@ -82,6 +86,7 @@ class SalesEngine(QuoteOperations):
         products: ProductRepository,
         price_books: PriceBookRepository,
         quotes: QuoteRepository | None = None,
+        configurations: ConfigurationModelRepository | None = None,
         clock: Clock | None = None,
         unit_of_work: UnitOfWork | None = None,
         new_id: Callable[[], str] | None = None,
@@ -89,6 +94,8 @@ class SalesEngine(QuoteOperations):
         self._products = products
         self._price_books = price_books
         self._quotes = quotes
+        self._configurations = configurations
+        self._model_cache = {}
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._uow = unit_of_work
         self._closer: Any = None
@@ -115,6 +122,7 @@ class SalesEngine(QuoteOperations):
             products=store.products,
             price_books=store.price_books,
             quotes=store.quotes,
+            configurations=store.configurations,
             clock=clock,
             unit_of_work=store,
         )

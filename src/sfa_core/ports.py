@@ -26,6 +26,8 @@ Rules every repository follows:
 (True, True)
 >>> isinstance(store.quotes, QuoteRepository)
 True
+>>> isinstance(store.configurations, ConfigurationModelRepository)
+True
 """
 
 from __future__ import annotations
@@ -38,10 +40,18 @@ from sfa_core.catalog import PriceBook, Product
 
 if TYPE_CHECKING:
     # Only annotations use them: importing the ports must not import the quotes
-    # (and the pricing they pull in).
+    # (and the pricing they pull in) nor the configurator.
+    from sfa_core.configure.model import ConfigurationModel
     from sfa_core.quotes.model import Quote, QuoteStatus
 
-__all__ = ["Clock", "PriceBookRepository", "ProductRepository", "QuoteRepository", "UnitOfWork"]
+__all__ = [
+    "Clock",
+    "ConfigurationModelRepository",
+    "PriceBookRepository",
+    "ProductRepository",
+    "QuoteRepository",
+    "UnitOfWork",
+]
 
 
 @runtime_checkable
@@ -372,6 +382,114 @@ class QuoteRepository(Protocol):
 
 
 @runtime_checkable
+class ConfigurationModelRepository(Protocol):
+    """Stores :class:`~sfa_core.configure.ConfigurationModel` values by sku.
+
+    The same rules as :class:`ProductRepository` apply, with the model's
+    :attr:`~sfa_core.configure.ConfigurationModel.sku` (its root bundle's sku)
+    as the key and ``"configuration model"`` as the ``kind`` of its errors. The
+    key is a property, not a field: read it from the model, never write it back.
+    A model is stored whole: its bundles, features, options, attributes,
+    constraints and product rules (JSON Logic conditions included) all come
+    back equal. There is nothing to filter on. Prove an implementation with
+    :class:`~sfa_core.testing.contracts.ConfigurationModelRepositoryContract`.
+
+    Example:
+        >>> import attrs
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+        >>> models = MemoryStore().configurations
+        >>> isinstance(models, ConfigurationModelRepository)
+        True
+        >>> stored = models.add(ConfigurationModel(root=Bundle(sku="LAPTOP", features=[
+        ...     Feature(id="ram", min_options=1, max_options=1, options=[
+        ...         Option(id="r16", sku="RAM-16"), Option(id="r32", sku="RAM-32")])])))
+        >>> renamed = models.update(attrs.evolve(stored, root=attrs.evolve(stored.root,
+        ...                                                                name="Laptop 15")))
+        >>> renamed.version, [m.root.name for m in models.list()]
+        (2, ['Laptop 15'])
+        >>> models.delete("LAPTOP", expected_version=2)
+        >>> models.list()
+        []
+    """
+
+    def get(self, sku: str) -> ConfigurationModel:
+        """Return the stored configuration model of the bundle ``sku``.
+
+        Args:
+            sku: The key of the model: its root bundle's sku.
+
+        Returns:
+            The model as last stored (bundles, attributes, constraints, rules
+            and every other field equal to what was written), with its
+            current ``version``.
+
+        Raises:
+            NotFoundError: No model ``sku`` is stored
+                (``kind="configuration model"``, ``key=sku``).
+        """
+        ...
+
+    def list(self) -> list[ConfigurationModel]:
+        """Return every stored configuration model, sorted by sku.
+
+        Returns:
+            A new list of the stored models, in ascending string order of
+            ``sku``; empty when none is stored.
+        """
+        ...
+
+    def add(self, model: ConfigurationModel) -> ConfigurationModel:
+        """Store a new configuration model.
+
+        Args:
+            model: The model to store; its ``version`` is ignored.
+
+        Returns:
+            The stored model: ``model`` with ``version == 1``.
+
+        Raises:
+            AlreadyExistsError: A model with this sku is stored already; the
+                stored one is left unchanged.
+        """
+        ...
+
+    def update(self, model: ConfigurationModel) -> ConfigurationModel:
+        """Replace the stored model, if nobody changed it since it was read.
+
+        ``model.version`` is the expected version; every successful update
+        increments the version, even when no field changed.
+
+        Args:
+            model: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored model: ``model`` with ``version`` one higher.
+
+        Raises:
+            NotFoundError: No model with this sku is stored.
+            ConcurrencyError: The stored version is not ``model.version``
+                (``expected_version`` is ``model.version``, ``actual_version``
+                the stored one); nothing is changed.
+        """
+        ...
+
+    def delete(self, sku: str, *, expected_version: int) -> None:
+        """Delete model ``sku`` if its stored version is ``expected_version``.
+
+        Args:
+            sku: The key of the model.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: No model ``sku`` is stored.
+            ConcurrencyError: The stored version is not ``expected_version``;
+                nothing is deleted.
+        """
+        ...
+
+
+@runtime_checkable
 class UnitOfWork(Protocol):
     """Groups writes to several repositories so that they all happen or none does.
 
@@ -386,6 +504,7 @@ class UnitOfWork(Protocol):
         >>> import datetime as dt
         >>> from sfa_core.adapters.memory import MemoryStore
         >>> from sfa_core.catalog import PriceBook, Product
+        >>> from sfa_core.configure import Bundle, ConfigurationModel
         >>> from sfa_core.quotes import Quote
         >>> store = MemoryStore()
         >>> isinstance(store, UnitOfWork)
@@ -398,13 +517,15 @@ class UnitOfWork(Protocol):
         ...         _ = store.products.add(Product(sku="B-2", name="Gadget"))
         ...         _ = store.quotes.add(Quote(id="Q-1", account="ACME", currency="EUR",
         ...                                    price_book="EU", quote_date=dt.date(2027, 3, 1)))
+        ...         _ = store.configurations.add(
+        ...             ConfigurationModel(root=Bundle(sku="B-2", features=[])))
         ...         raise RuntimeError("card declined")
         ... except RuntimeError:
         ...     pass
         >>> [p.sku for p in store.products.list()], len(store.price_books.list())
         (['A-1'], 1)
-        >>> store.quotes.list()
-        []
+        >>> store.quotes.list(), store.configurations.list()
+        ([], [])
     """
 
     @property
@@ -426,6 +547,14 @@ class UnitOfWork(Protocol):
     @property
     def quotes(self) -> QuoteRepository:
         """The quote repository governed by this unit of work.
+
+        Its writes inside :meth:`transaction` take part in the transaction.
+        """
+        ...
+
+    @property
+    def configurations(self) -> ConfigurationModelRepository:
+        """The configuration model repository governed by this unit of work.
 
         Its writes inside :meth:`transaction` take part in the transaction.
         """

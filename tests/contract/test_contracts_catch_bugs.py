@@ -9,9 +9,15 @@ import contextlib
 import attrs
 import pytest
 
-from sfa_core.adapters.memory import MemoryProductRepository, MemoryQuoteRepository, MemoryStore
+from sfa_core.adapters.memory import (
+    MemoryConfigurationModelRepository,
+    MemoryProductRepository,
+    MemoryQuoteRepository,
+    MemoryStore,
+)
 from sfa_core.catalog import Product
 from sfa_core.testing.contracts import (
+    ConfigurationModelRepositoryContract,
     ProductRepositoryContract,
     QuoteRepositoryContract,
     UnitOfWorkContract,
@@ -151,6 +157,95 @@ def test_equality_alone_would_miss_the_subtle_quote_bugs():
         contract.test_add_then_get_round_trips_every_field(broken(cls, "quotes"))
 
 
+class DropsProductRules(MemoryConfigurationModelRepository):
+    """Stores bundles and constraints but forgets the rules, as a schema without a rules table."""
+
+    def add(self, model):
+        return super().add(attrs.evolve(model, rules=()))
+
+
+class KeepsTheStoredRules(MemoryConfigurationModelRepository):
+    """Updates the bundles but keeps the stored constraints and rules, as a partial UPDATE."""
+
+    def update(self, model):
+        current = self.get(model.sku)
+        return super().update(
+            attrs.evolve(model, constraints=current.constraints, rules=current.rules)
+        )
+
+
+class NormalisesRatios(MemoryConfigurationModelRepository):
+    """Stores quantity ratios normalised (1.50 -> 1.5), as a numeric column would."""
+
+    def add(self, model):
+        constraints = [
+            attrs.evolve(c, ratio=c.ratio.normalize()) if hasattr(c, "ratio") else c
+            for c in model.constraints
+        ]
+        return super().add(attrs.evolve(model, constraints=constraints))
+
+
+class ConditionBoolsAsInts(MemoryConfigurationModelRepository):
+    """Reads ``true`` in rule conditions back as ``1``, as a lax JSON decoder might."""
+
+    def get(self, sku):
+        model = super().get(sku)
+
+        def ints(value):
+            if isinstance(value, bool):
+                return int(value)
+            if isinstance(value, list):
+                return [ints(v) for v in value]
+            if isinstance(value, dict):
+                return {k: ints(v) for k, v in value.items()}
+            return value
+
+        rules = [attrs.evolve(r, condition=ints(r.condition)) for r in model.rules]
+        return attrs.evolve(model, rules=rules)
+
+
+class ConfigurationUnsortedList(MemoryConfigurationModelRepository):
+    def list(self):
+        return list(reversed(super().list()))
+
+
+class ConfigurationLastWriteWins(MemoryConfigurationModelRepository):
+    def update(self, model):
+        current = self.get(model.sku)
+        return super().update(attrs.evolve(model, version=current.version))
+
+
+class ConfigurationDeleteIgnoresVersion(MemoryConfigurationModelRepository):
+    def delete(self, sku, *, expected_version):
+        super().delete(sku, expected_version=self.get(sku).version)
+
+
+@pytest.mark.parametrize(
+    ("repository_class", "test_name"),
+    [
+        (DropsProductRules, "test_add_then_get_round_trips_every_field"),
+        (KeepsTheStoredRules, "test_update_replaces_the_whole_model"),
+        (NormalisesRatios, "test_round_trip_keeps_decimal_digits_and_value_types"),
+        (ConditionBoolsAsInts, "test_round_trip_keeps_decimal_digits_and_value_types"),
+        (ConfigurationUnsortedList, "test_list_is_sorted_by_key"),
+        (ConfigurationLastWriteWins, "test_stale_update_is_refused_and_nothing_is_lost"),
+        (ConfigurationLastWriteWins, "test_concurrent_read_modify_write_loses_no_update"),
+        (ConfigurationDeleteIgnoresVersion, "test_delete_needs_the_current_version"),
+    ],
+)
+def test_configuration_model_contract_catches_the_bug(repository_class, test_name):
+    contract = ConfigurationModelRepositoryContract()
+    with pytest.raises(CONTRACT_FAILURE):
+        getattr(contract, test_name)(broken(repository_class, "configurations"))
+
+
+def test_equality_alone_would_miss_the_subtle_configuration_bugs():
+    # Decimal("1.50") == Decimal("1.5") and True == 1: only the strict round trip sees these.
+    contract = ConfigurationModelRepositoryContract()
+    for cls in (NormalisesRatios, ConditionBoolsAsInts):
+        contract.test_add_then_get_round_trips_every_field(broken(cls, "configurations"))
+
+
 class NoRollbackStore(MemoryStore):
     """A unit of work whose transaction commits whatever happened."""
 
@@ -166,6 +261,14 @@ class QuotesOutsideTransactions(MemoryStore):
         self._repositories = (self._products, self._price_books)
 
 
+class ConfigurationsOutsideTransactions(MemoryStore):
+    """Rolls back products, price books and quotes but forgot the configuration models."""
+
+    def __init__(self):
+        super().__init__()
+        self._repositories = (self._products, self._price_books, self._quotes)
+
+
 @pytest.mark.parametrize(
     "test_name",
     [
@@ -173,6 +276,7 @@ class QuotesOutsideTransactions(MemoryStore):
         "test_concurrency_error_inside_transaction_rolls_back",
         "test_nested_failure_rolls_back_only_the_inner_block",
         "test_failed_transaction_undoes_quote_and_product_writes",
+        "test_failed_transaction_undoes_configuration_model_writes",
     ],
 )
 def test_unit_of_work_contract_catches_missing_rollback(test_name):
@@ -194,6 +298,26 @@ def test_unit_of_work_contract_catches_quotes_left_out_of_transactions(test_name
     )
     with pytest.raises(CONTRACT_FAILURE):
         getattr(UnitOfWorkContract(), test_name)(QuotesOutsideTransactions())
+
+
+@pytest.mark.parametrize(
+    "test_name",
+    [
+        "test_failed_transaction_undoes_configuration_model_writes",
+        "test_nested_failure_rolls_back_only_the_inner_block",
+    ],
+)
+def test_unit_of_work_contract_catches_configurations_left_out_of_transactions(test_name):
+    # The product and quote tests pass on this store: only the model checks see the bug.
+    contract = UnitOfWorkContract()
+    contract.test_failed_transaction_leaves_everything_as_it_was(
+        ConfigurationsOutsideTransactions()
+    )
+    contract.test_failed_transaction_undoes_quote_and_product_writes(
+        ConfigurationsOutsideTransactions()
+    )
+    with pytest.raises(CONTRACT_FAILURE):
+        getattr(contract, test_name)(ConfigurationsOutsideTransactions())
 
 
 def test_the_broken_repositories_are_otherwise_usable():

@@ -2,6 +2,7 @@ import pytest
 
 from sfa_core.adapters.memory import MemoryStore
 from sfa_core.testing.contracts import (
+    ConfigurationModelRepositoryContract,
     PriceBookRepositoryContract,
     ProductRepositoryContract,
     QuoteRepositoryContract,
@@ -25,6 +26,12 @@ class TestMemoryQuotes(QuoteRepositoryContract):
     @pytest.fixture
     def repository(self):
         return MemoryStore().quotes
+
+
+class TestMemoryConfigurationModels(ConfigurationModelRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().configurations
 
 
 class TestMemoryStore(UnitOfWorkContract):

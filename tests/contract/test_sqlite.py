@@ -2,6 +2,7 @@ import pytest
 
 from sfa_core.adapters.sqlite import SqliteStore
 from sfa_core.testing.contracts import (
+    ConfigurationModelRepositoryContract,
     PriceBookRepositoryContract,
     ProductRepositoryContract,
     QuoteRepositoryContract,
@@ -32,6 +33,12 @@ class TestSqliteQuotes(QuoteRepositoryContract):
     @pytest.fixture
     def repository(self, sqlite_store):
         return sqlite_store.quotes
+
+
+class TestSqliteConfigurationModels(ConfigurationModelRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.configurations
 
 
 class TestSqliteStore(UnitOfWorkContract):

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from sfa_core.adapters._aggregates import QUOTES
+from sfa_core.adapters._aggregates import CONFIGURATIONS, QUOTES
 from sfa_core.adapters.sqlite import MIGRATIONS, SqliteStore, _table_statements
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import ConcurrencyError, SerializationError, StorageError, ValidationError
@@ -163,7 +163,12 @@ def test_quotes_migration_matches_the_quote_aggregate():
     # Migration 2 is spelled out so that it cannot change by accident; if the quote
     # aggregate's indexes change, this fails: append a new migration instead.
     assert MIGRATIONS[1] == _table_statements(QUOTES)
-    assert len(MIGRATIONS) == 2
+
+
+def test_configuration_models_migration_matches_the_aggregate():
+    # Migration 3 is spelled out too; a change to the aggregate needs a new migration.
+    assert MIGRATIONS[2] == _table_statements(CONFIGURATIONS)
+    assert len(MIGRATIONS) == 3
 
 
 def test_a_database_with_only_the_first_migration_is_upgraded(tmp_path):
@@ -179,18 +184,41 @@ def test_a_database_with_only_the_first_migration_is_upgraded(tmp_path):
     conn.close()
 
     store = SqliteStore(path)
-    assert store.schema_version == 2
+    assert store.schema_version == len(MIGRATIONS)
     stored = store.quotes.add(a_quote())
     assert store.quotes.list(account="ACME", status="draft") == [stored]
     store.products.add(Product(sku="A", name="Widget"))
     store.close()
 
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(MIGRATIONS)
     conn.close()
     again = SqliteStore(path)
     assert again.quotes.get("Q-1") == stored
     assert again.products.get("A").name == "Widget"
+    again.close()
+
+
+def test_a_database_with_two_migrations_gains_the_configuration_models(tmp_path, monkeypatch):
+    import sfa_core.adapters.sqlite as sqlite_adapter
+    from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+
+    path = tmp_path / "crm.db"
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS[:2])
+    old = SqliteStore(path)
+    stored_quote = old.quotes.add(a_quote())
+    old.close()
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS)
+    store = SqliteStore(path)
+    assert store.schema_version == 3
+    assert store.quotes.get("Q-1") == stored_quote
+    model = ConfigurationModel(
+        root=Bundle(sku="LAPTOP", features=[Feature(id="ram", options=[Option(id="r", sku="R")])])
+    )
+    stored = store.configurations.add(model)
+    store.close()
+    again = SqliteStore(path)
+    assert again.configurations.list() == [stored]
     again.close()
 
 
@@ -260,7 +288,7 @@ def test_catalog_use_of_the_adapters_does_not_import_the_quotes():
         "for store in (s, m):\n"
         "    store.products.add(Product(sku='A', name='x')); store.products.list()\n"
         "s.close()\n"
-        "prefixes = ('sfa_core.quotes', 'sfa_core.pricing')\n"
+        "prefixes = ('sfa_core.quotes', 'sfa_core.pricing', 'sfa_core.configure')\n"
         "print(sorted(n for n in sys.modules if n.startswith(prefixes)))\n"
     )
     result = subprocess.run(

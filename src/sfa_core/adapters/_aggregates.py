@@ -1,8 +1,9 @@
 """What the adapters need to know about each stored aggregate: its key and its indexed fields.
 
-The quote aggregate names its class as ``"module:Name"`` and imports it on first
-use, so importing an adapter (or building a store) for the catalog alone does not
-import :mod:`sfa_core.quotes` and the pricing it pulls in.
+The quote and configuration model aggregates name their classes as
+``"module:Name"`` and import them on first use, so importing an adapter (or
+building a store) for the catalog alone does not import :mod:`sfa_core.quotes`
+and the pricing it pulls in, nor :mod:`sfa_core.configure`.
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from sfa_core._validate import as_member
 from sfa_core.catalog import PriceBook, Product
 
 if TYPE_CHECKING:
+    from sfa_core.configure.model import ConfigurationModel
     from sfa_core.quotes.model import Quote, QuoteStatus
 
 T = TypeVar("T")
 
 __all__ = [
     "AGGREGATES",
+    "CONFIGURATIONS",
     "PRICE_BOOKS",
     "PRODUCTS",
     "QUOTES",
     "Aggregate",
+    "ConfigurationModelMethods",
     "PriceBookMethods",
     "ProductMethods",
     "QuoteMethods",
@@ -53,6 +57,8 @@ class Aggregate(Generic[T]):
         ('product', 'products', 'sku', ('family', 'active'))
         >>> QUOTES.table, QUOTES.key, QUOTES.indexes
         ('quotes', 'id', ('account', 'status'))
+        >>> CONFIGURATIONS.kind, CONFIGURATIONS.table, CONFIGURATIONS.key, CONFIGURATIONS.indexes
+        ('configuration model', 'configuration_models', 'sku', ())
     """
 
     kind: str
@@ -70,8 +76,8 @@ class Aggregate(Generic[T]):
             The class of the stored values.
 
         Example:
-            >>> PRODUCTS.cls.__name__, QUOTES.cls.__name__
-            ('Product', 'Quote')
+            >>> PRODUCTS.cls.__name__, QUOTES.cls.__name__, CONFIGURATIONS.cls.__name__
+            ('Product', 'Quote', 'ConfigurationModel')
         """
         resolved: type[T] | None = self._resolved
         if resolved is None:
@@ -90,7 +96,8 @@ class Aggregate(Generic[T]):
             value: A value of ``cls``.
 
         Returns:
-            The value of its ``key`` field.
+            The value of its ``key`` attribute (a field, or a property such as
+            :attr:`~sfa_core.configure.ConfigurationModel.sku`).
 
         Example:
             >>> PRODUCTS.key_of(Product(sku="A-1", name="Widget"))
@@ -126,7 +133,16 @@ QUOTES: Aggregate[Quote] = Aggregate(
     "quote", "quotes", "sfa_core.quotes.model:Quote", "id", ("account", "status")
 )
 
-AGGREGATES: tuple[Aggregate[Any], ...] = (PRODUCTS, PRICE_BOOKS, QUOTES)
+#: Keyed by the root bundle's sku, a property of the model (never written back:
+#: the stored value carries it in ``root``). Nothing to filter on.
+CONFIGURATIONS: Aggregate[ConfigurationModel] = Aggregate(
+    "configuration model",
+    "configuration_models",
+    "sfa_core.configure.model:ConfigurationModel",
+    "sku",
+)
+
+AGGREGATES: tuple[Aggregate[Any], ...] = (PRODUCTS, PRICE_BOOKS, QUOTES, CONFIGURATIONS)
 
 
 def column_value(value: Any) -> Any:
@@ -567,3 +583,128 @@ class QuoteMethods(Repository["Quote"]):
             []
         """
         self._delete(quote_id, expected_version)
+
+
+class ConfigurationModelMethods(Repository["ConfigurationModel"]):
+    """:class:`~sfa_core.ports.ConfigurationModelRepository` on top of the primitives.
+
+    The key is the model's :attr:`~sfa_core.configure.ConfigurationModel.sku`
+    (its root bundle's sku); ``list`` takes no filters.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().configurations, ConfigurationModelMethods)
+        True
+    """
+
+    def get(self, sku: str) -> ConfigurationModel:
+        """Return the stored configuration model of the bundle ``sku``.
+
+        Args:
+            sku: The key of the model: its root bundle's sku.
+
+        Returns:
+            The model with its current version.
+
+        Raises:
+            NotFoundError: No model ``sku`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+            >>> models = MemoryStore().configurations
+            >>> _ = models.add(ConfigurationModel(root=Bundle(sku="LAPTOP", features=[
+            ...     Feature(id="ram", options=[Option(id="r16", sku="RAM-16")])])))
+            >>> [option.id for option in models.get("LAPTOP").options()]
+            ['r16']
+        """
+        return self._get(sku)
+
+    def list(self) -> list[ConfigurationModel]:
+        """Return the stored configuration models sorted by sku.
+
+        Returns:
+            Every stored model, sorted by sku.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel
+            >>> models = MemoryStore().configurations
+            >>> for sku in ("SERVER", "LAPTOP"):
+            ...     _ = models.add(ConfigurationModel(root=Bundle(sku=sku, features=[])))
+            >>> [m.sku for m in models.list()]
+            ['LAPTOP', 'SERVER']
+        """
+        return self._list()
+
+    def add(self, model: ConfigurationModel) -> ConfigurationModel:
+        """Store a new configuration model; return it with ``version == 1``.
+
+        Args:
+            model: The model to store.
+
+        Returns:
+            The stored model, at version 1.
+
+        Raises:
+            AlreadyExistsError: A model with this sku is stored already.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel
+            >>> model = ConfigurationModel(root=Bundle(sku="LAPTOP", features=[]))
+            >>> MemoryStore().configurations.add(model).version
+            1
+        """
+        return self._add(model)
+
+    def update(self, model: ConfigurationModel) -> ConfigurationModel:
+        """Replace the model stored at ``model.version``; return it at the next version.
+
+        Args:
+            model: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored model, its version incremented.
+
+        Raises:
+            NotFoundError: The sku is not stored.
+            ConcurrencyError: The stored version is not ``model.version``.
+
+        Example:
+            >>> import attrs
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel
+            >>> models = MemoryStore().configurations
+            >>> stored = models.add(ConfigurationModel(root=Bundle(sku="LAPTOP", features=[])))
+            >>> renamed = attrs.evolve(stored, root=attrs.evolve(stored.root, name="Laptop"))
+            >>> models.update(renamed).version
+            2
+            >>> models.update(renamed)
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: configuration model 'LAPTOP': expected version 1, ...
+        """
+        return self._update(model)
+
+    def delete(self, sku: str, *, expected_version: int) -> None:
+        """Delete model ``sku`` if it is stored at ``expected_version``.
+
+        Args:
+            sku: The key of the model.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The sku is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel
+            >>> models = MemoryStore().configurations
+            >>> _ = models.add(ConfigurationModel(root=Bundle(sku="LAPTOP", features=[])))
+            >>> models.delete("LAPTOP", expected_version=1)
+            >>> models.list()
+            []
+        """
+        self._delete(sku, expected_version)

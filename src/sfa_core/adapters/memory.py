@@ -32,10 +32,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from sfa_core.adapters._aggregates import (
+    CONFIGURATIONS,
     PRICE_BOOKS,
     PRODUCTS,
     QUOTES,
     Aggregate,
+    ConfigurationModelMethods,
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
@@ -45,9 +47,11 @@ from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
+    from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
+    "MemoryConfigurationModelRepository",
     "MemoryPriceBookRepository",
     "MemoryProductRepository",
     "MemoryQuoteRepository",
@@ -160,6 +164,23 @@ class MemoryQuoteRepository(QuoteMethods, _MemoryRepository["Quote"]):
     """
 
 
+class MemoryConfigurationModelRepository(
+    ConfigurationModelMethods, _MemoryRepository["ConfigurationModel"]
+):
+    """:class:`~sfa_core.ports.ConfigurationModelRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.configurations` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+        >>> models = MemoryStore().configurations
+        >>> model = ConfigurationModel(root=Bundle(sku="LAPTOP", features=[
+        ...     Feature(id="ram", options=[Option(id="r16", sku="RAM-16")])]))
+        >>> models.add(model) == models.get("LAPTOP")
+        True
+    """
+
+
 class MemoryStore:
     """All in-memory repositories plus the unit of work that spans them.
 
@@ -182,10 +203,12 @@ class MemoryStore:
         self._products = MemoryProductRepository(PRODUCTS, self._lock)
         self._price_books = MemoryPriceBookRepository(PRICE_BOOKS, self._lock)
         self._quotes = MemoryQuoteRepository(QUOTES, self._lock)
+        self._configurations = MemoryConfigurationModelRepository(CONFIGURATIONS, self._lock)
         self._repositories: tuple[_MemoryRepository[Any], ...] = (
             self._products,
             self._price_books,
             self._quotes,
+            self._configurations,
         )
 
     @property
@@ -220,6 +243,17 @@ class MemoryStore:
             True
         """
         return self._quotes
+
+    @property
+    def configurations(self) -> MemoryConfigurationModelRepository:
+        """The configuration model repository.
+
+        Example:
+            >>> from sfa_core.ports import ConfigurationModelRepository
+            >>> isinstance(MemoryStore().configurations, ConfigurationModelRepository)
+            True
+        """
+        return self._configurations
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

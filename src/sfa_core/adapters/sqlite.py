@@ -20,7 +20,7 @@
 >>> store = SqliteStore(":memory:")
 >>> store.products.add(Product(sku="A-1", name="Widget")).version
 1
->>> store.schema_version == len(MIGRATIONS)
+>>> store.schema_version == len(MIGRATIONS) == 3
 True
 >>> store.close()
 """
@@ -38,10 +38,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from sfa_core.adapters._aggregates import (
+    CONFIGURATIONS,
     PRICE_BOOKS,
     PRODUCTS,
     QUOTES,
     Aggregate,
+    ConfigurationModelMethods,
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
@@ -53,10 +55,12 @@ from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError,
 from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
+    from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
     "MIGRATIONS",
+    "SqliteConfigurationModelRepository",
     "SqlitePriceBookRepository",
     "SqliteProductRepository",
     "SqliteQuoteRepository",
@@ -96,6 +100,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "version INTEGER NOT NULL, doc TEXT NOT NULL)",
         "CREATE INDEX quotes_account ON quotes (account)",
         "CREATE INDEX quotes_status ON quotes (status)",
+    ),
+    # 3: configuration models, keyed by the root bundle's sku; nothing to filter on.
+    (
+        "CREATE TABLE configuration_models (sku TEXT PRIMARY KEY NOT NULL, "
+        "version INTEGER NOT NULL, doc TEXT NOT NULL)",
     ),
 )
 
@@ -281,6 +290,34 @@ class SqliteQuoteRepository(QuoteMethods, _SqliteRepository["Quote"]):
     """
 
 
+class SqliteConfigurationModelRepository(
+    ConfigurationModelMethods, _SqliteRepository["ConfigurationModel"]
+):
+    """:class:`~sfa_core.ports.ConfigurationModelRepository` on SQLite.
+
+    The table holds the sku (the root bundle's), the version and the model as a
+    JSON document: bundles, features, options, attributes, constraints (tagged
+    with their class name) and product rules with their JSON Logic conditions.
+    Get one from :attr:`SqliteStore.configurations` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.configure import (
+        ...     Bundle, ConfigurationModel, Feature, Option, ProductRule, Requires)
+        >>> store = SqliteStore(":memory:")
+        >>> model = ConfigurationModel(
+        ...     root=Bundle(sku="LAPTOP", features=[Feature(id="ram", options=[
+        ...         Option(id="r16", sku="RAM-16"), Option(id="r32", sku="RAM-32")])]),
+        ...     constraints=[Requires(id="c1", option="r32", needs=["r16"])],
+        ...     rules=[ProductRule(id="v1", kind="validation",
+        ...                        condition={"!": [{"var": "options.r16"}]})])
+        >>> store.configurations.add(model) == store.configurations.get("LAPTOP")
+        True
+        >>> store._db.read("SELECT sku, version FROM configuration_models")
+        [('LAPTOP', 1)]
+        >>> store.close()
+    """
+
+
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
@@ -316,6 +353,7 @@ class SqliteStore:
         self._products = SqliteProductRepository(PRODUCTS, self._db)
         self._price_books = SqlitePriceBookRepository(PRICE_BOOKS, self._db)
         self._quotes = SqliteQuoteRepository(QUOTES, self._db)
+        self._configurations = SqliteConfigurationModelRepository(CONFIGURATIONS, self._db)
 
     def _migrate(self) -> int:
         try:
@@ -388,6 +426,19 @@ class SqliteStore:
             >>> store.close()
         """
         return self._quotes
+
+    @property
+    def configurations(self) -> SqliteConfigurationModelRepository:
+        """The configuration model repository.
+
+        Example:
+            >>> from sfa_core.ports import ConfigurationModelRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.configurations, ConfigurationModelRepository)
+            True
+            >>> store.close()
+        """
+        return self._configurations
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -6,6 +6,7 @@ from the fixture, and pytest runs every test of the contract against it::
 
     import pytest
     from sfa_core.testing.contracts import (
+        ConfigurationModelRepositoryContract,
         ProductRepositoryContract,
         QuoteRepositoryContract,
         UnitOfWorkContract,
@@ -21,6 +22,11 @@ from the fixture, and pytest runs every test of the contract against it::
         def repository(self):
             return MyQuoteRepository(connection=...)
 
+    class TestMyConfigurationModels(ConfigurationModelRepositoryContract):
+        @pytest.fixture
+        def repository(self):
+            return MyConfigurationModelRepository(connection=...)
+
     class TestMyStore(UnitOfWorkContract):
         @pytest.fixture
         def store(self):
@@ -32,7 +38,8 @@ stale write is refused and nothing is lost, also from several threads), and
 rollback (a failed transaction leaves every repository as it was).
 
 sfa_core runs these same classes against its memory and SQLite adapters.
-The quote contract imports :mod:`sfa_core.quotes` only when its tests run.
+The quote contract imports :mod:`sfa_core.quotes`, and the configuration model
+contract :mod:`sfa_core.configure`, only when their tests run.
 """
 
 from __future__ import annotations
@@ -49,12 +56,20 @@ import pytest
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, ValidationError
 from sfa_core.money import Money
-from sfa_core.ports import PriceBookRepository, ProductRepository, QuoteRepository, UnitOfWork
+from sfa_core.ports import (
+    ConfigurationModelRepository,
+    PriceBookRepository,
+    ProductRepository,
+    QuoteRepository,
+    UnitOfWork,
+)
 
 if TYPE_CHECKING:
+    from sfa_core.configure.model import ConfigurationModel
     from sfa_core.quotes.model import Quote
 
 __all__ = [
+    "ConfigurationModelRepositoryContract",
     "PriceBookRepositoryContract",
     "ProductRepositoryContract",
     "QuoteRepositoryContract",
@@ -568,11 +583,322 @@ class QuoteRepositoryContract(_RepositoryContract["Quote"]):
         assert [q.id for q in repository.list(status="in_review")] == ["K-1"]
 
 
+class ConfigurationModelRepositoryContract(_RepositoryContract["ConfigurationModel"]):
+    """The contract of :class:`~sfa_core.ports.ConfigurationModelRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    The key is the model's ``sku`` property (its root bundle's sku), and
+    :meth:`renamed` changes the root bundle's name. On top of the shared tests
+    it checks that decimals keep their digits and values their types (a
+    quantity relation's ``ratio`` of ``1.50`` stays ``1.50``, ``True`` in a
+    condition stays a bool), and that an update replaces the whole model.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = ConfigurationModelRepositoryContract()
+        >>> model = contract.make("SRV", 2)
+        >>> model.sku, [b.sku for b in model.bundles], [c.id for c in model.constraints]
+        ('SRV', ['SRV-CHASSIS'], ['x1', 'q1'])
+        >>> contract.test_stale_update_is_refused_and_nothing_is_lost(MemoryStore().configurations)
+    """
+
+    key_field = "sku"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (({}, lambda m: True),)
+
+    def make(self, key: str, variant: int = 0) -> ConfigurationModel:
+        """Return a configuration model; variants cover every part of a model.
+
+        Args:
+            key: The sku of the root bundle (the model's key).
+            variant: Which variant to build; they repeat with a period of 6.
+                Variant 0 is a root bundle with one feature of two options;
+                the others add attributes, every kind of constraint, product
+                rules of every kind with JSON Logic conditions, a nested
+                bundle, quantity bounds, non-ASCII text and huge integers;
+                variant 5 has no features at all.
+
+        Returns:
+            A valid model at ``version == 0``.
+
+        Example:
+            >>> model = ConfigurationModelRepositoryContract().make("LAPTOP", 1)
+            >>> model.sku, [o.id for o in model.options()], [r.kind.value for r in model.rules]
+            ('LAPTOP', ['r16', 'r32', 'd1', 'd2'], ['validation'])
+        """
+        from sfa_core.configure.model import (
+            Attribute,
+            Bundle,
+            Compatibility,
+            ConfigurationModel,
+            Excludes,
+            Feature,
+            Option,
+            ProductRule,
+            QuantityRelation,
+            Requires,
+            SelectionAction,
+        )
+
+        variant %= 6
+        if variant == 0:
+            return ConfigurationModel(
+                root=Bundle(
+                    sku=key,
+                    features=[
+                        Feature(
+                            id="ram",
+                            options=[
+                                Option(id="r16", sku="RAM-16"),
+                                Option(id="r32", sku="RAM-32"),
+                            ],
+                        )
+                    ],
+                )
+            )
+        if variant == 1:
+            return ConfigurationModel(
+                root=Bundle(
+                    sku=key,
+                    name="Laptop 15",
+                    features=[
+                        Feature(
+                            id="ram",
+                            name="Memory",
+                            min_options=1,
+                            max_options=1,
+                            options=[
+                                Option(id="r16", sku="RAM-16", selected=True),
+                                Option(id="r32", sku="RAM-32"),
+                            ],
+                        ),
+                        Feature(
+                            id="dock",
+                            options=[Option(id="d1", sku="DOCK-1"), Option(id="d2", sku="DOCK-2")],
+                        ),
+                    ],
+                ),
+                attributes=[Attribute(id="colour", values=["black", "silver"])],
+                constraints=[
+                    Requires(id="c1", option="d1", needs=["r32"], message="Dock 1 needs 32 GB"),
+                    Compatibility(id="k1", option="d2", attribute="colour", values=["black"]),
+                ],
+                rules=[
+                    ProductRule(
+                        id="v1",
+                        kind="validation",
+                        condition={
+                            "and": [
+                                {"var": "options.d1"},
+                                {"==": [{"var": "attributes.colour"}, "silver"]},
+                            ]
+                        },
+                        message="Dock 1 comes in black only",
+                    )
+                ],
+            )
+        if variant == 2:
+            chassis = f"{key}-CHASSIS"
+            return ConfigurationModel(
+                root=Bundle(
+                    sku=key,
+                    name="Server",
+                    features=[
+                        Feature(
+                            id="base",
+                            min_options=1,
+                            options=[Option(id="srv", sku="SERVER", required=True, bundle=chassis)],
+                        ),
+                        Feature(
+                            id="support",
+                            max_options=1,
+                            options=[
+                                Option(id="s1", sku="SUPPORT-BASIC"),
+                                Option(id="s2", sku="SUPPORT-24x7", quantity_editable=True),
+                            ],
+                        ),
+                    ],
+                ),
+                bundles=[
+                    Bundle(
+                        sku=chassis,
+                        name="Chassis",
+                        features=[
+                            Feature(
+                                id="disk",
+                                options=[
+                                    Option(
+                                        id="hdd",
+                                        sku="HDD-8TB",
+                                        min_quantity=2,
+                                        default_quantity=4,
+                                        max_quantity=12,
+                                        quantity_editable=True,
+                                    ),
+                                    Option(id="ssd", sku="SSD-2TB"),
+                                ],
+                            )
+                        ],
+                    )
+                ],
+                constraints=[
+                    Excludes(id="x1", options=["hdd", "ssd"]),
+                    QuantityRelation(id="q1", option="s2", limit="hdd", ratio="1.50"),
+                ],
+                rules=[
+                    ProductRule(
+                        id="sel",
+                        kind="selection",
+                        condition={"var": "options.ssd"},
+                        actions=[
+                            SelectionAction(kind="add", option="s2"),
+                            SelectionAction(kind="disable", option="s1"),
+                        ],
+                    ),
+                    ProductRule(
+                        id="psu",
+                        kind="alert",
+                        condition={">": [{"var": "options.hdd"}, 8]},
+                        message="More than 8 disks need a second power supply",
+                    ),
+                ],
+            )
+        if variant == 3:
+            return ConfigurationModel(
+                root=Bundle(
+                    sku=key,
+                    name="Grüße, 東京 «Pro»",
+                    features=[
+                        Feature(
+                            id="farbe",
+                            name="Farbe",
+                            options=[
+                                Option(
+                                    id="o-grün",
+                                    sku="GRÜN",
+                                    name="Grün",
+                                    max_quantity=10**20,
+                                    attributes={"farbe": "grün", "größe": "XL"},
+                                ),
+                                Option(id="o-weiß", sku="WEISS", attributes={"farbe": "weiß"}),
+                            ],
+                        )
+                    ],
+                ),
+                attributes=[
+                    Attribute(
+                        id="farbe",
+                        name="Farbe",
+                        values=["grün", "weiß"],
+                        required=False,
+                        product_attribute="farbe",
+                    )
+                ],
+                rules=[
+                    ProductRule(
+                        id="f1",
+                        kind="filter",
+                        condition={"==": [{"var": "attributes.farbe"}, "grün"]},
+                        feature="farbe",
+                        keep=["o-grün"],
+                        message="Nur grün, 東京",
+                    )
+                ],
+            )
+        if variant == 4:
+            options = [Option(id=f"o{n}", sku=f"SKU-{n}", default_quantity=n) for n in range(1, 6)]
+            return ConfigurationModel(
+                root=Bundle(
+                    sku=key,
+                    features=[Feature(id="pick", min_options=2, max_options=3, options=options)],
+                ),
+                attributes=[Attribute(id="size", values=["S", "M", "L"])],
+                constraints=[
+                    Requires(id="r1", option="o1", needs=["o2", "o3"]),
+                    Excludes(id="x1", options=["o3", "o4", "o5"], message="Pick one of 3-5"),
+                    Compatibility(id="k1", option="o5", attribute="size", values=["L"]),
+                    QuantityRelation(id="q1", option="o2", limit="o1", ratio="0.333"),
+                ],
+                rules=[
+                    ProductRule(
+                        id="v1",
+                        kind="validation",
+                        condition={
+                            "if": [
+                                {"in": [{"var": "attributes.size"}, ["S", "M"]]},
+                                {"==": [{"var": "options.o4"}, True]},
+                                False,
+                            ]
+                        },
+                    ),
+                ],
+            )
+        return ConfigurationModel(
+            root=Bundle(sku=key, features=[]),
+            rules=[ProductRule(id="always", kind="alert", message="Check the site survey")],
+        )
+
+    def renamed(self, value: ConfigurationModel, text: str) -> ConfigurationModel:
+        """Return ``value`` with its root bundle's ``name`` set to ``text``.
+
+        Args:
+            value: The model to change.
+            text: The new name.
+
+        Returns:
+            A copy of ``value`` (same sku and version) with ``root.name == text``.
+
+        Example:
+            >>> contract = ConfigurationModelRepositoryContract()
+            >>> contract.renamed(contract.make("LAPTOP", 1), "Laptop 16").root.name
+            'Laptop 16'
+        """
+        return attrs.evolve(value, root=attrs.evolve(value.root, name=text))
+
+    def name_of(self, value: ConfigurationModel) -> str:
+        """Return the root bundle's name.
+
+        Args:
+            value: A model returned by the repository.
+
+        Returns:
+            ``value.root.name``.
+
+        Example:
+            >>> contract = ConfigurationModelRepositoryContract()
+            >>> contract.name_of(contract.make("LAPTOP", 1))
+            'Laptop 15'
+        """
+        return value.root.name
+
+    def test_round_trip_keeps_decimal_digits_and_value_types(self, repository: Any) -> None:
+        """Equal is not enough: a ratio of ``1.50`` stays ``1.50``, ``True`` stays a bool."""
+        for value in self.samples():
+            repository.add(value)
+            got = repository.get(value.sku)
+            assert list(_exact(got)) == list(_exact(attrs.evolve(value, version=1))), value.sku
+
+    def test_update_replaces_the_whole_model(self, repository: Any) -> None:
+        """An update stores every part of the new model, not just the root bundle."""
+        stored = repository.add(self.make("K-1", 0))
+        replacement = attrs.evolve(self.make("K-1", 2), version=stored.version)
+        updated = repository.update(replacement)
+        assert updated == attrs.evolve(replacement, version=2)
+        got = repository.get("K-1")
+        assert got == updated
+        assert [b.sku for b in got.bundles] == ["K-1-CHASSIS"]
+        assert [r.id for r in got.rules] == ["sel", "psu"]
+        assert [m.sku for m in repository.list()] == ["K-1"]
+
+
 def _exact(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
-    """Yield ``(path, type name, str)`` of every leaf of an attrs value, for strict comparison."""
+    """Yield ``(path, type name, str)`` of every leaf of an attrs value, for strict comparison.
+
+    Fields left out of equality (caches derived from the others) are skipped.
+    """
     if attrs.has(type(value)):
         for field in attrs.fields(type(value)):
-            yield from _exact(getattr(value, field.name), f"{path}.{field.name}")
+            if field.eq:
+                yield from _exact(getattr(value, field.name), f"{path}.{field.name}")
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
             yield from _exact(item, f"{path}[{index}]")
@@ -596,6 +922,7 @@ class UnitOfWorkContract:
         >>> contract.test_failed_transaction_leaves_everything_as_it_was(MemoryStore())
         >>> contract.test_nested_failure_rolls_back_only_the_inner_block(MemoryStore())
         >>> contract.test_failed_transaction_undoes_quote_and_product_writes(MemoryStore())
+        >>> contract.test_failed_transaction_undoes_configuration_model_writes(MemoryStore())
     """
 
     @pytest.fixture
@@ -611,6 +938,7 @@ class UnitOfWorkContract:
         assert isinstance(store.products, ProductRepository)
         assert isinstance(store.price_books, PriceBookRepository)
         assert isinstance(store.quotes, QuoteRepository)
+        assert isinstance(store.configurations, ConfigurationModelRepository)
 
     def test_transaction_commits_writes_to_every_repository(self, store: UnitOfWork) -> None:
         """Writes to several repositories in one block are all kept."""
@@ -618,9 +946,11 @@ class UnitOfWorkContract:
             store.products.add(Product(sku="A", name="a"))
             store.price_books.add(PriceBook(id="EU", currency="EUR"))
             store.quotes.add(_quote("Q-1"))
+            store.configurations.add(_model("A"))
         assert store.products.get("A").version == 1
         assert store.price_books.get("EU").version == 1
         assert store.quotes.get("Q-1").version == 1
+        assert store.configurations.get("A").version == 1
 
     def test_failed_transaction_leaves_everything_as_it_was(self, store: UnitOfWork) -> None:
         """A block that raises undoes its adds, updates and deletes everywhere."""
@@ -650,6 +980,21 @@ class UnitOfWorkContract:
         with pytest.raises(NotFoundError):
             store.quotes.get("Q-NEW")
 
+    def test_failed_transaction_undoes_configuration_model_writes(self, store: UnitOfWork) -> None:
+        """A block that writes models and a product, then raises, leaves all unwritten."""
+        kept = store.configurations.add(_model("LAPTOP"))
+        doomed = store.configurations.add(_model("SERVER"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.configurations.add(_model("DESKTOP"))
+            store.products.add(Product(sku="DESKTOP", name="Desktop"))
+            store.configurations.update(attrs.evolve(kept, root=attrs.evolve(kept.root, name="x")))
+            store.configurations.delete("SERVER", expected_version=1)
+            raise RuntimeError("catalog sync failed")
+        assert store.configurations.list() == [kept, doomed]
+        assert store.products.list() == []
+        with pytest.raises(NotFoundError):
+            store.configurations.get("DESKTOP")
+
     def test_concurrency_error_inside_transaction_rolls_back(self, store: UnitOfWork) -> None:
         """A stale write inside a block undoes the block's earlier writes."""
         stale = store.products.add(Product(sku="A", name="a"))
@@ -664,13 +1009,16 @@ class UnitOfWorkContract:
         with store.transaction():
             store.products.add(Product(sku="OUTER", name="outer"))
             store.quotes.add(_quote("Q-OUTER"))
+            store.configurations.add(_model("OUTER"))
             with pytest.raises(RuntimeError), store.transaction():
                 store.products.add(Product(sku="INNER", name="inner"))
                 store.quotes.add(_quote("Q-INNER"))
+                store.configurations.add(_model("INNER"))
                 raise RuntimeError("inner failure")
             store.products.add(Product(sku="AFTER", name="after"))
         assert [p.sku for p in store.products.list()] == ["AFTER", "OUTER"]
         assert [q.id for q in store.quotes.list()] == ["Q-OUTER"]
+        assert [m.sku for m in store.configurations.list()] == ["OUTER"]
 
 
 def _quote(quote_id: str) -> Quote:
@@ -684,4 +1032,30 @@ def _quote(quote_id: str) -> Quote:
         price_book="EU",
         quote_date=_dt.date(2027, 3, 1),
         lines=[QuoteLine(key="L1", sku="A", quantity=1)],
+    )
+
+
+def _model(sku: str) -> ConfigurationModel:
+    """Return a small model of bundle ``sku`` (imports the configurator on first use)."""
+    from sfa_core.configure.model import (
+        Bundle,
+        ConfigurationModel,
+        Feature,
+        Option,
+        ProductRule,
+        Requires,
+    )
+
+    return ConfigurationModel(
+        root=Bundle(
+            sku=sku,
+            features=[
+                Feature(
+                    id="ram",
+                    options=[Option(id="r16", sku="RAM-16"), Option(id="r32", sku="RAM-32")],
+                )
+            ],
+        ),
+        constraints=[Requires(id="c1", option="r32", needs=["r16"])],
+        rules=[ProductRule(id="a1", kind="alert", condition={"var": "options.r32"})],
     )

@@ -1,0 +1,118 @@
+"""Configuring through SalesEngine on both adapters: store a model, click, add to a quote."""
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from sfa_core import Money, SalesEngine
+from sfa_core.adapters.memory import MemoryStore
+from sfa_core.adapters.sqlite import SqliteStore
+from sfa_core.catalog import PriceBook, Product
+from sfa_core.clock import FixedClock
+from sfa_core.configure import (
+    Bundle,
+    ConfigurationModel,
+    Feature,
+    Option,
+    Requires,
+    Selections,
+    UnsatisfiableModelError,
+    complete,
+)
+from sfa_core.errors import ConcurrencyError, NotFoundError, ValidationError
+from sfa_core.quotes import QuoteLockedError
+
+CLOCK = FixedClock(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc))
+PRICES = {"PC": "0", "SSD": "90.00", "HDD": "40.00", "WIFI": "15.00"}
+MODEL = ConfigurationModel(
+    root=Bundle(sku="PC", features=[
+        Feature(id="disk", min_options=1, max_options=1, options=[
+            Option(id="ssd", sku="SSD"), Option(id="hdd", sku="HDD")]),
+        Feature(id="net", options=[Option(id="wifi", sku="WIFI")]),
+    ]),
+    constraints=[Requires(id="wifi-ssd", option="wifi", needs=["ssd"])],
+)  # fmt: skip
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def engine(request, tmp_path):
+    store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "crm.db")
+    engine = SalesEngine.from_store(store, clock=CLOCK)
+    engine.add_products([Product(sku=sku, name=sku) for sku in PRICES])
+    engine.add_price_book(
+        PriceBook(id="EU", currency="EUR", entries={s: Money(p, "EUR") for s, p in PRICES.items()})
+    )
+    engine.create_quote(account="ACME", price_book="EU", quote_id="Q-1")
+    yield engine
+    engine.close()
+
+
+def test_a_stored_model_answers_clicks(engine):
+    assert engine.add_configuration_model(MODEL).version == 1
+    state = engine.configure("PC", Selections(options={"wifi": True}))
+    assert dict(state.forced) == {"ssd": True, "hdd": False}
+    assert state.status.value == "complete"
+    again = engine.configure("PC", Selections(options={"hdd": True}))
+    assert again.model is state.model  # the compiled model is kept between clicks
+    assert again.forced["wifi"] is False
+
+
+def test_a_configuration_becomes_linked_lines_and_prices_to_the_bundle_price(engine):
+    engine.add_configuration_model(MODEL)
+    state = engine.configure("PC", Selections(options={"wifi": True}))
+    quote = engine.add_configured_product(
+        "Q-1", state, pricing="allocated", bundle_price=Money("99.00", "EUR")
+    )
+    assert [(ln.key, ln.parent) for ln in quote.lines] == [
+        ("PC", None), ("PC/ssd", "PC"), ("PC/wifi", "PC"),
+    ]  # fmt: skip
+    assert engine.price_quote("Q-1").totals.net.amount == Decimal("99.00")
+    second = engine.add_configured_product("Q-1", state, pricing="included")
+    assert [ln.key for ln in second.lines[3:]] == ["PC-2", "PC-2/ssd", "PC-2/wifi"]
+    assert engine.price_quote("Q-1").totals.net.amount == Decimal("99.00")  # included at 0
+
+
+def test_bad_requests_leave_storage_as_it_was(engine):
+    with pytest.raises(NotFoundError):
+        engine.configure("PC")
+    with pytest.raises(ValidationError) as caught:  # an option's product is not in the catalog
+        engine.add_configuration_model(
+            ConfigurationModel(root=Bundle(sku="PC", features=[
+                Feature(id="f", options=[Option(id="x", sku="NOPE")])]))
+        )  # fmt: skip
+    assert caught.value.path == "options['x'].sku"
+    with pytest.raises(UnsatisfiableModelError):
+        engine.add_configuration_model(
+            ConfigurationModel(root=MODEL.root, constraints=[
+                Requires(id="a", option="ssd", needs=["hdd"]),
+                Requires(id="b", option="hdd", needs=["ssd"])])
+        )  # fmt: skip
+    with pytest.raises(NotFoundError):
+        engine.get_configuration_model("PC")  # nothing was stored
+    stored = engine.add_configuration_model(MODEL)
+    open_state = engine.configure("PC")
+    with pytest.raises(ValidationError) as caught:
+        engine.add_configured_product("Q-1", open_state)
+    assert caught.value.path == "state"
+    assert engine.get_quote("Q-1").lines == ()
+    with pytest.raises(ValidationError) as caught:
+        engine.add_configured_product(
+            "Q-1", complete(stored), pricing="allocated"
+        )  # no bundle price
+    assert engine.get_quote("Q-1").lines == ()
+    engine.transition_quote("Q-1", "in_review")
+    with pytest.raises(QuoteLockedError):
+        engine.add_configured_product("Q-1", complete(stored))
+
+
+def test_a_model_update_needs_the_version_read_and_new_clicks_see_it(engine):
+    stored = engine.add_configuration_model(MODEL)
+    engine.configure("PC")
+    free = attrs.evolve(stored, constraints=())
+    updated = engine.update_configuration_model(free)
+    assert updated.version == 2
+    assert "wifi" in engine.configure("PC", Selections(options={"hdd": True})).selectable
+    with pytest.raises(ConcurrencyError):
+        engine.update_configuration_model(free)  # still carries version 1
