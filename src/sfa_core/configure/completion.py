@@ -32,6 +32,7 @@ from sfa_core.configure.configurator import (
     _invalid,
     _literals,
     configure,
+    serialized,
 )
 from sfa_core.configure.model import ConfigurationModel
 from sfa_core.errors import SfaError, ValidationError
@@ -63,6 +64,7 @@ class _Budget(Exception):
     """The branch and bound ran out of steps."""
 
 
+@serialized
 def complete(
     model: ConfigurationModel,
     selections: Selections | None = None,

@@ -19,14 +19,17 @@ conflict.
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
-from collections.abc import Mapping, Sequence
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import attrs
 
 from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._memo import IdentityMemo
+from sfa_core.configure.backbone import Backbone, LocalRepair
 from sfa_core.configure.encode import Encoding, Group, encode
 from sfa_core.configure.model import ConfigurationModel, QuantityRelation, RuleKind
 from sfa_core.configure.solver import Solver
@@ -257,17 +260,12 @@ class _Compiled:
         self.encoding: Encoding = encode(model)
         self.solver = _solver(self.encoding.count, self.encoding.groups)
         self._guarded: tuple[Solver, list[int]] | None = None
-        self.witnesses: list[list[bool]] = []
+        self.lock = threading.RLock()  # one click at a time on the shared solver
         self.decisions = sorted(self.encoding.names)
         if not self.solver.solve():
             refs = self.minimal_groups([])
             raise UnsatisfiableModelError(model.sku, refs)
-        self.remember(self.solver.model())
-
-    def remember(self, model: list[bool]) -> None:
-        self.witnesses.append(model)
-        if len(self.witnesses) > 32:
-            del self.witnesses[0]
+        self.local = LocalRepair(self.encoding.count, self.encoding.native, self.solver.model())
 
     def guarded(self) -> tuple[Solver, list[int]]:
         """A second solver where group i holds only while its selector is assumed."""
@@ -320,6 +318,29 @@ def _compiled(model: ConfigurationModel) -> _Compiled:
     if not isinstance(model, ConfigurationModel):
         raise ValidationError("must be a ConfigurationModel", path="model", value=model)
     return _COMPILED.get(model, _Compiled)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialized(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` holding the lock of its model's compiled solver.
+
+    The first argument of ``fn`` is the model, or a state holding it; threads take
+    turns on the shared solver.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        first = args[0] if args else None
+        model = first.model if isinstance(first, ConfigurationState) else first
+        if not isinstance(model, ConfigurationModel):
+            return fn(*args, **kwargs)  # fn reports the bad argument
+        with _compiled(model).lock:
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def check_model(model: ConfigurationModel) -> None:
@@ -407,46 +428,13 @@ def _label(compiled: _Compiled, literal: int) -> str:
 
 def _backbone(compiled: _Compiled, assumptions: list[int]) -> tuple[set[int], set[int]] | None:
     """Decision variables true in some solution, and false in some, under ``assumptions``."""
-    solver = compiled.solver
-    decisions = compiled.decisions
-    can_true: set[int] = set()
-    can_false: set[int] = set()
-
-    def record(model: list[bool]) -> None:
-        for var in decisions:
-            (can_true if model[var] else can_false).add(var)
-
-    implied = solver.propagate(assumptions)
-    if implied is None:
+    backbone = Backbone(compiled.solver, compiled.local, compiled.decisions)
+    if not backbone.compute(assumptions):
         return None
-    # what the choices imply by propagation alone holds in every solution: no search
-    settled = {abs(literal) for literal in implied}
-    for literal in implied:
-        (can_true if literal > 0 else can_false).add(abs(literal))
-    for witness in compiled.witnesses:
-        if all(witness[lit] if lit > 0 else not witness[-lit] for lit in assumptions):
-            record(witness)
-    if not solver.solve(assumptions):
-        return None
-    model = solver.model()
-    compiled.remember(model)
-    record(model)
-    fixed = list(assumptions)
-    for var in decisions:
-        if var in settled:
-            continue
-        for literal in (var, -var):
-            if (var in can_true) if literal > 0 else (var in can_false):
-                continue
-            if solver.solve([*fixed, literal]):
-                model = solver.model()
-                compiled.remember(model)
-                record(model)
-            else:
-                fixed.append(-literal)  # the opposite holds in every solution
-    return can_true, can_false
+    return backbone.on, backbone.off
 
 
+@serialized
 def configure(
     model: ConfigurationModel, selections: Selections | None = None
 ) -> ConfigurationState:
@@ -622,6 +610,7 @@ def _invalid(
     )
 
 
+@serialized
 def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason:
     """Say why an option (or an attribute value) is forced, unavailable or free.
 
@@ -671,6 +660,7 @@ def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason
     return Reason(label, "free", (), ())
 
 
+@serialized
 def repair(
     model: ConfigurationModel, selections: Selections, *, limit: int = 5
 ) -> tuple[tuple[str, ...], ...]:

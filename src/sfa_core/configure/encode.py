@@ -72,6 +72,9 @@ class Encoding:
         self.options: dict[str, int] = {}
         self.values: dict[tuple[str, str], int] = {}
         self.groups: list[Group] = []
+        # every constraint as "weighted literals true >= bound", without the auxiliary
+        # variables of counters: what the local repair walks on
+        self.native: list[tuple[tuple[int, ...], tuple[int, ...], int]] = []
         self._clauses: list[Clause] = []
         for option in model.options():
             self.options[option.id] = self._new()
@@ -94,48 +97,68 @@ class Encoding:
         self._clauses = []
 
     def _add(self, clause: Iterable[int]) -> None:
-        self._clauses.append(list(clause))
+        """Add a clause of the model (the local repair sees it too)."""
+        literals = list(clause)
+        self._clauses.append(literals)
+        self.native.append((tuple(literals), (1,) * len(literals), 1))
+
+    def _raw(self, clause: list[int]) -> None:
+        """Add a clause of an encoding's internals (a counter's), for the solver only."""
+        self._clauses.append(clause)
 
     # -- cardinality ------------------------------------------------------------------
 
     def _at_most(self, literals: list[int], k: int, guard: int | None = None) -> None:
-        """At most ``k`` of ``literals`` (when ``guard`` holds): Sinz's sequential counter."""
+        """At most ``k`` of ``literals`` (when ``guard`` holds)."""
         n = len(literals)
-        off = [] if guard is None else [-guard]
         if k >= n:
             return
+        # natively: at least n - k of the negations, or the guard off (weighing n - k)
+        self._native([-literal for literal in literals], n - k, guard)
+        self._sinz(literals, k, guard)
+
+    def _at_least(self, literals: list[int], k: int, guard: int | None = None) -> None:
+        """At least ``k`` of ``literals`` (when ``guard`` holds)."""
+        if k <= 0:
+            return
+        self._native(literals, k, guard)
+        if k == 1:
+            self._raw([*literals] if guard is None else [-guard, *literals])
+            return
+        self._sinz([-literal for literal in literals], len(literals) - k, guard)
+
+    def _native(self, literals: list[int], k: int, guard: int | None) -> None:
+        if guard is None:
+            self.native.append((tuple(literals), (1,) * len(literals), k))
+        else:
+            self.native.append(((*literals, -guard), (*(1,) * len(literals), k), k))
+
+    def _sinz(self, literals: list[int], k: int, guard: int | None) -> None:
+        """At most ``k`` of ``literals`` (when ``guard`` holds) as clauses: Sinz's counter."""
+        n = len(literals)
+        off = [] if guard is None else [-guard]
         if k == 0:
             for literal in literals:
-                self._add([*off, -literal])
+                self._raw([*off, -literal])
             return
         if k == 1 and n <= 6:
             for i in range(n):
                 for j in range(i + 1, n):
-                    self._add([*off, -literals[i], -literals[j]])
+                    self._raw([*off, -literals[i], -literals[j]])
             return
         # s[i][j]: at least j+1 of the first i+1 literals are true
         s = [[self._new() for _ in range(k)] for _ in range(n - 1)]
-        self._add([*off, -literals[0], s[0][0]])
+        self._raw([*off, -literals[0], s[0][0]])
         for j in range(1, k):
-            self._add([*off, -s[0][j]])
+            self._raw([*off, -s[0][j]])
         for i in range(1, n - 1):
-            self._add([*off, -literals[i], s[i][0]])
-            self._add([*off, -s[i - 1][0], s[i][0]])
+            self._raw([*off, -literals[i], s[i][0]])
+            self._raw([*off, -s[i - 1][0], s[i][0]])
             for j in range(1, k):
-                self._add([*off, -literals[i], -s[i - 1][j - 1], s[i][j]])
-                self._add([*off, -s[i - 1][j], s[i][j]])
-            self._add([*off, -literals[i], -s[i - 1][k - 1]])
-        self._add([*off, -literals[n - 1], -s[n - 2][k - 1]])
-
-    def _at_least(self, literals: list[int], k: int, guard: int | None = None) -> None:
-        """At least ``k`` of ``literals`` (when ``guard`` holds)."""
-        off = [] if guard is None else [-guard]
-        if k <= 0:
-            return
-        if k == 1:
-            self._add([*off, *literals])
-            return
-        self._at_most([-literal for literal in literals], len(literals) - k, guard)
+                self._raw([*off, -literals[i], -s[i - 1][j - 1], s[i][j]])
+                self._raw([*off, -s[i - 1][j], s[i][j]])
+            self._raw([*off, -literals[i], -s[i - 1][k - 1]])
+        self._raw([*off, -literals[n - 1], -s[n - 2][k - 1]])
 
     # -- the model ----------------------------------------------------------------------
 

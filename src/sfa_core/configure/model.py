@@ -15,9 +15,13 @@ when the condition holds), alert (a warning), selection (add, remove, enable or
 disable options when it holds) and filter (narrow what a feature offers).
 
 Option ids are unique across the whole model (nested bundles included), so a
-constraint names an option by its id alone. Everything is checked when the
+constraint names an option by its id alone. The structure is checked when the
 model is built: unknown references, impossible bounds and cycles of nested
-bundles raise :class:`~sfa_core.errors.ValidationError` naming the path.
+bundles raise :class:`~sfa_core.errors.ValidationError` naming the path. What
+needs the solver is checked when the model is first compiled (by
+:func:`~sfa_core.configure.check_model`, the first click, or when the engine
+stores it): rule conditions outside the propositional fragment, and a model
+with no valid configuration at all.
 """
 
 from __future__ import annotations

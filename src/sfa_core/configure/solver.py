@@ -413,6 +413,63 @@ class Solver:
         facts += [-(p >> 1) if p & 1 else p >> 1 for p in trail[len(facts) : root]]
         return facts + [-(p >> 1) if p & 1 else p >> 1 for p in trail[root:]]
 
+    def probe(self, assumptions: Sequence[int], literal: int) -> list[int] | None:
+        """Unit propagation of ``literal`` on top of the assumptions (kept for the next call).
+
+        The assumptions' levels are kept between calls that share them, so probing
+        many literals under the same assumptions costs only each literal's own
+        consequences.
+
+        Args:
+            assumptions: Literals assigned true in order, each followed by propagation.
+            literal: The literal probed.
+
+        Returns:
+            The literals ``literal`` adds (itself included, in the order assigned; empty
+            when the assumptions already make it true), or None when the assumptions
+            or the literal lead to a conflict. Nothing is learnt either way.
+
+        Raises:
+            ValidationError: A literal is not a non-zero int of a known variable.
+        """
+        assumps = self._to_internal(assumptions, "assumptions")
+        (p,) = self._to_internal((literal,), "literal")
+        if not self._ok:
+            return None
+        if self._full:
+            self._snapshot_model()
+        self._full = False
+        trail_lim, vals = self._trail_lim, self._vals
+        previous = self._assumed
+        limit = min(len(trail_lim), len(previous), len(assumps))
+        keep = 0
+        while keep < limit and previous[keep] == assumps[keep]:
+            keep += 1
+        self._cancel_until(keep)
+        self._assumed = assumps[:keep]
+        for q in assumps[keep:]:
+            x = vals[q]
+            if x == -1:
+                return None
+            trail_lim.append(len(self._trail))
+            if x == 0:
+                self._assign(q, None)
+                if self._search([], 0, decide=False)[0] == _CONFLICT:
+                    self._cancel_until(len(self._assumed))
+                    return None
+            self._assumed = [*self._assumed, q]
+        x = vals[p]
+        if x:
+            return None if x == -1 else []
+        trail = self._trail
+        start = len(trail)
+        trail_lim.append(start)
+        self._assign(p, None)
+        conflict = self._search([], 0, decide=False)[0] == _CONFLICT
+        implied = None if conflict else [-(q >> 1) if q & 1 else q >> 1 for q in trail[start:]]
+        self._cancel_until(len(assumps))
+        return implied
+
     def set_phase(self, literal: int) -> None:
         """Prefer ``literal`` when its variable is next decided.
 
@@ -432,6 +489,27 @@ class Solver:
         if self._vals[p] and self._level[v] > 0:
             self._cancel_until(self._level[v] - 1)  # else unassigning would overwrite it
         self._phase[v] = p
+
+    def set_phases(self, literals: Iterable[int]) -> None:
+        """Prefer each of ``literals`` when its variable is next decided (one call for many).
+
+        Args:
+            literals: Non-zero int literals of known variables.
+
+        Raises:
+            ValidationError: A literal is not a non-zero int or names an unknown variable.
+        """
+        internal = self._to_internal(literals, "literals")
+        if not internal:
+            return
+        if self._full:  # the next solve must decide again to honour the preferences
+            self._snapshot_model()
+        vals, level, phase = self._vals, self._level, self._phase
+        lowest = min((level[p >> 1] for p in internal if vals[p]), default=0)
+        if lowest > 0:
+            self._cancel_until(lowest - 1)  # else unassigning would overwrite them
+        for p in internal:
+            phase[p >> 1] = p
 
     def _to_internal(self, literals: Iterable[int], path: str) -> list[int]:
         """Validate DIMACS literals and convert them to literal indexes."""

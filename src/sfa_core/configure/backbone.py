@@ -1,0 +1,294 @@
+"""Which values stay possible under the user's choices: the backbone, found cheaply.
+
+For every option and attribute value the configurator must know whether some
+valid configuration keeping the choices sets it on, and whether some sets it
+off. A configuration that satisfies every clause (a *witness*) answers both
+questions for every value it sets, so only values no witness has shown yet
+need work, and most of that work is a *local repair*: take the current
+witness, flip the value wanted, and flip a few others until every clause
+holds again (a greedy walk that prefers flips breaking nothing). Only when the
+repair fails does the CDCL solver search, and only its failures prove a value
+forced.
+
+The current witness is kept between clicks: the next click starts by
+repairing it towards the new choices.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from sfa_core.configure.solver import Solver
+
+__all__ = ["Backbone", "LocalRepair"]
+
+#: Flips one repair may make before the solver takes over.
+_MAX_FLIPS = 200
+#: Flips of the first, quick attempt (before propagation pins more values).
+_QUICK = 10
+#: How often a repair flips a random variable of a broken clause (to leave a rut).
+_NOISE = 0.1
+#: Steps during which a flipped variable is not flipped back.
+_TABU = 4
+
+
+class LocalRepair:
+    """A full assignment kept satisfying a fixed set of constraints, changed by small repairs.
+
+    Each constraint says "the weights of the true literals add up to at least
+    ``bound``": a clause has weights 1 and bound 1, and a feature's minimum or
+    maximum is one constraint over its options (the solver's counter variables
+    play no part here, so a repair never walks along a counter).
+
+    Args:
+        count: Number of variables.
+        constraints: ``(literals, weights, bound)`` triples (DIMACS literals).
+        model: A satisfying assignment (index ``v`` -> value of ``v``).
+    """
+
+    __slots__ = ("_bound", "_literals", "_occurs", "_random", "_sum", "value")
+
+    def __init__(
+        self,
+        count: int,
+        constraints: Sequence[tuple[Sequence[int], Sequence[int], int]],
+        model: list[bool],
+    ) -> None:
+        # literal index: 2v for v, 2v + 1 for -v
+        self._literals: list[list[int]] = []
+        self._bound: list[int] = []
+        occurs: list[list[tuple[int, int]]] = [[] for _ in range(2 * count + 2)]
+        for index, (literals, weights, bound) in enumerate(constraints):
+            internal = [2 * lit if lit > 0 else -2 * lit + 1 for lit in literals]
+            self._literals.append(internal)
+            self._bound.append(bound)
+            for p, weight in zip(internal, weights, strict=True):
+                occurs[p].append((index, weight))
+        self._occurs = occurs
+        self._random = random.Random(0)  # the walk varies; the answers do not
+        self.value: list[bool] = []
+        self._sum: list[int] = []
+        self.adopt(model)
+
+    def adopt(self, model: list[bool]) -> None:
+        """Make ``model`` (which satisfies every constraint) the current assignment.
+
+        Only the variables that differ are flipped, so adopting a nearby model
+        costs little.
+
+        Args:
+            model: The assignment, index ``v`` -> value.
+        """
+        if not self.value:
+            self.value = list(model)
+            self._sum = [0] * len(self._literals)
+            total = self._sum
+            for p in range(2, len(self._occurs)):
+                if model[p >> 1] != (p & 1):
+                    for c, weight in self._occurs[p]:
+                        total[c] += weight
+            return
+        value, total, occurs = self.value, self._sum, self._occurs
+        for v in range(1, len(value)):
+            if value[v] != model[v]:
+                was = 2 * v if value[v] else 2 * v + 1
+                value[v] = model[v]
+                for c, weight in occurs[was]:
+                    total[c] -= weight
+                for c, weight in occurs[was ^ 1]:
+                    total[c] += weight
+
+    def free_flip(self, literal: int) -> bool:
+        """Make ``literal`` true if that breaks no constraint (a move that costs no repair).
+
+        Args:
+            literal: The literal wanted.
+
+        Returns:
+            ``True`` when ``literal`` now holds.
+        """
+        v = abs(literal)
+        value = self.value
+        if value[v] == (literal > 0):
+            return True
+        total, bounds, occurs = self._sum, self._bound, self._occurs
+        was = 2 * v if value[v] else 2 * v + 1
+        for c, weight in occurs[was]:
+            if total[c] - weight < bounds[c]:
+                return False
+        value[v] = not value[v]
+        for c, weight in occurs[was]:
+            total[c] -= weight
+        for c, weight in occurs[was ^ 1]:
+            total[c] += weight
+        return True
+
+    def repair(
+        self, literals: Sequence[int], frozen: set[int], budget: int = 200
+    ) -> list[int] | None:
+        """Make every one of ``literals`` true, keeping all constraints satisfied.
+
+        Args:
+            literals: The literals wanted.
+            frozen: Variables that must not change (the choices, values found forced).
+            budget: Flips allowed before giving up.
+
+        Returns:
+            The variables whose value changed, or ``None`` when the walk gave up (the
+            assignment is then as it was).
+        """
+        value, total, occurs = self.value, self._sum, self._occurs
+        bounds, members = self._bound, self._literals
+        flipped: list[int] = []
+        broken: list[int] = []
+        pinned = {abs(literal) for literal in literals}
+
+        def flip(v: int) -> None:
+            was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
+            value[v] = not value[v]
+            for c, weight in occurs[was]:
+                after = total[c] - weight
+                total[c] = after
+                if after < bounds[c] <= after + weight:
+                    broken.append(c)
+            for c, weight in occurs[was ^ 1]:
+                total[c] += weight
+            flipped.append(v)
+
+        for literal in literals:
+            v = abs(literal)
+            if value[v] != (literal > 0):
+                flip(v)
+        last: dict[int, int] = {}  # variable -> step it last flipped at (a short tabu)
+        step = 0
+        rng = self._random
+        while broken:
+            c = broken[-1]
+            if total[c] >= bounds[c]:
+                broken.pop()
+                continue
+            step += 1
+            if step > budget:
+                break
+            # the literals of c that are false and free to flip
+            candidates = [
+                p
+                for p in members[c]
+                if value[p >> 1] == (p & 1) and (p >> 1) not in frozen and (p >> 1) not in pinned
+            ]
+            if not candidates:
+                break
+            if len(candidates) > 1 and rng.random() < _NOISE:
+                best = candidates[rng.randrange(len(candidates))] >> 1
+            else:
+                best, best_break = 0, 1 << 30
+                for p in candidates:
+                    v = p >> 1
+                    # constraints that the true literal of v keeps at their bound would break
+                    breaks = 0
+                    for d, weight in occurs[p ^ 1]:
+                        if total[d] - weight < bounds[d]:
+                            breaks += 1
+                    if step - last.get(v, -_TABU) < _TABU:
+                        breaks += 1000  # flipped a moment ago: only if nothing else
+                    if breaks < best_break:
+                        best, best_break = v, breaks
+                        if not breaks:
+                            break
+            last[best] = step
+            flip(best)
+        else:
+            return flipped
+        for v in reversed(flipped):  # undo, newest first
+            was = 2 * v if value[v] else 2 * v + 1
+            value[v] = not value[v]
+            for c, weight in occurs[was]:
+                total[c] -= weight
+            for c, weight in occurs[was ^ 1]:
+                total[c] += weight
+        return None
+
+
+class Backbone:
+    """The backbone of one click: decision values possible on, and possible off.
+
+    Args:
+        solver: The model's solver (its clauses are ``clauses`` plus learnt ones).
+        repair: The kept assignment, repaired in place.
+        decisions: The decision variables (options and attribute values).
+    """
+
+    def __init__(self, solver: Solver, repair: LocalRepair, decisions: Sequence[int]) -> None:
+        self.solver = solver
+        self.local = repair
+        self.decisions = decisions
+        self.on: set[int] = set()
+        self.off: set[int] = set()
+
+    def _record(self, variables: Sequence[int] | None) -> None:
+        value, on, off = self.local.value, self.on, self.off
+        for v in self.decisions if variables is None else variables:
+            (on if value[v] else off).add(v)
+
+    def _search(self, literals: list[int]) -> bool:
+        """Ask the solver for a configuration with ``literals``; adopt it as the witness."""
+        if not self.solver.solve(literals):
+            return False
+        self.local.adopt(self.solver.model())
+        self._record(None)
+        return True
+
+    def compute(self, assumptions: list[int]) -> bool:
+        """Find the backbone under ``assumptions``.
+
+        Args:
+            assumptions: The user's choices as literals.
+
+        Returns:
+            ``False`` when the choices admit no configuration.
+        """
+        solver, local = self.solver, self.local
+        implied = solver.propagate(assumptions)
+        if implied is None:
+            return False
+        settled = {abs(literal) for literal in implied}
+        for literal in implied:
+            (self.on if literal > 0 else self.off).add(abs(literal))
+        frozen = {abs(literal) for literal in assumptions}
+        if local.repair(implied, frozen) is None:
+            if not self._search(assumptions):
+                return False
+        else:
+            self._record(None)
+        fixed = list(assumptions)
+        on, off = self.on, self.off
+        # first the moves that break nothing: each shows a new value at no search
+        for v in self.decisions:
+            if v not in settled and v not in frozen:
+                if v not in on and local.free_flip(v):
+                    on.add(v)
+                elif v not in off and local.free_flip(-v):
+                    off.add(v)
+        for v in self.decisions:
+            if v in settled:
+                continue
+            for literal in (v, -v):
+                if v in (self.on if literal > 0 else self.off):
+                    continue
+                changed = local.repair((literal,), frozen, _QUICK)
+                if changed is None:
+                    # what the literal implies under the choices and the values found
+                    # forced: nothing when it contradicts them, else pinned for a repair
+                    implied = solver.probe(fixed, literal)
+                    if implied is None:
+                        fixed.append(-literal)  # the opposite holds in every configuration
+                        frozen.add(v)
+                        continue
+                    changed = local.repair(implied or (literal,), frozen, _MAX_FLIPS)
+                if changed is not None:
+                    self._record(changed)
+                elif not self._search([*fixed, literal]):
+                    fixed.append(-literal)
+                    frozen.add(v)
+        return True
