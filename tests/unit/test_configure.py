@@ -10,6 +10,7 @@ from sfa_core.configure import (
     Compatibility,
     ConfigurationModel,
     ConfigurationStatus,
+    ConflictingSelectionsError,
     Feature,
     Option,
     ProductRule,
@@ -18,6 +19,7 @@ from sfa_core.configure import (
     SelectionAction,
     Selections,
     UnsatisfiableModelError,
+    complete,
     configure,
     explain,
     repair,
@@ -193,3 +195,43 @@ def test_a_nested_bundle_counts_only_when_its_option_is_selected() -> None:
     assert with_dock.status is ConfigurationStatus.VALID
     assert set(with_dock.selectable) == {"usb", "tb"}
     assert configure(model, Selections(options={"usb": True})).forced["dock"] is True
+
+
+SUITE = ConfigurationModel(
+    root=Bundle(sku="SUITE", features=[
+        Feature(id="base", min_options=1, max_options=1, options=[
+            Option(id="std", sku="STD", default_quantity=10, quantity_editable=True,
+                   max_quantity=100),
+            Option(id="kiosk", sku="KIOSK", default_quantity=2)]),
+        Feature(id="addons", options=[
+            Option(id="ai", sku="AI", default_quantity=25, quantity_editable=True),
+            Option(id="sso", sku="SSO", default_quantity=5)]),
+    ]),
+    constraints=[
+        QuantityRelation(id="ai-std", option="ai", limit="std"),
+        QuantityRelation(id="sso-kiosk", option="sso", limit="kiosk"),
+    ],
+)  # fmt: skip
+
+
+def test_a_fixed_quantity_counts_in_what_goes_together() -> None:
+    # sso is fixed at 5 and kiosk at 2: they can never meet "sso <= kiosk"
+    state = configure(SUITE, Selections(options={"kiosk": True}))
+    assert state.forced["sso"] is False
+    assert {c.id for c in explain(state, "sso").constraints} == {"sso-kiosk"}
+
+
+def test_an_editable_default_is_lowered_rather_than_conflicting() -> None:
+    state = configure(SUITE, Selections(options={"std": True, "ai": True}))
+    assert state.valid
+    assert dict(state.quantities) == {"std": 10, "ai": 10}  # 25 capped by std's 10
+
+
+def test_quantities_the_user_gave_conflict_and_repair_names_them() -> None:
+    choices = Selections(options={"std": True}, quantities={"std": 10, "ai": 40})
+    state = configure(SUITE, choices)
+    assert not state.valid
+    assert state.conflicts[0].constraints[0].id == "ai-std"
+    assert repair(SUITE, choices) == (("ai x 40",),)
+    with pytest.raises(ConflictingSelectionsError):
+        complete(SUITE, choices)

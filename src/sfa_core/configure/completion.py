@@ -71,7 +71,7 @@ def complete(
     *,
     preference: Preference | str = Preference.DEFAULTS,
     prices: Mapping[str, Decimal | Money] | None = None,
-    max_steps: int = 10_000,
+    max_steps: int | None = None,
 ) -> ConfigurationState:
     """Decide every open choice and return the complete configuration's state.
 
@@ -82,15 +82,16 @@ def complete(
         prices: Unit price per sku (``Decimal`` or ``Money``), for ``"cheapest"``;
             skus without a price cost nothing.
         max_steps: Branch-and-bound nodes before ``"cheapest"`` settles for the
-            cheapest completion found so far (it is exact when the search ends
-            within them).
+            cheapest completion found so far; ``None`` (the default) searches to the
+            end, so the result is exactly the cheapest.
 
     Returns:
         The state of the completed selections: every option chosen or rejected,
         every decided attribute set; its status is complete.
 
     Raises:
-        ConflictingSelectionsError: The choices conflict (``state.conflicts`` says why).
+        ConflictingSelectionsError: The choices, or the quantities given, conflict
+            (``state.conflicts`` says why).
         ValidationError: A choice is unknown, a price is negative or not a number,
             ``prices`` is missing for ``"cheapest"``, or ``max_steps`` is below 1.
 
@@ -105,7 +106,7 @@ def complete(
     ('hdd',)
     """
     kind = as_member(Preference, preference, "preference")
-    if max_steps.__class__ is not int or max_steps < 1:
+    if max_steps is not None and (max_steps.__class__ is not int or max_steps < 1):
         raise ValidationError("must be an int of at least 1", path="max_steps", value=max_steps)
     compiled = _compiled(model)
     if selections is None:
@@ -124,10 +125,13 @@ def complete(
         fixed = _cheapest(compiled, fixed, costs, max_steps)
     fixed = _defaults(model, compiled, fixed)
     options, values = _decided(model, compiled, fixed)
-    return configure(
+    state = configure(
         model,
         Selections(options=options, quantities=selections.quantities, attributes=values),
     )
+    if not state.valid:  # the quantities given conflict
+        raise ConflictingSelectionsError(state)
+    return state
 
 
 def _costs(
@@ -157,7 +161,7 @@ def _costs(
 
 
 def _cheapest(
-    compiled: _Compiled, fixed: list[int], costs: dict[int, Decimal], max_steps: int
+    compiled: _Compiled, fixed: list[int], costs: dict[int, Decimal], max_steps: int | None
 ) -> list[int]:
     """The choices plus the priced options of a cheapest completion (branch and bound)."""
     solver = compiled.solver
@@ -173,7 +177,7 @@ def _cheapest(
     def search(assumed: list[int]) -> None:
         nonlocal best, best_cost, steps
         steps += 1
-        if steps > max_steps:
+        if max_steps is not None and steps > max_steps:
             raise _Budget
         implied = solver.propagate(assumed)
         if implied is None:

@@ -23,6 +23,7 @@ import functools
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from decimal import ROUND_FLOOR
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
@@ -64,9 +65,9 @@ class UnsatisfiableModelError(ValidationError):
         self.constraints = constraints
         names = "; ".join(f"{c.id} ({c.text})" for c in constraints)
         super().__init__(
-            f"the model has no valid configuration; these conflict: {names}",
+            f"the model of {sku} has no valid configuration; these conflict: {names}",
             path="constraints",
-            value=sku,
+            value=tuple(c.id for c in constraints),
         )
 
 
@@ -473,7 +474,7 @@ def configure(
         on, off = var in can_true, var in can_false
         if on and not off:
             selected.append(option.id)
-            quantities[option.id] = selections.quantities.get(option.id, option.default_quantity)
+            quantities[option.id] = option.default_quantity
         if var in chosen_vars:
             continue
         if not off:
@@ -493,6 +494,7 @@ def configure(
         certain = [v for v in possible if encoding.values[(attribute.id, v)] not in can_false]
         if certain:
             values[attribute.id] = certain[0]
+    quantities = _quantities(model, quantities, selections.quantities)
     conflicts = _quantity_conflicts(model, quantities)
     complete = not conflicts and _complete(compiled, selected, values)
     status = (
@@ -533,6 +535,32 @@ def _complete(compiled: _Compiled, selected: list[str], values: dict[str, str]) 
             for var in (encoding.values[(attribute.id, value)],)
         ]
     return compiled.solver.solve(literals) is True
+
+
+def _quantities(
+    model: ConfigurationModel, defaults: dict[str, int], given: Mapping[str, int]
+) -> dict[str, int]:
+    """The selected options' quantities: the user's, else the default.
+
+    A default is lowered where a quantity relation caps it and its quantity is
+    editable, so a default never causes a conflict it can avoid.
+    """
+    quantities = {key: given.get(key, value) for key, value in defaults.items()}
+    relations = [c for c in model.constraints if isinstance(c, QuantityRelation)]
+    for _ in range(len(relations) + 1):
+        changed = False
+        for relation in relations:
+            key, limit = relation.option, relation.limit
+            if key not in quantities or limit not in quantities or key in given:
+                continue
+            option = model.option(key)
+            cap = int((relation.ratio * quantities[limit]).to_integral_value(ROUND_FLOOR))
+            if option.quantity_editable and option.min_quantity <= cap < quantities[key]:
+                quantities[key] = cap
+                changed = True
+        if not changed:
+            break
+    return quantities
 
 
 def _quantity_conflicts(
@@ -672,8 +700,10 @@ def repair(
         limit: At most this many proposals.
 
     Returns:
-        Proposals, each a tuple of choice labels (``"r32 chosen"``), all of the
-        smallest size; empty when the choices do not conflict.
+        Proposals, each a tuple of choice labels (``"r32 chosen"``, or
+        ``"seats x 12"`` for a quantity to drop back to its default), all of the
+        smallest size; empty when nothing conflicts (or no single quantity is to
+        blame).
 
     Raises:
         ValidationError: A choice is unknown, or ``limit`` is below 1.
@@ -685,7 +715,7 @@ def repair(
     literals = [lit for lit, _ in chosen]
     solver = compiled.solver
     if solver.solve(literals):
-        return ()
+        return _quantity_repairs(model, selections, limit)
     proposals: list[tuple[str, ...]] = []
     for size in range(1, len(chosen) + 1):
         for dropped in itertools.combinations(range(len(chosen)), size):
@@ -697,4 +727,24 @@ def repair(
                     return tuple(proposals)
         if proposals:
             break
+    return tuple(proposals)
+
+
+def _quantity_repairs(
+    model: ConfigurationModel, selections: Selections, limit: int
+) -> tuple[tuple[str, ...], ...]:
+    """Quantities the user gave whose dropping (back to the default) ends every conflict."""
+    state = configure(model, selections)
+    if state.valid:
+        return ()
+    proposals: list[tuple[str, ...]] = []
+    for key, quantity in selections.quantities.items():
+        rest = {k: v for k, v in selections.quantities.items() if k != key}
+        options = dict(selections.options)
+        options.setdefault(key, True)  # the option stays chosen, at its default
+        trial = Selections(options=options, quantities=rest, attributes=selections.attributes)
+        if configure(model, trial).valid:
+            proposals.append((f"{key} x {quantity}",))
+            if len(proposals) == limit:
+                break
     return tuple(proposals)

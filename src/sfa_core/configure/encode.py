@@ -259,13 +259,12 @@ class Encoding:
             )
             kind = "compatibility"
         else:
-            # Quantities stay free within their bounds, so the relation shapes which options
-            # go together only when no quantities within the bounds can meet it.
-            bounded = self.model.option(constraint.option)
-            limit = self.model.option(constraint.limit)
-            if limit.max_quantity is not None and (
-                bounded.min_quantity > constraint.ratio * limit.max_quantity
-            ):
+            # Editable quantities stay free within their bounds (fixed ones are their
+            # default), so the relation shapes which options go together only when no
+            # quantities they can take meet it.
+            lowest, _ = self.model.option(constraint.option).quantity_bounds
+            _, highest = self.model.option(constraint.limit).quantity_bounds
+            if highest is not None and lowest > constraint.ratio * highest:
                 self._add([-options[constraint.option], -options[constraint.limit]])
             kind = "quantity"
         self._group(constraint.id, kind, constraint.describe())

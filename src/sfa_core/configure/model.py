@@ -157,6 +157,21 @@ class Option:
                 value=self.default_quantity,
             )
 
+    @property
+    def quantity_bounds(self) -> tuple[int, int | None]:
+        """The lowest and highest quantity the option can take (``None``: no limit).
+
+        Returns:
+            ``(min_quantity, max_quantity)``, or the default twice when the quantity
+            is not editable.
+
+        >>> Option(id="seats", sku="SEAT", default_quantity=5).quantity_bounds
+        (5, 5)
+        """
+        if not self.quantity_editable:
+            return self.default_quantity, self.default_quantity
+        return self.min_quantity, self.max_quantity
+
     def allows(self, quantity: int) -> bool:
         """Return whether ``quantity`` lies within the option's bounds.
 
