@@ -24,7 +24,7 @@ from sfa_core.configure.solver import Solver
 __all__ = ["Backbone", "LocalRepair"]
 
 #: Flips one repair may make before the solver takes over.
-_MAX_FLIPS = 200
+_MAX_FLIPS = 400
 #: Flips of the first, quick attempt (before propagation pins more values).
 _QUICK = 10
 #: How often a repair flips a random variable of a broken clause (to leave a rut).
