@@ -179,7 +179,9 @@ class LocalRepair:
             ]
             if not candidates:
                 break
-            if len(candidates) > 1 and rng.random() < _NOISE:
+            if len(candidates) == 1:
+                best = candidates[0] >> 1
+            elif rng.random() < _NOISE:
                 best = candidates[rng.randrange(len(candidates))] >> 1
             else:
                 best, best_break = 0, 1 << 30
@@ -255,7 +257,8 @@ class Backbone:
         settled = {abs(literal) for literal in implied}
         for literal in implied:
             (self.on if literal > 0 else self.off).add(abs(literal))
-        frozen = {abs(literal) for literal in assumptions}
+        # the choices and what they imply never change in a repair
+        frozen = set(settled)
         if local.repair(implied, frozen) is None:
             if not self._search(assumptions):
                 return False
@@ -285,7 +288,9 @@ class Backbone:
                         fixed.append(-literal)  # the opposite holds in every configuration
                         frozen.add(v)
                         continue
-                    changed = local.repair(implied or (literal,), frozen, _MAX_FLIPS)
+                    changed = local.repair(
+                        local.relevant(implied) or (literal,), frozen, _MAX_FLIPS
+                    )
                 if changed is not None:
                     self._record(changed)
                 elif not self._search([*fixed, literal]):
