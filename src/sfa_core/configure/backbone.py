@@ -288,9 +288,7 @@ class Backbone:
                         fixed.append(-literal)  # the opposite holds in every configuration
                         frozen.add(v)
                         continue
-                    changed = local.repair(
-                        local.relevant(implied) or (literal,), frozen, _MAX_FLIPS
-                    )
+                    changed = local.repair(implied or (literal,), frozen, _MAX_FLIPS)
                 if changed is not None:
                     self._record(changed)
                 elif not self._search([*fixed, literal]):
