@@ -32,7 +32,12 @@ from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._memo import IdentityMemo
 from sfa_core.configure.backbone import Backbone, LocalRepair
 from sfa_core.configure.encode import Encoding, Group, encode
-from sfa_core.configure.model import ConfigurationModel, QuantityRelation, RuleKind
+from sfa_core.configure.model import (
+    ConfigurationModel,
+    QuantityRelation,
+    RuleKind,
+    selection_data,
+)
 from sfa_core.configure.solver import Solver
 from sfa_core.errors import ValidationError
 from sfa_core.rules import compile as compile_rule
@@ -589,10 +594,7 @@ def _alerts(
     rules = [rule for rule in model.rules if rule.kind is RuleKind.ALERT]
     if not rules:
         return ()
-    data = {
-        "options": {option.id: quantities.get(option.id, 0) for option in model.options()},
-        "attributes": {a.id: values.get(a.id) for a in model.attributes},
-    }
+    data = selection_data(model, quantities, values)
     return tuple(
         Alert(rule.id, rule.describe())
         for rule in rules
