@@ -76,12 +76,9 @@ def generate(size: int, seed: int) -> tuple[ConfigurationModel, set[str], dict[s
 def reference(model: ConfigurationModel, selections: Selections) -> tuple[set[str], set[str]]:
     """Options possible on, and possible off, by one search each."""
     encoding = encode(model)
-    solver = Solver()
-    for _ in range(encoding.count):
-        solver.new_var()
-    for group in encoding.groups:
-        for clause in group.clauses:
-            solver.add_clause(clause)
+    solver = Solver.from_clauses(
+        encoding.count, [clause for group in encoding.groups for clause in group.clauses]
+    )
     assumed = [encoding.options[k] if v else -encoding.options[k]
                for k, v in selections.options.items()]  # fmt: skip
     assumed += [encoding.values[(k, v)] for k, v in selections.attributes.items()]

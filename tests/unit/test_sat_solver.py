@@ -16,12 +16,7 @@ from sfa_core.errors import SfaError, ValidationError
 
 
 def make(num_vars: int, clauses: Sequence[Sequence[int]] = ()) -> Solver:
-    s = Solver()
-    for _ in range(num_vars):
-        s.new_var()
-    for clause in clauses:
-        s.add_clause(clause)
-    return s
+    return Solver.from_clauses(num_vars, clauses)
 
 
 def models(
@@ -680,3 +675,362 @@ def test_set_phase_never_changes_the_answer(cnf, phases):
         if abs(lit) <= n:
             s.set_phase(lit)
     assert s.solve() is bool(models(n, clauses))
+
+
+# --------------------------------------------------------------------------- probe
+
+
+class TestProbe:
+    # 1 -> 2 -> 3 -> -4 -> 5: a chain, so the order of assignment is known.
+    CHAIN = ((-1, 2), (-2, 3), (-3, -4), (4, 5))
+
+    def test_the_literal_and_its_consequences(self):
+        s = make(6, self.CHAIN)
+        assert s.probe([], 1) == [1, 2, 3, -4, 5]
+        assert s.probe([], 3) == [3, -4, 5]
+        assert s.probe([6], 3) == [3, -4, 5]
+        # What the assumptions already imply is not repeated.
+        assert s.probe([-4], 1) == [1, 2, 3]
+        assert s.probe([5, 6], 2) == [2, 3, -4]
+        got = s.probe([], -5)
+        assert got[0] == -5
+        assert sorted(got) == [-5, -3, -2, -1, 4]
+        assert s.probe([], 6) == [6]  # a variable in no clause implies nothing else
+
+    def test_empty_when_the_assumptions_already_make_it_true(self):
+        s = make(6, self.CHAIN)
+        assert s.probe([1], 3) == []
+        assert s.probe([1], 1) == []
+        assert s.probe([6, 6], 6) == []
+        assert s.probe([-5], -1) == []
+        s.add_clause([6])  # a level-0 fact holds under any assumptions
+        assert s.probe([], 6) == []
+        assert s.probe([2], 6) == []
+
+    def test_none_when_the_literal_is_false_under_the_assumptions(self):
+        s = make(6, self.CHAIN)
+        assert s.probe([1], 4) is None
+        assert s.probe([1], -2) is None
+        assert s.probe([-5], 3) is None
+        assert s.probe([6], -6) is None
+        s.add_clause([-6])
+        assert s.probe([], 6) is None
+
+    def test_none_when_propagation_conflicts(self):
+        s = make(4, [[-1, 2], [-1, 3], [-2, -3]])
+        assert s.probe([], 1) is None  # the literal's consequences clash
+        assert s.probe([4], 1) is None
+        assert s.probe([2, 3], 4) is None  # the assumptions alone clash
+        assert s.probe([1], 4) is None
+        assert s.probe([2, -2], 4) is None  # contradictory assumptions
+        assert s.probe([-2], 1) is None  # the literal is false after propagation
+        assert s.probe([], 2) == [2, -3, -1]
+        assert s.stats["conflicts"] == 0  # nothing is learnt
+        assert s.ok is True
+
+    def test_unsatisfiable_clauses(self):
+        s = make(2, [[1], [-1]])
+        assert s.probe([], 2) is None
+        assert s.probe([2], 2) is None
+
+    def test_the_solver_stays_usable(self):
+        clauses = [[-1, 2], [-1, 3], [-2, -3], [3, 4], [-4, 5]]
+        s = make(5, clauses)
+        found = models(5, clauses)
+        assert s.probe([], 1) is None
+        assert s.solve([-1]) is True
+        check_model(s, clauses, [-1])
+        assert s.probe([-3], 2) == [2]
+        assert s.solve([1]) is False
+        assert s.core() == [1]
+        assert s.probe([-3], 5) == []  # -3 -> 4 -> 5
+        # -1 may have become a learnt fact: then it is not the probe's to report.
+        got = s.probe([], -5)
+        assert got[:4] == [-5, -4, 3, -2]
+        assert set(got) | set(s.propagate([])) == {-5, -4, 3, -2, -1}
+        assert set(s.propagate([-3])) - {-1} == {-3, 4, 5}
+        assert s.probe([-3, 4], -5) is None
+        assert s.propagate([1]) is None
+        for assumptions in ([], [-3], [2], [-5], [2, -4], [-2, -3, -5]):
+            result = s.solve(assumptions)
+            assert result is bool(consistent(found, assumptions)), assumptions
+            if result:
+                check_model(s, clauses, assumptions)
+            expected = reference_propagate(clauses, assumptions)
+            got = s.propagate(assumptions)
+            if expected is None:
+                assert got is None
+            else:
+                assert got is not None
+                assert set(got) - {-1} == expected - {-1}  # -1 holds in every model
+
+    def test_the_model_survives_until_the_next_solve(self):
+        clauses = [[1, 2], [-1, 3], [-2, 4]]
+        s = make(4, clauses)
+        assert s.solve([1]) is True
+        # The model is read only after the probes: they must not lose it.
+        assert s.probe([1], 2) == [2, 4]
+        assert s.probe([], -3) == [-3, -1, 2, 4]  # leaves nothing assigned
+        check_model(s, clauses, [1])
+        model = s.model()
+        assert s.probe([1], -2) == [-2]
+        assert s.model() == model
+
+    def test_assumption_levels_are_kept_between_probes(self):
+        # 1 -> 2 -> ... -> 6; 7 -> 8.
+        s = make(8, [[-1, 2], [-2, 3], [-3, 4], [-4, 5], [-5, 6], [-7, 8]])
+        assert s.probe([1], 7) == [7, 8]
+        before = s.stats["propagations"]
+        # Only the probed literal's own consequences are propagated again.
+        assert s.probe([1], 7) == [7, 8]
+        assert s.probe([1], -8) == [-8, -7]
+        assert s.stats["propagations"] - before == 4
+        assert s.probe([1, -8], 6) == []  # a longer list sharing the prefix
+        assert s.stats["propagations"] - before == 6  # -8, -7
+        assert s.probe([-6], 7) == [7, 8]
+        assert s.stats["propagations"] - before > 8  # a new prefix: propagated again
+
+    def test_clauses_added_between_probes(self):
+        s = make(4, [[-1, 2]])
+        assert s.probe([3], 1) == [1, 2]
+        s.add_clause([-2, -3, 4])
+        assert s.probe([3], 1) == [1, 2, 4]
+        s.add_clause([-4])
+        assert s.probe([3], 1) is None
+        assert s.probe([], 1) == [1, 2, -3]
+
+    def test_many_probes_in_a_row_agree_with_fresh_solvers(self):
+        clauses = [[-1, 2], [-2, 3, 4], [-3, -5], [-4, -5, 6], [5, 7], [-6, -7, 8], [1, 8]]
+        n = 8
+        s = make(n, clauses)
+        for assumptions in ([], [5], [5, -8], [5], [-3, 5, 1], [-7], []):
+            for literal in (lit for v in range(1, n + 1) for lit in (v, -v)):
+                expected = make(n, clauses).probe(assumptions, literal)
+                assert s.probe(assumptions, literal) == expected, (assumptions, literal)
+
+    def test_errors(self):
+        s = make(2)
+        for bad in (0, 3, -3, "1", 1.0, True):
+            with pytest.raises(ValidationError) as info:
+                s.probe([], bad)
+            assert info.value.path == "literal"
+        with pytest.raises(ValidationError) as info:
+            s.probe([1, 3], 2)
+        assert info.value.path == "assumptions[1]"
+        assert s.probe([1], 2) == [2]
+
+    def test_probe_after_a_solve_that_gave_up(self):
+        # Deciding -1 first conflicts: the learnt unit is 1, whose consequence is -2.
+        s = make(3, [[-2, 1], [-2, -1], [1, 2]])
+        assert s.solve(max_conflicts=1) is None
+        assert s.probe([], 3) == [3]  # got [3, -2]
+        assert s.probe([], 3) == [3]
+        assert sorted(s.propagate([])) == [-2, 1]  # got [1]: -2 is lost for good
+
+    def test_propagate_after_a_solve_that_gave_up(self):
+        s = make(2, [[-2, 1], [-2, -1], [1, 2]])
+        assert s.solve(max_conflicts=1) is None
+        assert sorted(s.propagate([])) == [-2, 1]  # got [1]
+
+
+def _check_probe(
+    s: Solver,
+    clauses: Sequence[Sequence[int]],
+    found: list[int],
+    assumptions: list[int],
+    literal: int,
+    got: list[int] | None,
+) -> None:
+    """Check ``s.probe(assumptions, literal) == got`` against the reference propagation."""
+    base = reference_propagate(clauses, assumptions)
+    full = reference_propagate(clauses, [*assumptions, literal])
+    if full is None:
+        assert got is None
+        return
+    assert base is not None
+    if s.stats["conflicts"] == 0:
+        # No learnt clause: the solver's propagation is exactly the reference one.
+        assert got is not None
+        assert set(got) == full - base
+        assert len(got) == len(set(got))
+        assert (got == []) is (literal in base)
+    elif got is None:
+        # Learnt clauses are implied: they can only find conflicts sooner.
+        assert not consistent(found, [*assumptions, literal])
+    if got:
+        assert got[0] == literal
+        # Every literal reported holds in every model with the assumptions and the literal.
+        for m in consistent(found, [*assumptions, literal]):
+            assert all((m >> (abs(q) - 1)) & 1 == (q > 0) for q in got)
+        if s.stats["conflicts"]:
+            closure = s.propagate(assumptions)
+            assert closure is not None
+            assert not set(got) & set(closure)
+            assert set(got) | set(closure) >= full
+    elif got == []:
+        closure = s.propagate(assumptions)
+        assert closure is not None
+        assert literal in closure
+
+
+@given(cnfs(), st.data())
+def test_probe_agrees_with_reference(cnf, data):
+    n, clauses = cnf
+    lit = literals(n)
+    s = make(n, clauses)
+    found = models(n, clauses)
+    previous: list[int] = []
+    for _ in range(data.draw(st.integers(1, 8))):
+        # Often share a prefix with the previous call: its levels are kept.
+        keep = data.draw(st.integers(0, len(previous)))
+        assumptions = previous[:keep] + data.draw(st.lists(lit, max_size=3))
+        previous = assumptions
+        if data.draw(st.integers(0, 3)) == 0:
+            result = s.solve(assumptions)
+            assert result is bool(consistent(found, assumptions))
+            if result:
+                check_model(s, clauses, assumptions)
+            else:
+                assert not consistent(found, s.core())
+        else:
+            literal = data.draw(lit)
+            _check_probe(s, clauses, found, assumptions, literal, s.probe(assumptions, literal))
+    assert s.solve() is bool(found)
+    if found:
+        check_model(s, clauses, [])
+
+
+@given(cnfs(), st.data())
+def test_probe_on_a_fresh_solver_is_the_reference_difference(cnf, data):
+    n, clauses = cnf
+    assumptions = data.draw(literal_lists(n, 4))
+    literal = data.draw(literals(n))
+    s = make(n, clauses)
+    got = s.probe(assumptions, literal)
+    base = reference_propagate(clauses, assumptions)
+    full = reference_propagate(clauses, [*assumptions, literal])
+    if full is None:
+        assert got is None
+    else:
+        assert base is not None
+        assert got is not None
+        assert set(got) == full - base
+        assert len(got) == len(set(got))
+        assert got[:1] == ([] if literal in base else [literal])
+    # The same question again gets the same answer.
+    assert s.probe(assumptions, literal) == got
+
+
+# --------------------------------------------------------------------------- set_phases
+
+
+class TestSetPhases:
+    def test_free_variables_take_the_preferred_values(self):
+        clauses = [[1, 2], [-1, 3], [-2, -3]]
+        s = make(6, clauses)
+        assert s.solve() is True
+        s.set_phases([4, -5, 6])
+        assert s.solve() is True
+        check_model(s, clauses, [])
+        assert s.model()[4:] == [True, False, True]
+        s.set_phases(x for x in (-4, 5, -6))  # any iterable
+        assert s.solve([2]) is True
+        check_model(s, clauses, [2])
+        assert s.model()[4:] == [False, True, False]
+        s.set_phases([4, 5, 6, -4])  # the last preference for a variable wins
+        assert s.solve([2]) is True
+        assert s.model()[4:] == [False, True, True]
+
+    def test_a_model_given_as_phases_is_the_next_model(self):
+        # Every variable takes both values in some model: no fact at level 0.
+        clauses = [[1, 2], [-1, 3], [-2, -3], [3, 4, -5], [-4, 5]]
+        n = 5
+        s = make(n, clauses)
+        found = models(n, clauses)
+        assert all(0 < sum((m >> v) & 1 for m in found) < len(found) for v in range(n))
+        for m in [*found, *reversed(found)]:
+            wanted = [False] + [bool((m >> (v - 1)) & 1) for v in range(1, n + 1)]
+            s.set_phases([v if wanted[v] else -v for v in range(1, n + 1)])
+            assert s.solve() is True
+            assert s.model() == wanted
+
+    def test_phases_set_on_a_fresh_solver_with_facts(self):
+        s = make(4, [[1], [-1, 2, 3]])
+        s.set_phases([1, -2, 3, 4])
+        assert s.solve() is True
+        assert s.model() == [False, True, False, True, True]
+
+    def test_a_fact_among_the_phases_does_not_void_the_others(self):
+        s = make(3, [[1]])
+        assert s.solve() is True
+        assert s.model() == [False, True, False, False]
+        s.set_phases([1, 2, 3])
+        assert s.solve() is True
+        assert s.model() == [False, True, True, True]  # got [False, True, False, False]
+
+    def test_empty_is_a_no_op(self):
+        s = make(2, [[1, 2]])
+        assert s.solve() is True
+        model = s.model()
+        s.set_phases([])
+        assert s.solve() is True
+        assert s.model() == model
+
+    @pytest.mark.parametrize(
+        ("phases", "index", "reason"),
+        [
+            ([1, 0], 1, "non-zero int literal"),
+            ([2, -3], 1, "unknown variable 3"),
+            (["1"], 0, "non-zero int literal"),
+            ([1, 2, True], 2, "non-zero int literal"),
+        ],
+    )
+    def test_bad_literal(self, phases, index, reason):
+        s = make(2)
+        with pytest.raises(ValidationError) as info:
+            s.set_phases(phases)
+        assert info.value.path == f"literals[{index}]"
+        assert info.value.value == phases[index]
+        assert reason in info.value.reason
+        # Nothing was set: the default phase (false) decides.
+        assert s.solve() is True
+        assert s.model() == [False, False, False]
+
+
+@given(cnfs(), st.data())
+def test_set_phases_never_changes_the_answers(cnf, data):
+    n, clauses = cnf
+    lit = literals(n)
+    s = make(n, clauses)
+    found = models(n, clauses)
+    for _ in range(data.draw(st.integers(1, 5))):
+        s.set_phases(data.draw(st.lists(lit, max_size=2 * n)))
+        assumptions = data.draw(st.lists(lit, max_size=3))
+        result = s.solve(assumptions)
+        assert result is bool(consistent(found, assumptions))
+        if result:
+            check_model(s, clauses, assumptions)
+        else:
+            assert not consistent(found, s.core())
+
+
+@given(cnfs(), st.data())
+def test_set_phases_to_a_model_gives_that_model(cnf, data):
+    n, clauses = cnf
+    found = models(n, clauses)
+    s = make(n, clauses)
+    if not found:
+        assert s.solve() is False
+        return
+    # A variable with the same value in every model may be a level-0 fact, which keeps
+    # its value; without such a variable, or on a fresh solver (nothing assigned above
+    # level 0), the preferred model must come back exactly.
+    no_facts = all(0 < sum((m >> v) & 1 for m in found) < len(found) for v in range(n))
+    for round_ in range(data.draw(st.integers(1, 3))):
+        m = data.draw(st.sampled_from(found))
+        wanted = [False] + [bool((m >> (v - 1)) & 1) for v in range(1, n + 1)]
+        s.set_phases([v if wanted[v] else -v for v in range(1, n + 1)])
+        assert s.solve() is True
+        check_model(s, clauses, [])
+        if no_facts or round_ == 0:
+            assert s.model() == wanted

@@ -143,6 +143,8 @@ class LocalRepair:
         flipped: list[int] = []
         broken: list[int] = []
         pinned = {abs(literal) for literal in literals}
+        if len(pinned) < len(set(literals)):
+            return None  # a variable wanted both ways
 
         def flip(v: int) -> None:
             was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
@@ -201,7 +203,11 @@ class LocalRepair:
             last[best] = step
             flip(best)
         else:
-            return flipped
+            # a variable flipped an even number of times is back where it was
+            odd: dict[int, bool] = {}
+            for v in flipped:
+                odd[v] = not odd.get(v, False)
+            return [v for v, changed in odd.items() if changed]
         for v in reversed(flipped):  # undo, newest first
             was = 2 * v if value[v] else 2 * v + 1
             value[v] = not value[v]

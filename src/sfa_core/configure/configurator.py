@@ -304,13 +304,7 @@ class _Compiled:
 
 
 def _solver(count: int, groups: Sequence[Group]) -> Solver:
-    solver = Solver()
-    for _ in range(count):
-        solver.new_var()
-    for group in groups:
-        for clause in group.clauses:
-            solver.add_clause(clause)
-    return solver
+    return Solver.from_clauses(count, (clause for group in groups for clause in group.clauses))
 
 
 def _ref(group: Group) -> ConstraintRef:

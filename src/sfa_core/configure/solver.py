@@ -140,6 +140,30 @@ class Solver:
         self._solves = self._conflicts = self._decisions = 0
         self._propagations = self._restarts = 0
 
+    @classmethod
+    def from_clauses(cls, num_vars: int, clauses: Iterable[Iterable[int]]) -> Solver:
+        """Return a solver over ``num_vars`` variables holding ``clauses``.
+
+        Args:
+            num_vars: Variables to create (numbered 1 to ``num_vars``).
+            clauses: The clauses (DIMACS literals).
+
+        Returns:
+            The solver (check :attr:`ok`: an empty clause makes it unsatisfiable).
+
+        Raises:
+            ValidationError: A literal is not a non-zero int of a created variable.
+
+        >>> Solver.from_clauses(2, [[1, 2], [-1]]).solve()
+        True
+        """
+        solver = cls()
+        for _ in range(num_vars):
+            solver.new_var()
+        for clause in clauses:
+            solver.add_clause(clause)
+        return solver
+
     @property
     def num_vars(self) -> int:
         """The number of variables created so far."""
@@ -305,6 +329,12 @@ class Solver:
             if budget is not None:
                 budget -= used
                 if budget <= 0:
+                    # a unit learnt by the last conflict may still wait to be propagated
+                    self._cancel_until(0)
+                    if self._search([], 0, decide=False)[0] == _CONFLICT:
+                        self._ok = False
+                        self._status = False
+                        return False
                     return None
             restarts += 1
             self._restarts += 1
@@ -505,7 +535,9 @@ class Solver:
         if self._full:  # the next solve must decide again to honour the preferences
             self._snapshot_model()
         vals, level, phase = self._vals, self._level, self._phase
-        lowest = min((level[p >> 1] for p in internal if vals[p]), default=0)
+        # facts (level 0) keep their value; any other assigned variable must be unassigned
+        # before the next search, or unassigning it would overwrite its new phase
+        lowest = min((level[p >> 1] for p in internal if vals[p] and level[p >> 1]), default=0)
         if lowest > 0:
             self._cancel_until(lowest - 1)  # else unassigning would overwrite them
         for p in internal:
