@@ -17,7 +17,7 @@ repairing it towards the new choices.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sfa_core.configure.solver import Solver
 
@@ -225,12 +225,21 @@ class Backbone:
         solver: The model's solver (its clauses are ``clauses`` plus learnt ones).
         repair: The kept assignment, repaired in place.
         decisions: The decision variables (options and attribute values).
+        reach: Per variable, how many literals setting it true implies by propagation
+            alone; values reaching further than a quick repair goes are probed at once.
     """
 
-    def __init__(self, solver: Solver, repair: LocalRepair, decisions: Sequence[int]) -> None:
+    def __init__(
+        self,
+        solver: Solver,
+        repair: LocalRepair,
+        decisions: Sequence[int],
+        reach: Mapping[int, int] | None = None,
+    ) -> None:
         self.solver = solver
         self.local = repair
         self.decisions = decisions
+        self.reach = reach or {}
         self.on: set[int] = set()
         self.off: set[int] = set()
 
@@ -285,7 +294,11 @@ class Backbone:
             for literal in (v, -v):
                 if v in (self.on if literal > 0 else self.off):
                     continue
-                changed = local.repair((literal,), frozen, _QUICK)
+                changed = (
+                    local.repair((literal,), frozen, _QUICK)
+                    if literal < 0 or self.reach.get(v, 0) <= _QUICK
+                    else None
+                )
                 if changed is None:
                     # what the literal implies under the choices and the values found
                     # forced: nothing when it contradicts them, else pinned for a repair
