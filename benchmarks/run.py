@@ -1,9 +1,14 @@
-"""Run every ``benchmarks/bench_*.py`` module's ``main()`` in turn (``make bench``)."""
+"""Run every ``benchmarks/bench_*.py`` module's ``main()`` in turn (``make bench``).
+
+Each module runs in a fresh interpreter, so that no benchmark inherits another's
+heap: a garbage collection that walks what an earlier benchmark left behind would
+be charged to the later one.
+"""
 
 from __future__ import annotations
 
-import importlib
 import pathlib
+import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -11,14 +16,15 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 def main(argv: list[str]) -> int:
     """Run the benchmarks named on the command line, or all of them."""
-    sys.path.insert(0, str(HERE))
     wanted = set(argv)
+    status = 0
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem
         if wanted and name.removeprefix("bench_") not in wanted and name not in wanted:
             continue
-        importlib.import_module(name).main()
-    return 0
+        code = f"import {name}; {name}.main()"
+        status |= subprocess.run([sys.executable, "-c", code], cwd=HERE, check=False).returncode
+    return status
 
 
 if __name__ == "__main__":
