@@ -27,6 +27,8 @@ __all__ = ["Backbone", "LocalRepair"]
 _MAX_FLIPS = 400
 #: Flips of the first, quick attempt (before propagation pins more values).
 _QUICK = 10
+#: Flips of a repair with a value's cone pinned (what it implies without the choices).
+_CONE_FLIPS = 100
 #: How often a repair flips a random variable of a broken clause (to leave a rut).
 _NOISE = 0.1
 #: Steps during which a flipped variable is not flipped back.
@@ -225,8 +227,9 @@ class Backbone:
         solver: The model's solver (its clauses are ``clauses`` plus learnt ones).
         repair: The kept assignment, repaired in place.
         decisions: The decision variables (options and attribute values).
-        reach: Per variable, how many literals setting it true implies by propagation
-            alone; values reaching further than a quick repair goes are probed at once.
+        cones: Per variable, the literals setting it true implies by propagation alone
+            (without choices). A value whose cone reaches further than a quick repair
+            goes is repaired with its cone pinned, when no choice contradicts it.
     """
 
     def __init__(
@@ -234,12 +237,12 @@ class Backbone:
         solver: Solver,
         repair: LocalRepair,
         decisions: Sequence[int],
-        reach: Mapping[int, int] | None = None,
+        cones: Mapping[int, Sequence[int]] | None = None,
     ) -> None:
         self.solver = solver
         self.local = repair
         self.decisions = decisions
-        self.reach = reach or {}
+        self.cones = cones or {}
         self.on: set[int] = set()
         self.off: set[int] = set()
 
@@ -281,6 +284,7 @@ class Backbone:
             self._record(None)
         fixed = list(assumptions)
         on, off = self.on, self.off
+        value = local.value
         # first the moves that break nothing: each shows a new value at no search
         for v in self.decisions:
             if v not in settled and v not in frozen:
@@ -294,11 +298,13 @@ class Backbone:
             for literal in (v, -v):
                 if v in (self.on if literal > 0 else self.off):
                     continue
-                changed = (
-                    local.repair((literal,), frozen, _QUICK)
-                    if literal < 0 or self.reach.get(v, 0) <= _QUICK
-                    else None
-                )
+                cone = self.cones.get(literal, ()) if literal > 0 else ()
+                if len(cone) <= _QUICK:
+                    changed = local.repair((literal,), frozen, _QUICK)
+                elif all(abs(c) not in frozen or value[abs(c)] == (c > 0) for c in cone):
+                    changed = local.repair(cone, frozen, _CONE_FLIPS)
+                else:
+                    changed = None
                 if changed is None:
                     # what the literal implies under the choices and the values found
                     # forced: nothing when it contradicts them, else pinned for a repair

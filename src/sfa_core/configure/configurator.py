@@ -271,11 +271,10 @@ class _Compiled:
         if not self.solver.solve():
             refs = self.minimal_groups([])
             raise UnsatisfiableModelError(model.sku, refs)
-        # how far each value reaches by propagation alone: values that move many others
-        # are tried first (their repairs show the values they reach on the way), and a
-        # value reaching beyond a quick repair is probed at once
-        self.reach = {v: len(self.solver.probe([], v) or ()) for v in self.decisions}
-        self.decisions.sort(key=lambda v: -self.reach[v])
+        # what each value implies by propagation alone (its cone): values that move many
+        # others are tried first, as their repairs show the values they reach on the way
+        self.cones = {v: self.solver.probe([], v) or [] for v in self.decisions}
+        self.decisions.sort(key=lambda v: -len(self.cones[v]))
         self.local = LocalRepair(self.encoding.count, self.encoding.native, self.solver.model())
 
     def guarded(self) -> tuple[Solver, list[int]]:
@@ -433,7 +432,7 @@ def _label(compiled: _Compiled, literal: int) -> str:
 
 def _backbone(compiled: _Compiled, assumptions: list[int]) -> tuple[set[int], set[int]] | None:
     """Decision variables true in some solution, and false in some, under ``assumptions``."""
-    backbone = Backbone(compiled.solver, compiled.local, compiled.decisions, compiled.reach)
+    backbone = Backbone(compiled.solver, compiled.local, compiled.decisions, compiled.cones)
     if not backbone.compute(assumptions):
         return None
     return backbone.on, backbone.off

@@ -88,11 +88,43 @@ class Solver:
     """
 
     __slots__ = (
-        "_act", "_assumed", "_bins", "_clauses", "_conflicts", "_core", "_cursor",
-        "_decisions", "_facts", "_full", "_heap", "_hot", "_lbds", "_learnts", "_level",
-        "_max_learnts", "_model", "_model_n", "_n", "_ok", "_order", "_phase", "_pos",
-        "_propagations", "_qhead", "_reason", "_restarts", "_simp_assigns", "_simp_props",
-        "_solves", "_state", "_status", "_trail", "_trail_lim", "_vals", "_var_inc",
+        "_act",
+        "_assumed",
+        "_bins",
+        "_clauses",
+        "_conflicts",
+        "_core",
+        "_cursor",
+        "_decisions",
+        "_facts",
+        "_full",
+        "_heap",
+        "_hot",
+        "_lbds",
+        "_learnts",
+        "_level",
+        "_max_learnts",
+        "_model",
+        "_model_n",
+        "_n",
+        "_ok",
+        "_order",
+        "_phase",
+        "_pos",
+        "_probed",
+        "_propagations",
+        "_qhead",
+        "_reason",
+        "_restarts",
+        "_simp_assigns",
+        "_simp_props",
+        "_solves",
+        "_state",
+        "_status",
+        "_trail",
+        "_trail_lim",
+        "_vals",
+        "_var_inc",
         "_watches",
     )  # fmt: skip
 
@@ -126,6 +158,8 @@ class Solver:
         self._trail_lim: list[int] = []
         self._qhead = 0
         self._assumed: list[int] = []  # the assumptions behind the first levels
+        # the last probe's assumptions: the caller's list, its length, and their levels
+        self._probed: tuple[list[int], int, list[int]] = ([], 0, [])
         self._facts: list[int] = []  # DIMACS copy of a prefix of the level-0 trail
         self._full = False  # the trail is the model of the last solve, still valid
         self._ok = True
@@ -462,19 +496,31 @@ class Solver:
         Raises:
             ValidationError: A literal is not a non-zero int of a known variable.
         """
-        assumps = self._to_internal(assumptions, "assumptions")
         (p,) = self._to_internal((literal,), "literal")
+        trail_lim, vals = self._trail_lim, self._vals
+        source, length, converted = self._probed
+        if (
+            self._assumed is converted
+            and len(trail_lim) >= length
+            and len(assumptions) >= length
+            and list(assumptions[:length]) == source
+        ):
+            # the last probe's assumptions, perhaps with more after them: their levels
+            # still stand (a list comparison runs in C, a conversion does not)
+            assumps = converted + self._to_internal(assumptions[length:], "assumptions")
+            keep = length
+        else:
+            assumps = self._to_internal(assumptions, "assumptions")
+            previous = self._assumed
+            limit = min(len(trail_lim), len(previous), len(assumps))
+            keep = 0
+            while keep < limit and previous[keep] == assumps[keep]:
+                keep += 1
         if not self._ok:
             return None
         if self._full:
             self._snapshot_model()
         self._full = False
-        trail_lim, vals = self._trail_lim, self._vals
-        previous = self._assumed
-        limit = min(len(trail_lim), len(previous), len(assumps))
-        keep = 0
-        while keep < limit and previous[keep] == assumps[keep]:
-            keep += 1
         self._cancel_until(keep)
         self._assumed = assumps[:keep]
         for q in assumps[keep:]:
@@ -488,6 +534,7 @@ class Solver:
                     self._cancel_until(len(self._assumed))
                     return None
             self._assumed = [*self._assumed, q]
+        self._probed = (list(assumptions), len(assumps), self._assumed)
         x = vals[p]
         if x:
             return None if x == -1 else []
@@ -498,6 +545,7 @@ class Solver:
         conflict = self._search([], 0, decide=False)[0] == _CONFLICT
         implied = None if conflict else [-(q >> 1) if q & 1 else q >> 1 for q in trail[start:]]
         self._cancel_until(len(assumps))
+        self._probed = (list(assumptions), len(assumps), self._assumed)
         return implied
 
     def set_phase(self, literal: int) -> None:
