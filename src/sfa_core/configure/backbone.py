@@ -145,7 +145,7 @@ class LocalRepair:
         flipped: list[int] = []
         broken: list[int] = []
         pinned = {abs(literal) for literal in literals}
-        if len(pinned) < len(set(literals)):
+        if len(pinned) < len(literals) and len(pinned) < len(set(literals)):
             return None  # a variable wanted both ways
 
         def flip(v: int) -> None:

@@ -273,7 +273,12 @@ class _Compiled:
             raise UnsatisfiableModelError(model.sku, refs)
         # what each value implies by propagation alone (its cone): values that move many
         # others are tried first, as their repairs show the values they reach on the way
-        self.cones = {v: self.solver.probe([], v) or [] for v in self.decisions}
+        # (only variables the constraints read: a counter's helpers play no part in repairs)
+        read = {abs(lit) for literals, _, _ in self.encoding.native for lit in literals}
+        self.cones = {
+            v: [lit for lit in self.solver.probe([], v) or () if abs(lit) in read]
+            for v in self.decisions
+        }
         self.decisions.sort(key=lambda v: -len(self.cones[v]))
         self.local = LocalRepair(self.encoding.count, self.encoding.native, self.solver.model())
 
