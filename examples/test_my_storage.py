@@ -139,6 +139,13 @@ class JsonFileConfigurationModels(JsonFileRepository):
     def list(self) -> list[ConfigurationModel]:
         return self._all()
 
+    def version(self, key: str) -> int:
+        with self._lock:
+            rows = self._read()
+        if key not in rows:
+            raise NotFoundError(self.kind, key)
+        return rows[key]["version"]
+
 
 class TestJsonFileProducts(ProductRepositoryContract):
     @pytest.fixture

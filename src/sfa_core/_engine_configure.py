@@ -147,20 +147,21 @@ class ConfigureOperations:
         """
         from sfa_core.configure import configure
 
-        model = self._cached_model(self.get_configuration_model(product_sku))
-        return configure(model, selections)
+        return configure(self._current_model(require_key(product_sku, "product_sku")), selections)
 
-    def _cached_model(self, model: ConfigurationModel) -> ConfigurationModel:
-        """The model object kept for this sku and stored version, so its solver is reused.
+    def _current_model(self, sku: str) -> ConfigurationModel:
+        """The model of ``sku`` as stored, the same object while its version is unchanged.
 
         A stored version names one stored value (every update raises it), so the
-        object read first stands for every later read of that version.
+        object read first stands for every later read of that version, and its
+        compiled solver is reused: a click reads only the version.
         """
-        cache = self._model_cache
-        kept = cache.get(model.sku)
-        if kept is not None and kept.version == model.version:
+        repository = self._configuration_repository()
+        kept = self._model_cache.get(sku)
+        if kept is not None and kept.version == repository.version(sku):
             return kept
-        cache[model.sku] = model
+        model = repository.get(sku)
+        self._model_cache[sku] = model
         return model
 
     def add_configured_product(

@@ -430,6 +430,24 @@ class ConfigurationModelRepository(Protocol):
         """
         ...
 
+    def version(self, sku: str) -> int:
+        """Return the stored version of the model ``sku``, without reading the model.
+
+        The engine asks this on every click, to reuse the model it compiled
+        while the stored version is unchanged; make it cheap (one indexed read).
+
+        Args:
+            sku: The key of the model.
+
+        Returns:
+            The version :meth:`get` would return.
+
+        Raises:
+            NotFoundError: No model ``sku`` is stored
+                (``kind="configuration model"``, ``key=sku``).
+        """
+        ...
+
     def list(self) -> list[ConfigurationModel]:
         """Return every stored configuration model, sorted by sku.
 

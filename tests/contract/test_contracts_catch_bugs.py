@@ -220,9 +220,21 @@ class ConfigurationDeleteIgnoresVersion(MemoryConfigurationModelRepository):
         super().delete(sku, expected_version=self.get(sku).version)
 
 
+class StaleVersion(MemoryConfigurationModelRepository):
+    """Answers ``version`` from a cache that updates do not refresh."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._seen = {}
+
+    def version(self, sku):
+        return self._seen.setdefault(sku, super().version(sku))
+
+
 @pytest.mark.parametrize(
     ("repository_class", "test_name"),
     [
+        (StaleVersion, "test_version_follows_every_write"),
         (DropsProductRules, "test_add_then_get_round_trips_every_field"),
         (KeepsTheStoredRules, "test_update_replaces_the_whole_model"),
         (NormalisesRatios, "test_round_trip_keeps_decimal_digits_and_value_types"),

@@ -116,3 +116,24 @@ def test_a_model_update_needs_the_version_read_and_new_clicks_see_it(engine):
     assert "wifi" in engine.configure("PC", Selections(options={"hdd": True})).selectable
     with pytest.raises(ConcurrencyError):
         engine.update_configuration_model(free)  # still carries version 1
+
+
+def test_clicks_read_only_the_version_while_it_is_unchanged(tmp_path):
+    path = tmp_path / "crm.db"
+    with SalesEngine.sqlite(path) as engine, SalesEngine.sqlite(path) as other:
+        engine.add_products([Product(sku=sku, name=sku) for sku in PRICES])
+        engine.add_configuration_model(MODEL)
+        repository = engine._configurations
+        reads = []
+        original = repository.get
+        repository.get = lambda sku: reads.append(sku) or original(sku)
+        first = engine.configure("PC")
+        engine.configure("PC", Selections(options={"ssd": True}))
+        assert reads == ["PC"]  # one read, then the version alone
+        # another engine (another process, say) changes the model: the next click sees it
+        stored = other.get_configuration_model("PC")
+        other.update_configuration_model(attrs.evolve(stored, constraints=()))
+        after = engine.configure("PC", Selections(options={"hdd": True}))
+        assert reads == ["PC", "PC"]
+        assert after.model is not first.model
+        assert "wifi" in after.selectable

@@ -179,7 +179,7 @@ def _status_filter(status: Any) -> QuoteStatus | None:
 
 
 class Repository(Generic[T]):
-    """The storage-neutral half of a repository: each adapter implements the five primitives.
+    """The storage-neutral half of a repository: each adapter implements the six primitives.
 
     The typed classes below turn the primitives into the protocol methods of one
     aggregate, so each adapter writes its storage logic once for all aggregates.
@@ -191,6 +191,9 @@ class Repository(Generic[T]):
     """
 
     def _get(self, key: str) -> T:
+        raise NotImplementedError
+
+    def _version(self, key: str) -> int:
         raise NotImplementedError
 
     def _list(self, **filters: Any) -> list[T]:
@@ -619,6 +622,28 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             ['r16']
         """
         return self._get(sku)
+
+    def version(self, sku: str) -> int:
+        """Return the stored version of the model ``sku``, without reading the model.
+
+        Args:
+            sku: The key of the model.
+
+        Returns:
+            Its current version.
+
+        Raises:
+            NotFoundError: No model ``sku`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.configure import Bundle, ConfigurationModel
+            >>> models = MemoryStore().configurations
+            >>> _ = models.add(ConfigurationModel(root=Bundle(sku="LAPTOP", features=[])))
+            >>> models.version("LAPTOP")
+            1
+        """
+        return self._version(sku)
 
     def list(self) -> list[ConfigurationModel]:
         """Return the stored configuration models sorted by sku.

@@ -76,6 +76,10 @@ class _MemoryRepository(Repository[T]):
             except KeyError:
                 raise NotFoundError(self._aggregate.kind, key) from None
 
+    def _version(self, key: str) -> int:
+        version: int = self._get(key).version  # type: ignore[attr-defined]
+        return version
+
     def _list(self, **filters: Any) -> list[T]:
         wanted = {name: value for name, value in filters.items() if value is not None}
         with self._lock:

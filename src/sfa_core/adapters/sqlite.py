@@ -193,6 +193,13 @@ class _SqliteRepository(Repository[T]):
             raise NotFoundError(self._aggregate.kind, key)
         return self._load(rows[0][0])
 
+    def _version(self, key: str) -> int:
+        rows = self._db.read(self._sql_version, (key,))
+        if not rows:
+            raise NotFoundError(self._aggregate.kind, key)
+        version: int = rows[0][0]
+        return version
+
     def _list(self, **filters: Any) -> list[T]:
         clauses, params = [], []
         for name, value in filters.items():

@@ -889,6 +889,21 @@ class ConfigurationModelRepositoryContract(_RepositoryContract["ConfigurationMod
         assert [r.id for r in got.rules] == ["sel", "psu"]
         assert [m.sku for m in repository.list()] == ["K-1"]
 
+    def test_version_follows_every_write(self, repository: Any) -> None:
+        """``version`` answers what ``get`` would say, and names a missing model."""
+        with pytest.raises(NotFoundError):
+            repository.version("K-1")
+        stored = repository.add(self.make("K-1", 1))
+        assert repository.version("K-1") == 1
+        repository.update(stored)
+        assert repository.version("K-1") == 2 == repository.get("K-1").version
+        with pytest.raises(ConcurrencyError):
+            repository.update(stored)  # stale: the version stays
+        assert repository.version("K-1") == 2
+        repository.delete("K-1", expected_version=2)
+        with pytest.raises(NotFoundError):
+            repository.version("K-1")
+
 
 def _exact(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
     """Yield ``(path, type name, str)`` of every leaf of an attrs value, for strict comparison.
