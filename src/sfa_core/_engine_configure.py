@@ -8,17 +8,28 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sfa_core._validate import require_key
+from sfa_core._validate import as_member, require_key
 from sfa_core.errors import ValidationError
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from sfa_core.catalog.model import PriceBook, Product
-    from sfa_core.configure import ConfigurationModel, ConfigurationState, Selections
+    from sfa_core.configure import (
+        ConfigurationModel,
+        ConfigurationState,
+        Preference,
+        Selections,
+    )
     from sfa_core.money import Money
-    from sfa_core.ports import ConfigurationModelRepository, ProductRepository, QuoteRepository
-    from sfa_core.quotes import BundlePricing, Quote
+    from sfa_core.ports import (
+        Clock,
+        ConfigurationModelRepository,
+        PriceBookRepository,
+        ProductRepository,
+        QuoteRepository,
+    )
+    from sfa_core.quotes import BundlePricing, PricedQuote, Quote
 
 __all__ = ["ConfigureOperations"]
 
@@ -27,6 +38,8 @@ class ConfigureOperations:
     """Configuration methods of the facade (mixed into :class:`~sfa_core.SalesEngine`)."""
 
     _products: ProductRepository
+    _price_books: PriceBookRepository
+    _clock: Clock
     _configurations: ConfigurationModelRepository | None
     _model_cache: dict[str, ConfigurationModel]
 
@@ -40,6 +53,9 @@ class ConfigureOperations:
         raise NotImplementedError
 
     def _books_for(self, price_book_id: str) -> list[PriceBook]:
+        raise NotImplementedError
+
+    def _price(self, quote: Quote) -> PricedQuote:
         raise NotImplementedError
 
     def _configuration_repository(self) -> ConfigurationModelRepository:
@@ -148,6 +164,93 @@ class ConfigureOperations:
         from sfa_core.configure import configure
 
         return configure(self._current_model(require_key(product_sku, "product_sku")), selections)
+
+    def complete_configuration(
+        self,
+        product_sku: str,
+        selections: Selections | None = None,
+        *,
+        preference: Preference | str = "defaults",
+        price_book: str | None = None,
+        account: str = "configurator",
+    ) -> ConfigurationState:
+        """Fill the open choices of a stored model, by the defaults or at the lowest price.
+
+        For ``"cheapest"``, each option is priced by the pricing module as a quote
+        line at its default quantity in ``price_book`` (rules, schedules and tiers
+        the engine is configured with included), and the completion whose
+        selected options cost least is returned
+        (:func:`~sfa_core.configure.complete`).
+
+        Args:
+            product_sku: The configurable product.
+            selections: The user's choices, kept.
+            preference: ``"defaults"`` or ``"cheapest"``.
+            price_book: The price book, for ``"cheapest"``.
+            account: The account the prices are for (contracted prices, rules).
+
+        Returns:
+            The complete :class:`~sfa_core.configure.ConfigurationState`.
+
+        Raises:
+            NotFoundError: No model for this sku, or no such price book.
+            ValidationError: ``price_book`` is missing for ``"cheapest"``, a choice is
+                unknown, or an option's product has no price there (the error names
+                its line).
+            ConflictingSelectionsError: The choices conflict.
+
+        >>> from sfa_core import Money, SalesEngine
+        >>> from sfa_core.catalog import PriceBook, Product
+        >>> from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+        >>> engine = SalesEngine.in_memory()
+        >>> prices = {"PC": "0", "SSD": "90.00", "HDD": "40.00"}
+        >>> _ = engine.add_products([Product(sku=s, name=s) for s in prices])
+        >>> _ = engine.add_price_book(PriceBook(id="EU", currency="EUR",
+        ...     entries={s: Money(p, "EUR") for s, p in prices.items()}))
+        >>> _ = engine.add_configuration_model(ConfigurationModel(root=Bundle(sku="PC", features=[
+        ...     Feature(id="disk", min_options=1, max_options=1, options=[
+        ...         Option(id="ssd", sku="SSD"), Option(id="hdd", sku="HDD")])])))
+        >>> engine.complete_configuration("PC", preference="cheapest", price_book="EU").selected
+        ('hdd',)
+        """
+        from sfa_core.configure import Preference, complete
+
+        model = self._current_model(require_key(product_sku, "product_sku"))
+        kind = as_member(Preference, preference, "preference")
+        prices = None
+        if kind is Preference.CHEAPEST:
+            if price_book is None:
+                raise ValidationError(
+                    "is needed for the cheapest completion", path="price_book", value=None
+                )
+            prices = self._option_prices(model, require_key(price_book, "price_book"), account)
+        return complete(model, selections, preference=kind, prices=prices)
+
+    def _option_prices(
+        self, model: ConfigurationModel, price_book: str, account: str
+    ) -> dict[str, Decimal]:
+        """Each option sku's net unit price at its default quantity, by the pricing module."""
+        from sfa_core.quotes import Quote, QuoteLine
+
+        book = self._price_books.get(price_book)
+        quantities: dict[str, int] = {}
+        for option in model.options():
+            quantities.setdefault(option.sku, option.default_quantity)
+        if not quantities:
+            return {}
+        quote = Quote(
+            id="PRICE-CHECK",
+            account=account,
+            currency=book.currency,
+            price_book=price_book,
+            quote_date=self._clock.today(),
+            lines=[
+                QuoteLine(key=f"L{index}", sku=sku, quantity=quantity)
+                for index, (sku, quantity) in enumerate(quantities.items(), start=1)
+            ],
+        )
+        priced = self._price(quote)
+        return {line.sku: line.net_total / line.quantity for line in priced.lines}
 
     def _current_model(self, sku: str) -> ConfigurationModel:
         """The model of ``sku`` as stored, the same object while its version is unchanged.

@@ -446,10 +446,21 @@ class QuoteOperations:
             NotFoundError: No such quote.
             SfaError: Whatever :func:`~sfa_core.quotes.price_quote` raises.
         """
-        from sfa_core.quotes import price_quote
-
         quote = self._quote_repository().get(require_key(quote_id, "quote_id"))
         quote.require_draft("reprice")
+        return self._price(quote, customer, limits, promotions, promotion_usage)
+
+    def _price(
+        self,
+        quote: Quote,
+        customer: Mapping[str, Any] | None = None,
+        limits: DiscountLimits | None = None,
+        promotions: Sequence[Promotion] = (),
+        promotion_usage: Mapping[str, int] | None = None,
+    ) -> PricedQuote:
+        """Price a quote value with the stored catalog and books and the configured pricing."""
+        from sfa_core.quotes import price_quote
+
         products = {}
         for line in quote.lines:
             if line.sku not in products:

@@ -137,3 +137,24 @@ def test_clicks_read_only_the_version_while_it_is_unchanged(tmp_path):
         assert reads == ["PC", "PC"]
         assert after.model is not first.model
         assert "wifi" in after.selectable
+
+
+def test_the_cheapest_completion_prices_options_with_the_pricing_module(engine):
+    from sfa_core.pricing import PriceAction, PriceRule
+
+    engine.add_configuration_model(MODEL)
+    assert engine.complete_configuration("PC", preference="cheapest", price_book="EU").selected == (
+        "hdd",
+    )
+    # a price rule makes the SSD cheaper than the HDD: the cheapest completion follows it
+    engine.configure_pricing(
+        rules=[PriceRule(id="SSD-DEAL", skus=("SSD",), actions=(PriceAction.percent_off(60),))]
+    )
+    done = engine.complete_configuration("PC", preference="cheapest", price_book="EU")
+    assert done.selected == ("ssd",)  # 36.00 against 40.00
+    assert engine.complete_configuration("PC").selected == ("ssd",)  # defaults: the first
+    with pytest.raises(ValidationError) as caught:
+        engine.complete_configuration("PC", preference="cheapest")
+    assert caught.value.path == "price_book"
+    with pytest.raises(NotFoundError):
+        engine.complete_configuration("PC", preference="cheapest", price_book="NOPE")
