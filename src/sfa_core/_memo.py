@@ -67,11 +67,3 @@ class IdentityMemo(Generic[K, V]):
 
         entries[ident] = (weakref.ref(key, forget), value)
         return value
-
-    def values(self) -> list[V]:
-        """Return the values kept for objects still alive.
-
-        Returns:
-            The values.
-        """
-        return [value for ref, value in self._entries.values() if ref() is not None]

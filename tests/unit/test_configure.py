@@ -235,3 +235,10 @@ def test_quantities_the_user_gave_conflict_and_repair_names_them() -> None:
     assert repair(SUITE, choices) == (("ai x 40",),)
     with pytest.raises(ConflictingSelectionsError):
         complete(SUITE, choices)
+
+
+@pytest.mark.parametrize("subject", ["nope", ("colour", "pink"), ("colour",), ("colour", ["x"]), 7])
+def test_explain_names_an_unknown_subject(subject: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        explain(configure(laptop()), subject)  # type: ignore[arg-type]
+    assert caught.value.path == "subject"

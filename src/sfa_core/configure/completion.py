@@ -167,8 +167,7 @@ def _cheapest(
     solver = compiled.solver
     if not costs:
         return fixed
-    for var in costs:
-        solver.set_phase(-var)  # search towards leaving priced options out
+    solver.set_phases([-var for var in costs])  # search towards leaving priced options out
     order = sorted(costs, key=lambda var: (-costs[var], var))
     best: list[bool] | None = None
     best_cost: Decimal | None = None

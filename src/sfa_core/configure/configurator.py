@@ -301,13 +301,7 @@ class _Compiled:
         """A minimal set of groups that, with ``literals``, admit no solution."""
         solver, selectors = self.guarded()
         owner = {selector: index for index, selector in enumerate(selectors)}
-        if solver.solve([*literals, *selectors]):
-            return ()
-        kept = [lit for lit in solver.core() if lit in owner]
-        for lit in list(kept):
-            trial = [other for other in kept if other != lit]
-            if solver.solve([*literals, *trial]) is False:
-                kept = trial
+        kept = _shrink(solver, selectors, literals)
         groups = self.encoding.groups
         return tuple(_ref(groups[owner[lit]]) for lit in sorted(kept, key=owner.__getitem__))
 
@@ -605,17 +599,27 @@ def _alerts(
     )
 
 
-def _minimal_choices(compiled: _Compiled, literals: list[int], extra: list[int]) -> list[int]:
-    """A minimal subset of ``literals`` that with ``extra`` admits no solution."""
-    solver = compiled.solver
-    solver.solve([*literals, *extra])
+def _shrink(solver: Solver, candidates: list[int], extra: list[int]) -> list[int]:
+    """A minimal subset of ``candidates`` that with ``extra`` admits no solution.
+
+    The solver's core gives a first subset; each member is then dropped in turn
+    and left out when the rest still admits no solution. Empty when ``candidates``
+    and ``extra`` together admit one.
+    """
+    if solver.solve([*extra, *candidates]):
+        return []
     core = set(solver.core())
-    kept = [lit for lit in literals if lit in core]
+    kept = [lit for lit in candidates if lit in core]
     for lit in list(kept):
         trial = [other for other in kept if other != lit]
-        if solver.solve([*trial, *extra]) is False:
+        if solver.solve([*extra, *trial]) is False:
             kept = trial
     return kept
+
+
+def _minimal_choices(compiled: _Compiled, literals: list[int], extra: list[int]) -> list[int]:
+    """A minimal subset of ``literals`` that with ``extra`` admits no solution."""
+    return _shrink(compiled.solver, literals, extra)
 
 
 def _invalid(
@@ -663,8 +667,8 @@ def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason
     compiled = _compiled(state.model)
     encoding = compiled.encoding
     if isinstance(subject, tuple):
-        attribute_id, value = subject
-        var = encoding.values.get((attribute_id, value))
+        well_formed = len(subject) == 2 and all(isinstance(part, str) for part in subject)
+        var = encoding.values.get(subject) if well_formed else None
         if var is None:
             raise ValidationError("no attribute has this value", path="subject", value=subject)
     else:
