@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sfa_core.configure import backbone as backbone_module
-from sfa_core.configure.backbone import Backbone, LocalRepair
+from sfa_core.configure.backbone import Backbone, Cone, LocalRepair
 from sfa_core.configure.solver import Solver
 
 Constraint = tuple[Sequence[int], Sequence[int], int]
@@ -269,6 +269,40 @@ class TestLocalRepairExamples:
         assert local.value == [False, True, False, True]  # a makes up for b
         check_state(local, 3, constraints)
 
+    def test_flippable_asks_without_flipping(self):
+        local = LocalRepair(N, EXAMPLE, list(START))
+        for v in range(1, N + 1):
+            for literal in (v, -v):
+                trial = LocalRepair(N, EXAMPLE, list(START))
+                assert local.flippable(literal) is trial.free_flip(literal)
+                assert local.value == START
+
+    def test_walk_flips_then_repairs_around_the_pinned(self):
+        # 3a + 2b + c >= 3, and not a or not b: b pinned on, so a must go off for it.
+        constraints: list[Constraint] = [((1, 2, 3), (3, 2, 1), 3), ((-1, -2), (1, 1), 1)]
+        local = LocalRepair(3, constraints, [False, True, False, False])
+        changed = local.walk([2], {2}, set(), 10)
+        assert changed is not None
+        assert set(changed) == {1, 2, 3}
+        assert local.value == [False, False, True, True]
+        check_state(local, 3, constraints)
+        # with c frozen off, b cannot come on
+        local = LocalRepair(3, constraints, [False, True, False, False])
+        assert local.walk([2], {2}, {3}, 10) is None
+        assert local.value == [False, True, False, False]
+
+
+class TestCone:
+    def test_flips_are_the_variables_that_differ(self):
+        value = [False, True, False, True, False]  # 1 and 3 on, 2 and 4 off
+        assert Cone([1, -2, 3, 4]).flips(value) == [4]
+        assert Cone([-1, 2, -3, -4]).flips(value) == [1, 2, 3]
+        assert Cone([4]).flips(value) == [4]  # one literal
+        assert Cone([-4]).flips(value) == []
+        assert Cone([]).flips(value) == []
+        assert len(Cone([1, -2])) == 2
+        assert Cone([1, -2]).variables == {1, 2}
+
 
 # --------------------------------------------------------------------------- properties
 
@@ -396,8 +430,9 @@ def check_backbone(
     found: list[list[bool]],
     decisions: list[int],
     assumptions: list[int],
+    cones: dict[int, Cone] | None = None,
 ) -> None:
-    backbone = Backbone(solver, local, decisions)
+    backbone = Backbone(solver, local, decisions, cones)
     result = backbone.compute(assumptions)
     under = [m for m in found if all(holds(m, lit) for lit in assumptions)]
     assert result is bool(under)
@@ -417,10 +452,12 @@ def check_backbone(
 @given(satisfiable_cnfs(), st.data())
 def test_backbone_agrees_with_brute_force(cnf, data):
     # Sometimes the local walk gets no step at all, so probe and the solver decide more.
-    budgets = data.draw(st.sampled_from([(10, 200), (0, 0), (0, 200), (1, 3)]))
+    # Cones of more than _QUICK literals are pinned for their repairs (quick = 0: all).
+    budgets = data.draw(st.sampled_from([(10, 200, 100), (0, 0, 0), (0, 200, 100), (1, 3, 2)]))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(backbone_module, "_QUICK", budgets[0])
         patch.setattr(backbone_module, "_MAX_FLIPS", budgets[1])
+        patch.setattr(backbone_module, "_CONE_FLIPS", budgets[2])
         _backbone_clicks(cnf, data)
 
 
@@ -432,10 +469,13 @@ def _backbone_clicks(cnf: tuple[int, list[list[int]]], data: st.DataObject) -> N
     variables = list(range(1, n + 1))
     decisions = sorted(data.draw(st.sets(st.sampled_from(variables), min_size=1)))
     literal = st.sampled_from([lit for v in variables for lit in (v, -v)])
+    cones = None
+    if data.draw(st.booleans()):  # as the configurator makes them
+        cones = {v: Cone(solver.probe([], v) or ()) for v in decisions}
     # Several clicks on the same solver and witness, as the configurator does.
     for _ in range(data.draw(st.integers(1, 3))):
         assumptions = data.draw(st.lists(literal, max_size=4))
-        check_backbone(solver, local, n, clauses, found, decisions, assumptions)
+        check_backbone(solver, local, n, clauses, found, decisions, assumptions, cones)
 
 
 class TestBackboneExamples:
@@ -544,3 +584,22 @@ class TestBackboneExamples:
         assert all_satisfied(local.value, as_constraints(clauses))
         for assumptions in ([13], [-14], [13, 15], [13, -14], []):
             check_backbone(solver, local, n, clauses, found, [15, 1, 13, 14], assumptions)
+
+    def test_a_cone_that_contradicts_a_choice(self):
+        # 1 -> 2, 1 -> 3, and not all of 2, 3, 4: the cone of 1 holds -4, yet the choice
+        # 4 propagates nothing about 1. The cone must not be pinned against the choice.
+        clauses = [(-1, 2), (-1, 3), (-2, -3, -4)]
+        n = 4
+        found = solutions(n, as_constraints(clauses))
+        solver = make_solver(n, clauses)
+        cones = {v: Cone(solver.probe([], v) or ()) for v in range(1, n + 1)}
+        assert set(cones[1].literals) == {1, 2, 3, -4}
+        assert solver.propagate([4]) == [4]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(backbone_module, "_QUICK", 0)  # every cone is pinned
+            for start in ([False] * 5, [False, False, True, True, False]):
+                local = LocalRepair(n, as_constraints(clauses), start)
+                check_backbone(solver, local, n, clauses, found, [1, 2, 3], [4], cones)
+                backbone = Backbone(solver, local, [1, 2, 3], cones)
+                assert backbone.compute([4]) is True
+                assert 1 not in backbone.on

@@ -17,11 +17,13 @@ repairing it towards the new choices.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
+from itertools import compress
+from operator import itemgetter, ne
 
 from sfa_core.configure.solver import Solver
 
-__all__ = ["Backbone", "LocalRepair"]
+__all__ = ["Backbone", "Cone", "LocalRepair"]
 
 #: Flips one repair may make before the solver takes over.
 _MAX_FLIPS = 400
@@ -43,13 +45,28 @@ class LocalRepair:
     maximum is one constraint over its options (the solver's counter variables
     play no part here, so a repair never walks along a counter).
 
+    Each constraint keeps its *slack*, the weight of its true literals minus its
+    bound (it holds while the slack is not negative), and a literal of weight
+    ``w`` is listed ``w`` times among the constraints it occurs in, so a flip
+    moves every slack by one per listing.
+
     Args:
         count: Number of variables.
-        constraints: ``(literals, weights, bound)`` triples (DIMACS literals).
+        constraints: ``(literals, weights, bound)`` triples (DIMACS literals, positive
+            integer weights, each variable at most once per constraint).
         model: A satisfying assignment (index ``v`` -> value of ``v``).
     """
 
-    __slots__ = ("_bound", "_literals", "_occurs", "_random", "_sum", "value")
+    __slots__ = (
+        "_clock",
+        "_last",
+        "_members",
+        "_occurs",
+        "_random",
+        "_slack",
+        "_weighted",
+        "value",
+    )
 
     def __init__(
         self,
@@ -58,19 +75,29 @@ class LocalRepair:
         model: list[bool],
     ) -> None:
         # literal index: 2v for v, 2v + 1 for -v
-        self._literals: list[list[int]] = []
-        self._bound: list[int] = []
-        occurs: list[list[tuple[int, int]]] = [[] for _ in range(2 * count + 2)]
+        self._members: list[tuple[int, ...]] = []
+        slack: list[int] = []
+        occurs: list[list[int]] = [[] for _ in range(2 * count + 2)]
+        weighted: set[int] = set()
         for index, (literals, weights, bound) in enumerate(constraints):
-            internal = [2 * lit if lit > 0 else -2 * lit + 1 for lit in literals]
-            self._literals.append(internal)
-            self._bound.append(bound)
+            internal = tuple(2 * lit if lit > 0 else -2 * lit + 1 for lit in literals)
+            self._members.append(internal)
+            slack.append(-bound)
             for p, weight in zip(internal, weights, strict=True):
-                occurs[p].append((index, weight))
-        self._occurs = occurs
+                occurs[p].extend([index] * weight)
+                if weight != 1:
+                    weighted.add(p)
+        self._occurs = [tuple(constraints_of) for constraints_of in occurs]
+        #: Literals of weight other than 1 somewhere (their flips are checked by weight).
+        self._weighted = frozenset(weighted)
+        self._slack = slack
         self._random = random.Random(0)  # the walk varies; the answers do not
-        self.value: list[bool] = []
-        self._sum: list[int] = []
+        self._last = [-_TABU] * (count + 1)  # the step each variable last flipped at
+        self._clock = 0
+        self.value: list[bool] = [False] * (count + 1)
+        for v in range(1, count + 1):  # every constraint counts its false literals' weight
+            for c in self._occurs[2 * v + 1]:
+                slack[c] += 1
         self.adopt(model)
 
     def adopt(self, model: list[bool]) -> None:
@@ -82,24 +109,40 @@ class LocalRepair:
         Args:
             model: The assignment, index ``v`` -> value.
         """
-        if not self.value:
-            self.value = list(model)
-            self._sum = [0] * len(self._literals)
-            total = self._sum
-            for p in range(2, len(self._occurs)):
-                if model[p >> 1] != (p & 1):
-                    for c, weight in self._occurs[p]:
-                        total[c] += weight
-            return
-        value, total, occurs = self.value, self._sum, self._occurs
+        value, slack, occurs = self.value, self._slack, self._occurs
         for v in range(1, len(value)):
             if value[v] != model[v]:
                 was = 2 * v if value[v] else 2 * v + 1
                 value[v] = model[v]
-                for c, weight in occurs[was]:
-                    total[c] -= weight
-                for c, weight in occurs[was ^ 1]:
-                    total[c] += weight
+                for c in occurs[was]:
+                    slack[c] -= 1
+                for c in occurs[was ^ 1]:
+                    slack[c] += 1
+
+    def _breaks(self, was: int) -> bool:
+        """Whether making the true literal ``was`` false breaks a constraint."""
+        slack = self._slack
+        if was in self._weighted:
+            lost: dict[int, int] = {}
+            for c in self._occurs[was]:
+                lost[c] = lost.get(c, 0) + 1
+            return any(slack[c] < weight for c, weight in lost.items())
+        return 0 in map(slack.__getitem__, self._occurs[was])  # a constraint at its bound
+
+    def flippable(self, literal: int) -> bool:
+        """Whether ``literal`` holds, or making it true breaks no constraint.
+
+        Args:
+            literal: The literal asked about.
+
+        Returns:
+            ``True`` when the current assignment with ``literal`` made true satisfies
+            every constraint.
+        """
+        v = abs(literal)
+        if self.value[v] == (literal > 0):
+            return True
+        return not self._breaks(2 * v if self.value[v] else 2 * v + 1)
 
     def free_flip(self, literal: int) -> bool:
         """Make ``literal`` true if that breaks no constraint (a move that costs no repair).
@@ -114,20 +157,19 @@ class LocalRepair:
         value = self.value
         if value[v] == (literal > 0):
             return True
-        total, bounds, occurs = self._sum, self._bound, self._occurs
         was = 2 * v if value[v] else 2 * v + 1
-        for c, weight in occurs[was]:
-            if total[c] - weight < bounds[c]:
-                return False
+        if self._breaks(was):
+            return False
         value[v] = not value[v]
-        for c, weight in occurs[was]:
-            total[c] -= weight
-        for c, weight in occurs[was ^ 1]:
-            total[c] += weight
+        slack, occurs = self._slack, self._occurs
+        for c in occurs[was]:
+            slack[c] -= 1
+        for c in occurs[was ^ 1]:
+            slack[c] += 1
         return True
 
     def repair(
-        self, literals: Sequence[int], frozen: set[int], budget: int = 200
+        self, literals: Sequence[int], frozen: Set[int], budget: int = 200
     ) -> list[int] | None:
         """Make every one of ``literals`` true, keeping all constraints satisfied.
 
@@ -140,40 +182,57 @@ class LocalRepair:
             The variables whose value changed, or ``None`` when the walk gave up (the
             assignment is then as it was).
         """
-        value, total, occurs = self.value, self._sum, self._occurs
-        bounds, members = self._bound, self._literals
-        flipped: list[int] = []
-        broken: list[int] = []
         pinned = {abs(literal) for literal in literals}
         if len(pinned) < len(literals) and len(pinned) < len(set(literals)):
             return None  # a variable wanted both ways
+        value = self.value
+        flips = [abs(literal) for literal in literals if value[abs(literal)] != (literal > 0)]
+        return self.walk(flips, pinned, frozen, budget)
+
+    def walk(
+        self, flips: Sequence[int], pinned: Set[int], frozen: Set[int], budget: int
+    ) -> list[int] | None:
+        """Flip ``flips``, then repair what broke without touching ``pinned`` or ``frozen``.
+
+        Args:
+            flips: Variables to flip first (each once).
+            pinned: Variables kept as they are after those flips.
+            frozen: Variables that must not change either.
+            budget: Flips of the walk allowed before giving up.
+
+        Returns:
+            The variables whose value changed, or ``None`` when the walk gave up (the
+            assignment is then as it was).
+        """
+        value, slack, occurs = self.value, self._slack, self._occurs
+        members, last, weighted = self._members, self._last, self._weighted
+        flipped: list[int] = []
+        broken: list[int] = []
 
         def flip(v: int) -> None:
             was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
             value[v] = not value[v]
-            for c, weight in occurs[was]:
-                after = total[c] - weight
-                total[c] = after
-                if after < bounds[c] <= after + weight:
+            for c in occurs[was]:
+                after = slack[c] - 1
+                slack[c] = after
+                if after == -1:  # held until now
                     broken.append(c)
-            for c, weight in occurs[was ^ 1]:
-                total[c] += weight
+            for c in occurs[was ^ 1]:
+                slack[c] += 1
             flipped.append(v)
 
-        for literal in literals:
-            v = abs(literal)
-            if value[v] != (literal > 0):
-                flip(v)
-        last: dict[int, int] = {}  # variable -> step it last flipped at (a short tabu)
-        step = 0
+        for v in flips:
+            flip(v)
+        start = self._clock + _TABU  # steps of earlier repairs are long past
+        step = start
         rng = self._random
         while broken:
             c = broken[-1]
-            if total[c] >= bounds[c]:
+            if slack[c] >= 0:
                 broken.pop()
                 continue
             step += 1
-            if step > budget:
+            if step - start > budget:
                 break
             # the literals of c that are false and free to flip
             candidates = [
@@ -192,11 +251,14 @@ class LocalRepair:
                 for p in candidates:
                     v = p >> 1
                     # constraints that the true literal of v keeps at their bound would break
-                    breaks = 0
-                    for d, weight in occurs[p ^ 1]:
-                        if total[d] - weight < bounds[d]:
-                            breaks += 1
-                    if step - last.get(v, -_TABU) < _TABU:
+                    if p ^ 1 in weighted:
+                        breaks = int(self._breaks(p ^ 1))
+                    else:
+                        breaks = 0
+                        for d in occurs[p ^ 1]:
+                            if not slack[d]:
+                                breaks += 1
+                    if step - last[v] < _TABU:
                         breaks += 1000  # flipped a moment ago: only if nothing else
                     if breaks < best_break:
                         best, best_break = v, breaks
@@ -205,19 +267,52 @@ class LocalRepair:
             last[best] = step
             flip(best)
         else:
+            self._clock = step
             # a variable flipped an even number of times is back where it was
             odd: dict[int, bool] = {}
             for v in flipped:
                 odd[v] = not odd.get(v, False)
             return [v for v, changed in odd.items() if changed]
+        self._clock = step
         for v in reversed(flipped):  # undo, newest first
             was = 2 * v if value[v] else 2 * v + 1
             value[v] = not value[v]
-            for c, weight in occurs[was]:
-                total[c] -= weight
-            for c, weight in occurs[was ^ 1]:
-                total[c] += weight
+            for c in occurs[was]:
+                slack[c] -= 1
+            for c in occurs[was ^ 1]:
+                slack[c] += 1
         return None
+
+
+class Cone:
+    """What one literal implies by propagation alone, ready to be pinned in a repair.
+
+    Args:
+        literals: The implied literals (the literal itself among them), each
+            variable once.
+    """
+
+    __slots__ = ("_values_of", "_variables", "_wanted", "literals", "variables")
+
+    def __init__(self, literals: Sequence[int]) -> None:
+        self.literals = tuple(literals)
+        variables = tuple(abs(literal) for literal in self.literals)
+        self._variables = variables
+        #: The variables of the literals, as a set.
+        self.variables = frozenset(variables)
+        self._wanted = tuple(literal > 0 for literal in self.literals)
+        self._values_of: Callable[[Sequence[bool]], tuple[bool, ...]]
+        if len(variables) > 1:
+            self._values_of = itemgetter(*variables)
+        else:  # (an itemgetter of one index returns the value, not a tuple)
+            self._values_of = lambda value: tuple(value[v] for v in variables)
+
+    def flips(self, value: Sequence[bool]) -> list[int]:
+        """The variables whose value in ``value`` differs from the cone's."""
+        return list(compress(self._variables, map(ne, self._values_of(value), self._wanted)))
+
+    def __len__(self) -> int:
+        return len(self.literals)
 
 
 class Backbone:
@@ -237,7 +332,7 @@ class Backbone:
         solver: Solver,
         repair: LocalRepair,
         decisions: Sequence[int],
-        cones: Mapping[int, Sequence[int]] | None = None,
+        cones: Mapping[int, Cone] | None = None,
     ) -> None:
         self.solver = solver
         self.local = repair
@@ -298,13 +393,17 @@ class Backbone:
             for literal in (v, -v):
                 if v in (self.on if literal > 0 else self.off):
                     continue
-                cone = self.cones.get(literal, ()) if literal > 0 else ()
-                if len(cone) <= _QUICK:
+                cone = self.cones.get(literal) if literal > 0 else None
+                if cone is None or len(cone) <= _QUICK:
                     changed = local.repair((literal,), frozen, _QUICK)
-                elif all(abs(c) not in frozen or value[abs(c)] == (c > 0) for c in cone):
-                    changed = local.repair(cone, frozen, _CONE_FLIPS)
                 else:
-                    changed = None
+                    flips = cone.flips(value)
+                    # a cone that would flip a frozen variable contradicts the choices
+                    changed = (
+                        local.walk(flips, cone.variables, frozen, _CONE_FLIPS)
+                        if frozen.isdisjoint(flips)
+                        else None
+                    )
                 if changed is None:
                     # what the literal implies under the choices and the values found
                     # forced: nothing when it contradicts them, else pinned for a repair

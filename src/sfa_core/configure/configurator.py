@@ -30,7 +30,7 @@ import attrs
 
 from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core._memo import IdentityMemo
-from sfa_core.configure.backbone import Backbone, LocalRepair
+from sfa_core.configure.backbone import Backbone, Cone, LocalRepair
 from sfa_core.configure.encode import Encoding, Group, encode
 from sfa_core.configure.model import (
     ConfigurationModel,
@@ -276,7 +276,7 @@ class _Compiled:
         # (only variables the constraints read: a counter's helpers play no part in repairs)
         read = {abs(lit) for literals, _, _ in self.encoding.native for lit in literals}
         self.cones = {
-            v: [lit for lit in self.solver.probe([], v) or () if abs(lit) in read]
+            v: Cone([lit for lit in self.solver.probe([], v) or () if abs(lit) in read])
             for v in self.decisions
         }
         self.decisions.sort(key=lambda v: -len(self.cones[v]))
