@@ -66,7 +66,7 @@ CLICK_SEED = 20_270_302
 # (options, clicks of ours, our time budget s, CP-SAT clicks, CP-SAT time budget s)
 SIZES = ((200, 30, 15.0, 30, 15.0), (2000, 10, 15.0, 10, 15.0))
 MIN_CLICKS = 3
-WITNESSES = 32  # solutions kept across clicks, as the configurator keeps them
+WITNESSES = 32  # solutions kept across clicks (the configurator keeps one)
 PYTHON_CONSTRAINT_BUDGET = 60.0
 
 # Answer: option id -> (can be on, can be off) for the options not chosen, and
