@@ -34,7 +34,7 @@ _CONE_FLIPS = 100
 #: How often a repair flips a random variable of a broken clause (to leave a rut).
 _NOISE = 0.1
 #: Steps during which a flipped variable is not flipped back.
-_TABU = 4
+_TABU = 12
 
 
 class LocalRepair:
