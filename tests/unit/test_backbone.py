@@ -291,6 +291,28 @@ class TestLocalRepairExamples:
         assert local.walk([2], {2}, {3}, 10) is None
         assert local.value == [False, True, False, False]
 
+    def test_a_walk_brings_a_cone_along(self):
+        # 1 or 2; 2 -> 3; 1 -> 4. Turning 1 off needs 2 on, and 2 on needs 3 on.
+        clauses = [(1, 2), (-2, 3), (-1, 4)]
+        constraints = as_constraints(clauses)
+        start = [False, True, False, False, True]
+        solver = make_solver(4, clauses)
+        cone = Cone(solver.probe([], 2) or ())
+        assert set(cone.literals) == {2, 3}
+        plain = LocalRepair(4, constraints, list(start))
+        assert plain.walk([1], {1}, set(), 1) is None  # two steps: 2, then 3
+        local = LocalRepair(4, constraints, list(start))
+        local.cones = {2: cone}
+        changed = local.walk([1], {1}, set(), 1)  # one step: 2 with its cone
+        assert changed is not None
+        assert sorted(changed) == [1, 2, 3]
+        check_state(local, 4, constraints)
+        # with 3 frozen off, 2 is ruled out at once and the walk gives up
+        local = LocalRepair(4, constraints, list(start))
+        local.cones = {2: cone}
+        assert local.walk([1], {1}, {3}, 50) is None
+        assert local.value == start
+
 
 class TestCone:
     def test_flips_are_the_variables_that_differ(self):
@@ -472,6 +494,8 @@ def _backbone_clicks(cnf: tuple[int, list[list[int]]], data: st.DataObject) -> N
     cones = None
     if data.draw(st.booleans()):  # as the configurator makes them
         cones = {v: Cone(solver.probe([], v) or ()) for v in decisions}
+        if data.draw(st.booleans()):  # walks that bring cones along
+            local.cones = {v: cone for v, cone in cones.items() if len(cone) > 1}
     # Several clicks on the same solver and witness, as the configurator does.
     for _ in range(data.draw(st.integers(1, 3))):
         assumptions = data.draw(st.lists(literal, max_size=4))

@@ -65,6 +65,7 @@ class LocalRepair:
         "_random",
         "_slack",
         "_weighted",
+        "cones",
         "value",
     )
 
@@ -94,6 +95,10 @@ class LocalRepair:
         self._random = random.Random(0)  # the walk varies; the answers do not
         self._last = [-_TABU] * (count + 1)  # the step each variable last flipped at
         self._clock = 0
+        #: Per variable, what turning it on implies (its :class:`Cone`): a walk that turns
+        #: a variable on flips its cone along, and never turns on one whose cone clashes
+        #: with the pinned or frozen variables. Empty: single flips only.
+        self.cones: Mapping[int, Cone] = {}
         self.value: list[bool] = [False] * (count + 1)
         for v in range(1, count + 1):  # every constraint counts its false literals' weight
             for c in self._occurs[2 * v + 1]:
@@ -206,6 +211,7 @@ class LocalRepair:
         """
         value, slack, occurs = self.value, self._slack, self._occurs
         members, last, weighted = self._members, self._last, self._weighted
+        cones = self.cones
         flipped: list[int] = []
         broken: list[int] = []
 
@@ -240,32 +246,45 @@ class LocalRepair:
                 for p in members[c]
                 if value[p >> 1] == (p & 1) and (p >> 1) not in frozen and (p >> 1) not in pinned
             ]
-            if not candidates:
-                break
-            if len(candidates) == 1:
-                best = candidates[0] >> 1
-            elif rng.random() < _NOISE:
-                best = candidates[rng.randrange(len(candidates))] >> 1
+            while candidates:
+                if len(candidates) == 1:
+                    best = candidates[0] >> 1
+                elif rng.random() < _NOISE:
+                    best = candidates[rng.randrange(len(candidates))] >> 1
+                else:
+                    best, best_break = 0, 1 << 30
+                    for p in candidates:
+                        v = p >> 1
+                        # constraints that the true literal of v keeps at their bound would break
+                        if p ^ 1 in weighted:
+                            breaks = int(self._breaks(p ^ 1))
+                        else:
+                            breaks = 0
+                            for d in occurs[p ^ 1]:
+                                if not slack[d]:
+                                    breaks += 1
+                        if step - last[v] < _TABU:
+                            breaks += 1000  # flipped a moment ago: only if nothing else
+                        if breaks < best_break:
+                            best, best_break = v, breaks
+                            if not breaks:
+                                break
+                cone = None if value[best] else cones.get(best)
+                if cone is None:
+                    last[best] = step
+                    flip(best)
+                    break
+                # turning best on brings its cone along; a cone that would flip a
+                # frozen or pinned variable rules best out
+                moves = cone.flips(value)
+                if frozen.isdisjoint(moves) and pinned.isdisjoint(moves):
+                    for v in moves:
+                        last[v] = step
+                        flip(v)
+                    break
+                candidates = [p for p in candidates if p >> 1 != best]
             else:
-                best, best_break = 0, 1 << 30
-                for p in candidates:
-                    v = p >> 1
-                    # constraints that the true literal of v keeps at their bound would break
-                    if p ^ 1 in weighted:
-                        breaks = int(self._breaks(p ^ 1))
-                    else:
-                        breaks = 0
-                        for d in occurs[p ^ 1]:
-                            if not slack[d]:
-                                breaks += 1
-                    if step - last[v] < _TABU:
-                        breaks += 1000  # flipped a moment ago: only if nothing else
-                    if breaks < best_break:
-                        best, best_break = v, breaks
-                        if not breaks:
-                            break
-            last[best] = step
-            flip(best)
+                break  # nothing left to flip in c
         else:
             self._clock = step
             # a variable flipped an even number of times is back where it was
