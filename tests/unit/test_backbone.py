@@ -313,6 +313,26 @@ class TestLocalRepairExamples:
         assert local.walk([1], {1}, {3}, 50) is None
         assert local.value == start
 
+    def test_a_walk_is_stuck_when_no_free_variable_can_mend(self):
+        # 1 -> 2 -> 3, and not both 3 and 4; 4 frozen on: 2 and 3 are forced by the pin
+        # on 1, so the last clause cannot be mended (the walk says so at once).
+        clauses = [(-1, 2), (-2, 3), (-3, -4)]
+        constraints = as_constraints(clauses)
+        start = [False, False, False, False, True]
+        local = LocalRepair(4, constraints, list(start))
+        assert local.walk([1], {1}, {4}, 50) is None
+        assert local.stuck is True
+        assert local.value == start
+        # out of flips is not stuck: 1 -> 2 -> 3 needs two steps
+        local = LocalRepair(4, constraints, [False, False, False, False, False])
+        assert local.walk([1], {1}, set(), 1) is None
+        assert local.stuck is False
+        assert local.walk([1], {1}, set(), 2) is not None
+        assert local.value == [False, True, True, True, False]
+        # wanted both ways is stuck too
+        assert local.repair([2, -2], set()) is None
+        assert local.stuck is True
+
 
 class TestCone:
     def test_flips_are_the_variables_that_differ(self):
@@ -627,3 +647,21 @@ class TestBackboneExamples:
                 backbone = Backbone(solver, local, [1, 2, 3], cones)
                 assert backbone.compute([4]) is True
                 assert 1 not in backbone.on
+
+    def test_a_stuck_repair_proves_a_value_forced_without_the_solver(self):
+        # 1 -> 2 and 1 -> 3, not all of 2, 3, 4; the choice 4 alone propagates nothing,
+        # but the repair of 1 meets the broken clause with nothing free to flip.
+        clauses = [(-1, 2), (-1, 3), (-2, -3, -4)]
+        n = 4
+        solver = make_solver(n, clauses)
+        local = LocalRepair(n, as_constraints(clauses), [False] * 5)
+
+        def no_probe(*args: object) -> None:
+            raise AssertionError("the solver was asked")
+
+        backbone = Backbone(solver, local, [1])
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Solver, "probe", no_probe)
+            assert backbone.compute([4]) is True
+        assert backbone.off & {1} == {1}
+        assert 1 not in backbone.on

@@ -66,6 +66,7 @@ class LocalRepair:
         "_slack",
         "_weighted",
         "cones",
+        "stuck",
         "value",
     )
 
@@ -99,6 +100,10 @@ class LocalRepair:
         #: a variable on flips its cone along, and never turns on one whose cone clashes
         #: with the pinned or frozen variables. Empty: single flips only.
         self.cones: Mapping[int, Cone] = {}
+        #: After a repair that gave up: ``True`` when a constraint broke that no free
+        #: variable could mend (the wanted literals, with what the frozen ones hold and
+        #: the constraints, admit no solution), ``False`` when it ran out of flips.
+        self.stuck = False
         self.value: list[bool] = [False] * (count + 1)
         for v in range(1, count + 1):  # every constraint counts its false literals' weight
             for c in self._occurs[2 * v + 1]:
@@ -189,7 +194,8 @@ class LocalRepair:
         """
         pinned = {abs(literal) for literal in literals}
         if len(pinned) < len(literals) and len(pinned) < len(set(literals)):
-            return None  # a variable wanted both ways
+            self.stuck = True  # a variable wanted both ways
+            return None
         value = self.value
         flips = [abs(literal) for literal in literals if value[abs(literal)] != (literal > 0)]
         return self.walk(flips, pinned, frozen, budget)
@@ -214,6 +220,10 @@ class LocalRepair:
         cones = self.cones
         flipped: list[int] = []
         broken: list[int] = []
+        # variables the pinned and frozen ones force: the only way to mend a broken
+        # constraint (unit propagation, as the walk meets it)
+        implied: set[int] = set()
+        self.stuck = False
 
         def flip(v: int) -> None:
             was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
@@ -244,10 +254,14 @@ class LocalRepair:
             candidates = [
                 p
                 for p in members[c]
-                if value[p >> 1] == (p & 1) and (p >> 1) not in frozen and (p >> 1) not in pinned
+                if value[p >> 1] == (p & 1)
+                and (p >> 1) not in frozen
+                and (p >> 1) not in pinned
+                and (p >> 1) not in implied
             ]
             while candidates:
-                if len(candidates) == 1:
+                forced = len(candidates) == 1
+                if forced:
                     best = candidates[0] >> 1
                 elif rng.random() < _NOISE:
                     best = candidates[rng.randrange(len(candidates))] >> 1
@@ -273,18 +287,27 @@ class LocalRepair:
                 if cone is None:
                     last[best] = step
                     flip(best)
+                    if forced:
+                        implied.add(best)
                     break
                 # turning best on brings its cone along; a cone that would flip a
-                # frozen or pinned variable rules best out
+                # frozen, pinned or implied variable rules best out
                 moves = cone.flips(value)
-                if frozen.isdisjoint(moves) and pinned.isdisjoint(moves):
+                if (
+                    frozen.isdisjoint(moves)
+                    and pinned.isdisjoint(moves)
+                    and implied.isdisjoint(moves)
+                ):
                     for v in moves:
                         last[v] = step
                         flip(v)
+                    if forced:
+                        implied.update(moves)
                     break
                 candidates = [p for p in candidates if p >> 1 != best]
             else:
-                break  # nothing left to flip in c
+                self.stuck = True  # nothing left to flip in c
+                break
         else:
             self._clock = step
             # a variable flipped an even number of times is back where it was
@@ -415,14 +438,21 @@ class Backbone:
                 cone = self.cones.get(literal) if literal > 0 else None
                 if cone is None or len(cone) <= _QUICK:
                     changed = local.repair((literal,), frozen, _QUICK)
+                    stuck = changed is None and local.stuck
                 else:
                     flips = cone.flips(value)
                     # a cone that would flip a frozen variable contradicts the choices
-                    changed = (
-                        local.walk(flips, cone.variables, frozen, _CONE_FLIPS)
-                        if frozen.isdisjoint(flips)
-                        else None
-                    )
+                    if frozen.isdisjoint(flips):
+                        changed = local.walk(flips, cone.variables, frozen, _CONE_FLIPS)
+                        stuck = changed is None and local.stuck
+                    else:
+                        changed, stuck = None, True
+                if stuck:
+                    # what the literal implies, with the choices and the values found
+                    # forced, breaks a constraint: the opposite holds in every configuration
+                    fixed.append(-literal)
+                    frozen.add(v)
+                    continue
                 if changed is None:
                     # what the literal implies under the choices and the values found
                     # forced: nothing when it contradicts them, else pinned for a repair
