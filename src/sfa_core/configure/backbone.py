@@ -224,36 +224,39 @@ class LocalRepair:
         # constraint (unit propagation, as the walk meets it)
         implied: set[int] = set()
         self.stuck = False
-
-        def flip(v: int) -> None:
-            was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
-            value[v] = not value[v]
-            for c in occurs[was]:
-                after = slack[c] - 1
-                slack[c] = after
-                if after == -1:  # held until now
-                    broken.append(c)
-            for c in occurs[was ^ 1]:
-                slack[c] += 1
-            flipped.append(v)
-
-        for v in flips:
-            flip(v)
         start = self._clock + _TABU  # steps of earlier repairs are long past
         step = start
         rng = self._random
-        while broken:
-            c = broken[-1]
-            if slack[c] >= 0:
+        moves: Sequence[int] = flips
+        while True:
+            for v in moves:  # flip each of the moves
+                was = 2 * v if value[v] else 2 * v + 1  # the literal of v true until now
+                value[v] = not value[v]
+                for c in occurs[was]:
+                    after = slack[c] - 1
+                    slack[c] = after
+                    if after == -1:  # held until now
+                        broken.append(c)
+                for c in occurs[was ^ 1]:
+                    slack[c] += 1
+                last[v] = step
+            flipped.extend(moves)
+            while broken and slack[broken[-1]] >= 0:
                 broken.pop()
-                continue
+            if not broken:
+                self._clock = step
+                # a variable flipped an even number of times is back where it was
+                odd: dict[int, bool] = {}
+                for v in flipped:
+                    odd[v] = not odd.get(v, False)
+                return [v for v, changed in odd.items() if changed]
             step += 1
             if step - start > budget:
                 break
-            # the literals of c that are false and free to flip
+            # the literals of the broken constraint that are false and free to flip
             candidates = [
                 p
-                for p in members[c]
+                for p in members[broken[-1]]
                 if value[p >> 1] == (p & 1)
                 and (p >> 1) not in frozen
                 and (p >> 1) not in pinned
@@ -284,37 +287,21 @@ class LocalRepair:
                             if not breaks:
                                 break
                 cone = None if value[best] else cones.get(best)
-                if cone is None:
-                    last[best] = step
-                    flip(best)
-                    if forced:
-                        implied.add(best)
-                    break
                 # turning best on brings its cone along; a cone that would flip a
                 # frozen, pinned or implied variable rules best out
-                moves = cone.flips(value)
-                if (
+                moves = (best,) if cone is None else cone.flips(value)
+                if cone is None or (
                     frozen.isdisjoint(moves)
                     and pinned.isdisjoint(moves)
                     and implied.isdisjoint(moves)
                 ):
-                    for v in moves:
-                        last[v] = step
-                        flip(v)
                     if forced:
                         implied.update(moves)
                     break
                 candidates = [p for p in candidates if p >> 1 != best]
             else:
-                self.stuck = True  # nothing left to flip in c
+                self.stuck = True  # nothing left to flip in the broken constraint
                 break
-        else:
-            self._clock = step
-            # a variable flipped an even number of times is back where it was
-            odd: dict[int, bool] = {}
-            for v in flipped:
-                odd[v] = not odd.get(v, False)
-            return [v for v, changed in odd.items() if changed]
         self._clock = step
         for v in reversed(flipped):  # undo, newest first
             was = 2 * v if value[v] else 2 * v + 1
