@@ -338,9 +338,12 @@ class TestCone:
     def test_flips_are_the_variables_that_differ(self):
         value = [False, True, False, True, False]  # 1 and 3 on, 2 and 4 off
         assert Cone([1, -2, 3, 4]).flips(value) == [4]
-        assert Cone([-1, 2, -3, -4]).flips(value) == [1, 2, 3]
+        assert sorted(Cone([-1, 2, -3, -4]).flips(value)) == [1, 2, 3]
         assert Cone([4]).flips(value) == [4]  # one literal
+        assert Cone([-3]).flips(value) == [3]
         assert Cone([-4]).flips(value) == []
+        assert Cone([-1, -3]).flips(value) == [1, 3]  # the off part alone
+        assert Cone([2, 4]).flips(value) == [2, 4]  # the on part alone
         assert Cone([]).flips(value) == []
         assert len(Cone([1, -2])) == 2
         assert Cone([1, -2]).variables == {1, 2}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence, Set
 from itertools import compress
-from operator import itemgetter, ne
+from operator import itemgetter, not_
 
 from sfa_core.configure.solver import Solver
 
@@ -313,6 +313,14 @@ class LocalRepair:
         return None
 
 
+def _values_of(variables: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[bool, ...]]:
+    """A function giving the values of ``variables`` in an assignment, as a tuple."""
+    if len(variables) > 1:
+        return itemgetter(*variables)
+    # (an itemgetter of one index returns the value itself, not a tuple)
+    return lambda value: tuple(value[v] for v in variables)
+
+
 class Cone:
     """What one literal implies by propagation alone, ready to be pinned in a repair.
 
@@ -321,24 +329,24 @@ class Cone:
             variable once.
     """
 
-    __slots__ = ("_values_of", "_variables", "_wanted", "literals", "variables")
+    __slots__ = ("_negative", "_negative_of", "_positive", "_positive_of", "literals", "variables")
 
     def __init__(self, literals: Sequence[int]) -> None:
         self.literals = tuple(literals)
-        variables = tuple(abs(literal) for literal in self.literals)
-        self._variables = variables
         #: The variables of the literals, as a set.
-        self.variables = frozenset(variables)
-        self._wanted = tuple(literal > 0 for literal in self.literals)
-        self._values_of: Callable[[Sequence[bool]], tuple[bool, ...]]
-        if len(variables) > 1:
-            self._values_of = itemgetter(*variables)
-        else:  # (an itemgetter of one index returns the value, not a tuple)
-            self._values_of = lambda value: tuple(value[v] for v in variables)
+        self.variables = frozenset(abs(literal) for literal in self.literals)
+        # the variables wanted on and off, and each part's values in one C call
+        self._positive = tuple(literal for literal in self.literals if literal > 0)
+        self._negative = tuple(-literal for literal in self.literals if literal < 0)
+        self._positive_of = _values_of(self._positive)
+        self._negative_of = _values_of(self._negative)
 
     def flips(self, value: Sequence[bool]) -> list[int]:
         """The variables whose value in ``value`` differs from the cone's."""
-        return list(compress(self._variables, map(ne, self._values_of(value), self._wanted)))
+        return [
+            *compress(self._negative, self._negative_of(value)),
+            *compress(self._positive, map(not_, self._positive_of(value))),
+        ]
 
     def __len__(self) -> int:
         return len(self.literals)
