@@ -317,8 +317,10 @@ def _values_of(variables: tuple[int, ...]) -> Callable[[Sequence[bool]], tuple[b
     """A function giving the values of ``variables`` in an assignment, as a tuple."""
     if len(variables) > 1:
         return itemgetter(*variables)
-    # (an itemgetter of one index returns the value itself, not a tuple)
-    return lambda value: tuple(value[v] for v in variables)
+    if variables:  # (an itemgetter of one index returns the value itself, not a tuple)
+        only = variables[0]
+        return lambda value: (value[only],)
+    return lambda value: ()
 
 
 class Cone:
