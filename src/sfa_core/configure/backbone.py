@@ -17,6 +17,7 @@ repairing it towards the new choices.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from itertools import compress
 from operator import itemgetter, not_
@@ -246,10 +247,7 @@ class LocalRepair:
             if not broken:
                 self._clock = step
                 # a variable flipped an even number of times is back where it was
-                odd: dict[int, bool] = {}
-                for v in flipped:
-                    odd[v] = not odd.get(v, False)
-                return [v for v, changed in odd.items() if changed]
+                return [v for v, times in Counter(flipped).items() if times & 1]
             step += 1
             if step - start > budget:
                 break
