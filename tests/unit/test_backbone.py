@@ -302,14 +302,14 @@ class TestLocalRepairExamples:
         plain = LocalRepair(4, constraints, list(start))
         assert plain.walk([1], {1}, set(), 1) is None  # two steps: 2, then 3
         local = LocalRepair(4, constraints, list(start))
-        local.cones = {2: cone}
+        local.use_cones({2: cone})
         changed = local.walk([1], {1}, set(), 1)  # one step: 2 with its cone
         assert changed is not None
         assert sorted(changed) == [1, 2, 3]
         check_state(local, 4, constraints)
         # with 3 frozen off, 2 is ruled out at once and the walk gives up
         local = LocalRepair(4, constraints, list(start))
-        local.cones = {2: cone}
+        local.use_cones({2: cone})
         assert local.walk([1], {1}, {3}, 50) is None
         assert local.value == start
 
@@ -518,7 +518,7 @@ def _backbone_clicks(cnf: tuple[int, list[list[int]]], data: st.DataObject) -> N
     if data.draw(st.booleans()):  # as the configurator makes them
         cones = {v: Cone(solver.probe([], v) or ()) for v in decisions}
         if data.draw(st.booleans()):  # walks that bring cones along
-            local.cones = {v: cone for v, cone in cones.items() if len(cone) > 1}
+            local.use_cones({v: cone for v, cone in cones.items() if len(cone) > 1})
     # Several clicks on the same solver and witness, as the configurator does.
     for _ in range(data.draw(st.integers(1, 3))):
         assumptions = data.draw(st.lists(literal, max_size=4))

@@ -36,6 +36,8 @@ _CONE_FLIPS = 100
 _NOISE = 0.1
 #: Steps during which a flipped variable is not flipped back.
 _TABU = 12
+#: Cone sizes count up to this in choosing a move (after the constraints a move breaks).
+_REACH = 1024
 
 
 class LocalRepair:
@@ -60,13 +62,14 @@ class LocalRepair:
 
     __slots__ = (
         "_clock",
+        "_cones",
         "_last",
         "_members",
         "_occurs",
         "_random",
+        "_reach",
         "_slack",
         "_weighted",
-        "cones",
         "stuck",
         "value",
     )
@@ -97,10 +100,8 @@ class LocalRepair:
         self._random = random.Random(0)  # the walk varies; the answers do not
         self._last = [-_TABU] * (count + 1)  # the step each variable last flipped at
         self._clock = 0
-        #: Per variable, what turning it on implies (its :class:`Cone`): a walk that turns
-        #: a variable on flips its cone along, and never turns on one whose cone clashes
-        #: with the pinned or frozen variables. Empty: single flips only.
-        self.cones: Mapping[int, Cone] = {}
+        self._cones: Mapping[int, Cone] = {}
+        self._reach = [0] * (count + 1)  # the size of each variable's cone (0: none)
         #: After a repair that gave up: ``True`` when a constraint broke that no free
         #: variable could mend (the wanted literals, with what the frozen ones hold and
         #: the constraints, admit no solution), ``False`` when it ran out of flips.
@@ -110,6 +111,21 @@ class LocalRepair:
             for c in self._occurs[2 * v + 1]:
                 slack[c] += 1
         self.adopt(model)
+
+    def use_cones(self, cones: Mapping[int, Cone]) -> None:
+        """Let walks turn variables on with their cones (what turning each on implies).
+
+        A walk that turns a variable on flips its cone along; it never turns on one
+        whose cone clashes with the pinned, frozen or implied variables; and among
+        moves that break as few constraints, it prefers the one with the smallest cone.
+
+        Args:
+            cones: Variable -> its :class:`Cone` (variables without one flip alone).
+        """
+        self._cones = cones
+        reach = self._reach = [0] * len(self.value)
+        for v, cone in cones.items():
+            reach[v] = min(len(cone), _REACH - 1)
 
     def adopt(self, model: list[bool]) -> None:
         """Make ``model`` (which satisfies every constraint) the current assignment.
@@ -218,7 +234,7 @@ class LocalRepair:
         """
         value, slack, occurs = self.value, self._slack, self._occurs
         members, last, weighted = self._members, self._last, self._weighted
-        cones = self.cones
+        cones, reach = self._cones, self._reach
         flipped: list[int] = []
         broken: list[int] = []
         # variables the pinned and frozen ones force: the only way to mend a broken
@@ -267,7 +283,7 @@ class LocalRepair:
                 elif rng.random() < _NOISE:
                     best = candidates[rng.randrange(len(candidates))] >> 1
                 else:
-                    best, best_break = 0, 1 << 30
+                    best, best_score = 0, 1 << 30
                     for p in candidates:
                         v = p >> 1
                         # constraints that the true literal of v keeps at their bound would break
@@ -278,11 +294,13 @@ class LocalRepair:
                             for d in occurs[p ^ 1]:
                                 if not slack[d]:
                                     breaks += 1
+                        # fewest broken constraints first, then the smallest cone
+                        score = breaks * _REACH if p & 1 else breaks * _REACH + reach[v]
                         if step - last[v] < _TABU:
-                            breaks += 1000  # flipped a moment ago: only if nothing else
-                        if breaks < best_break:
-                            best, best_break = v, breaks
-                            if not breaks:
+                            score += 1000 * _REACH  # flipped a moment ago: only if nothing else
+                        if score < best_score:
+                            best, best_score = v, score
+                            if score < _REACH:  # breaks nothing
                                 break
                 cone = None if value[best] else cones.get(best)
                 # turning best on brings its cone along; a cone that would flip a

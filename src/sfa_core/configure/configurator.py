@@ -281,7 +281,7 @@ class _Compiled:
         }
         self.decisions.sort(key=lambda v: -len(self.cones[v]))
         self.local = LocalRepair(self.encoding.count, self.encoding.native, self.solver.model())
-        self.local.cones = {v: cone for v, cone in self.cones.items() if len(cone) > 1}
+        self.local.use_cones({v: cone for v, cone in self.cones.items() if len(cone) > 1})
 
     def guarded(self) -> tuple[Solver, list[int]]:
         """A second solver where group i holds only while its selector is assumed."""
