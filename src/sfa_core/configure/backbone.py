@@ -33,7 +33,7 @@ _QUICK = 10
 #: Flips of a repair with a value's cone pinned (what it implies without the choices).
 _CONE_FLIPS = 100
 #: How often a repair flips a random variable of a broken clause (to leave a rut).
-_NOISE = 0.1
+_NOISE = 0.02
 #: Steps during which a flipped variable is not flipped back.
 _TABU = 12
 #: Cone sizes count up to this in choosing a move (after the constraints a move breaks).
