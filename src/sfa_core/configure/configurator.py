@@ -268,6 +268,7 @@ class _Compiled:
         self._guarded: tuple[Solver, list[int]] | None = None
         self.lock = threading.RLock()  # one click at a time on the shared solver
         self.decisions = sorted(self.encoding.names)
+        self.relations = tuple(c for c in model.constraints if isinstance(c, QuantityRelation))
         if not self.solver.solve():
             refs = self.minimal_groups([])
             raise UnsatisfiableModelError(model.sku, refs)
@@ -497,8 +498,8 @@ def configure(
         certain = [v for v in possible if encoding.values[(attribute.id, v)] not in can_false]
         if certain:
             values[attribute.id] = certain[0]
-    quantities = _quantities(model, quantities, selections.quantities)
-    conflicts = _quantity_conflicts(model, quantities)
+    quantities = _quantities(model, compiled.relations, quantities, selections.quantities)
+    conflicts = _quantity_conflicts(compiled.relations, quantities)
     complete = not conflicts and _complete(compiled, selected, values)
     status = (
         ConfigurationStatus.INVALID
@@ -541,7 +542,10 @@ def _complete(compiled: _Compiled, selected: list[str], values: dict[str, str]) 
 
 
 def _quantities(
-    model: ConfigurationModel, defaults: dict[str, int], given: Mapping[str, int]
+    model: ConfigurationModel,
+    relations: Sequence[QuantityRelation],
+    defaults: dict[str, int],
+    given: Mapping[str, int],
 ) -> dict[str, int]:
     """The selected options' quantities: the user's, else the default.
 
@@ -549,7 +553,6 @@ def _quantities(
     editable, so a default never causes a conflict it can avoid.
     """
     quantities = {key: given.get(key, value) for key, value in defaults.items()}
-    relations = [c for c in model.constraints if isinstance(c, QuantityRelation)]
     for _ in range(len(relations) + 1):
         changed = False
         for relation in relations:
@@ -567,12 +570,10 @@ def _quantities(
 
 
 def _quantity_conflicts(
-    model: ConfigurationModel, quantities: dict[str, int]
+    relations: Sequence[QuantityRelation], quantities: dict[str, int]
 ) -> tuple[Conflict, ...]:
     found = []
-    for constraint in model.constraints:
-        if not isinstance(constraint, QuantityRelation):
-            continue
+    for constraint in relations:
         have, limit = quantities.get(constraint.option), quantities.get(constraint.limit)
         if have is not None and limit is not None and have > constraint.ratio * limit:
             ref = ConstraintRef(constraint.id, "quantity", constraint.describe())
