@@ -6,9 +6,10 @@ off. A configuration that satisfies every clause (a *witness*) answers both
 questions for every value it sets, so only values no witness has shown yet
 need work, and most of that work is a *local repair*: take the current
 witness, flip the value wanted, and flip a few others until every clause
-holds again (a greedy walk that prefers flips breaking nothing). Only when the
-repair fails does the CDCL solver search, and only its failures prove a value
-forced.
+holds again (a greedy walk that prefers flips breaking nothing). A repair that
+meets a broken constraint which nothing free can mend proves the value wanted
+impossible; only when a repair runs out of flips does the CDCL solver probe the
+value and, if need be, search.
 
 The current witness is kept between clicks: the next click starts by
 repairing it towards the new choices.
@@ -377,9 +378,10 @@ class Backbone:
         solver: The model's solver (its clauses are ``clauses`` plus learnt ones).
         repair: The kept assignment, repaired in place.
         decisions: The decision variables (options and attribute values).
-        cones: Per variable, the literals setting it true implies by propagation alone
-            (without choices). A value whose cone reaches further than a quick repair
-            goes is repaired with its cone pinned, when no choice contradicts it.
+        cones: Per variable, its :class:`Cone`: the literals setting it true implies by
+            propagation alone (without choices). A value whose cone reaches further than
+            a quick repair goes is repaired with its cone pinned; a cone that contradicts
+            the choices proves the value impossible.
     """
 
     def __init__(
