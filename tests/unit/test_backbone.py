@@ -448,6 +448,8 @@ def test_local_repair_keeps_every_constraint(problem, data):
             ]
             if not possible:
                 assert changed is None
+            if changed is None and local.stuck:  # stuck is a proof: nothing is possible
+                assert not possible
         check_state(local, n, constraints)
 
 
@@ -523,6 +525,52 @@ def _backbone_clicks(cnf: tuple[int, list[list[int]]], data: st.DataObject) -> N
     for _ in range(data.draw(st.integers(1, 3))):
         assumptions = data.draw(st.lists(literal, max_size=4))
         check_backbone(solver, local, n, clauses, found, decisions, assumptions, cones)
+
+
+def as_clauses(n: int, constraints: Sequence[Constraint]) -> list[list[int]]:
+    """Clauses with exactly the solutions of ``constraints``: each falsifying assignment
+    of a constraint's variables is ruled out."""
+    clauses = []
+    for constraint in constraints:
+        variables = [abs(lit) for lit in constraint[0]]
+        for bits in itertools.product((False, True), repeat=len(variables)):
+            value = [False] * (n + 1)
+            for v, bit in zip(variables, bits, strict=True):
+                value[v] = bit
+            if not satisfied(value, constraint):
+                clauses.append([-v if bit else v for v, bit in zip(variables, bits, strict=True)])
+    return clauses
+
+
+@given(constraint_sets(), st.data())
+def test_backbone_over_weighted_constraints_agrees_with_brute_force(problem, data):
+    # Cardinalities, guards and weights walked natively, with cones and stuck walks.
+    n, constraints = problem
+    found = solutions(n, constraints)
+    clauses = as_clauses(n, constraints)
+    solver = make_solver(n, clauses)
+    local = LocalRepair(n, constraints, list(data.draw(st.sampled_from(found))))
+    variables = list(range(1, n + 1))
+    decisions = sorted(data.draw(st.sets(st.sampled_from(variables), min_size=1)))
+    cones = {v: Cone(solver.probe([], v) or ()) for v in decisions}
+    local.use_cones({v: cone for v, cone in cones.items() if len(cone) > 1})
+    literal = st.sampled_from([lit for v in variables for lit in (v, -v)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backbone_module, "_QUICK", data.draw(st.sampled_from([0, 1, 10])))
+        for _ in range(data.draw(st.integers(1, 3))):
+            assumptions = data.draw(st.lists(literal, max_size=4))
+            backbone = Backbone(solver, local, decisions, cones)
+            result = backbone.compute(assumptions)
+            under = [m for m in found if all(holds(m, lit) for lit in assumptions)]
+            assert result is bool(under)
+            assert all_satisfied(local.value, constraints)
+            if result:
+                chosen = set(decisions)
+                assert backbone.on & chosen == {v for v in decisions if any(m[v] for m in under)}
+                assert backbone.off & chosen == {
+                    v for v in decisions if any(not m[v] for m in under)
+                }
+            check_state(local, n, constraints)
 
 
 class TestBackboneExamples:
