@@ -18,7 +18,6 @@ repairing it towards the new choices.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from itertools import compress
 from operator import itemgetter, not_
@@ -264,7 +263,12 @@ class LocalRepair:
             if not broken:
                 self._clock = step
                 # a variable flipped an even number of times is back where it was
-                return [v for v, times in Counter(flipped).items() if times & 1]
+                if len(set(flipped)) == len(flipped):
+                    return flipped
+                odd: dict[int, bool] = {}
+                for v in flipped:
+                    odd[v] = not odd.get(v, False)
+                return [v for v, changed in odd.items() if changed]
             step += 1
             if step - start > budget:
                 break
