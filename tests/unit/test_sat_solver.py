@@ -62,6 +62,21 @@ def check_model(s: Solver, clauses: Sequence[Sequence[int]], assumptions: Sequen
         assert not s.value(-lit)
 
 
+def check_solve(
+    s: Solver, clauses: Sequence[Sequence[int]], found: list[int], assumptions: Sequence[int]
+) -> bool:
+    """Solve under ``assumptions``: the answer, and the model or the core, agree with ``found``."""
+    result = s.solve(assumptions)
+    assert result is bool(consistent(found, assumptions)), assumptions
+    if result:
+        check_model(s, clauses, assumptions)
+    else:
+        core = s.core()
+        assert set(core) <= set(assumptions)
+        assert not consistent(found, core)
+    return result
+
+
 def reference_propagate(
     clauses: Sequence[Sequence[int]], assumptions: Sequence[int]
 ) -> set[int] | None:
@@ -204,12 +219,7 @@ class TestBasics:
             s = make(n, clauses)
             for _ in range(8):
                 assumptions = [rng.choice([1, -1]) * rng.randint(1, n) for _ in range(2)]
-                result = s.solve(assumptions)
-                assert result is bool(consistent(found, assumptions))
-                if result:
-                    check_model(s, clauses, assumptions)
-                else:
-                    assert not consistent(found, s.core())
+                check_solve(s, clauses, found, assumptions)
             reduced = reduced or s.stats["learnts"] < s.stats["conflicts"] // 2
         assert reduced
 
@@ -351,12 +361,7 @@ class TestAssumptions:
         found = models(6, clauses)
         calls = [[1], [1, -6], [1, 6], [1, 6, -5], [1, 6, 5], [2, 6], [1], [], [3, -6]]
         for assumptions in calls:
-            result = s.solve(assumptions)
-            assert result is bool(consistent(found, assumptions)), assumptions
-            if result:
-                check_model(s, clauses, assumptions)
-            else:
-                assert not consistent(found, s.core())
+            check_solve(s, clauses, found, assumptions)
 
 
 class TestIncremental:
@@ -400,12 +405,7 @@ class TestIncremental:
                 found = models(n, added, found)
                 for _ in range(3):
                     assumptions = [rng.choice([1, -1]) * rng.randint(1, n) for _ in range(2)]
-                    result = s.solve(assumptions)
-                    assert result is bool(consistent(found, assumptions))
-                    if result:
-                        check_model(s, clauses, assumptions)
-                    else:
-                        assert not consistent(found, s.core())
+                    check_solve(s, clauses, found, assumptions)
 
     def test_variables_added_between_solves(self):
         s = make(2, [[1, 2]])
@@ -596,17 +596,9 @@ def test_agrees_with_brute_force(cnf, data):
     assumptions = data.draw(literal_lists(n))
     s = make(n, clauses)
     found = models(n, clauses)
-    result = s.solve(assumptions)
-    assert result is bool(consistent(found, assumptions))
-    if result:
-        check_model(s, clauses, assumptions)
-    else:
-        core = s.core()
-        assert set(core) <= set(assumptions)
-        assert not consistent(found, core)
-        if not found:
-            assert core == []
-            assert s.ok is False
+    if not check_solve(s, clauses, found, assumptions) and not found:
+        assert s.core() == []
+        assert s.ok is False
 
 
 @given(st.integers(1, MAX_VARS), st.data())
@@ -628,14 +620,7 @@ def test_incremental_sequences_agree_with_brute_force(n, data):
             keep = data.draw(st.integers(0, len(previous)))
             assumptions = previous[:keep] + data.draw(st.lists(lit, max_size=3))
             previous = assumptions
-            result = s.solve(assumptions)
-            assert result is bool(consistent(found, assumptions))
-            if result:
-                check_model(s, clauses, assumptions)
-            else:
-                core = s.core()
-                assert set(core) <= set(assumptions)
-                assert not consistent(found, core)
+            check_solve(s, clauses, found, assumptions)
             if data.draw(st.booleans()):
                 expected = reference_propagate(clauses, assumptions)
                 got = s.propagate(assumptions)
@@ -752,10 +737,7 @@ class TestProbe:
         assert s.probe([-3, 4], -5) is None
         assert s.propagate([1]) is None
         for assumptions in ([], [-3], [2], [-5], [2, -4], [-2, -3, -5]):
-            result = s.solve(assumptions)
-            assert result is bool(consistent(found, assumptions)), assumptions
-            if result:
-                check_model(s, clauses, assumptions)
+            check_solve(s, clauses, found, assumptions)
             expected = reference_propagate(clauses, assumptions)
             got = s.propagate(assumptions)
             if expected is None:
@@ -886,12 +868,7 @@ def test_probe_agrees_with_reference(cnf, data):
         assumptions = previous[:keep] + data.draw(st.lists(lit, max_size=3))
         previous = assumptions
         if data.draw(st.integers(0, 3)) == 0:
-            result = s.solve(assumptions)
-            assert result is bool(consistent(found, assumptions))
-            if result:
-                check_model(s, clauses, assumptions)
-            else:
-                assert not consistent(found, s.core())
+            check_solve(s, clauses, found, assumptions)
         else:
             literal = data.draw(lit)
             _check_probe(s, clauses, found, assumptions, literal, s.probe(assumptions, literal))
@@ -1006,12 +983,7 @@ def test_set_phases_never_changes_the_answers(cnf, data):
     for _ in range(data.draw(st.integers(1, 5))):
         s.set_phases(data.draw(st.lists(lit, max_size=2 * n)))
         assumptions = data.draw(st.lists(lit, max_size=3))
-        result = s.solve(assumptions)
-        assert result is bool(consistent(found, assumptions))
-        if result:
-            check_model(s, clauses, assumptions)
-        else:
-            assert not consistent(found, s.core())
+        check_solve(s, clauses, found, assumptions)
 
 
 @given(cnfs(), st.data())
