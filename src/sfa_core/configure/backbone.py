@@ -136,15 +136,20 @@ class LocalRepair:
         Args:
             model: The assignment, index ``v`` -> value.
         """
-        value, slack, occurs = self.value, self._slack, self._occurs
+        value = self.value
         for v in range(1, len(value)):
             if value[v] != model[v]:
-                was = 2 * v if value[v] else 2 * v + 1
-                value[v] = model[v]
-                for c in occurs[was]:
-                    slack[c] -= 1
-                for c in occurs[was ^ 1]:
-                    slack[c] += 1
+                self._flip(v)
+
+    def _flip(self, v: int) -> None:
+        """Flip ``v``, moving the slack of every constraint it occurs in (no checks)."""
+        slack, occurs = self._slack, self._occurs
+        was = 2 * v if self.value[v] else 2 * v + 1  # the literal of v true until now
+        self.value[v] = not self.value[v]
+        for c in occurs[was]:
+            slack[c] -= 1
+        for c in occurs[was ^ 1]:
+            slack[c] += 1
 
     def _breaks(self, was: int) -> bool:
         """Whether making the true literal ``was`` false breaks a constraint."""
@@ -184,15 +189,9 @@ class LocalRepair:
         value = self.value
         if value[v] == (literal > 0):
             return True
-        was = 2 * v if value[v] else 2 * v + 1
-        if self._breaks(was):
+        if self._breaks(2 * v if value[v] else 2 * v + 1):
             return False
-        value[v] = not value[v]
-        slack, occurs = self._slack, self._occurs
-        for c in occurs[was]:
-            slack[c] -= 1
-        for c in occurs[was ^ 1]:
-            slack[c] += 1
+        self._flip(v)
         return True
 
     def repair(
@@ -325,12 +324,7 @@ class LocalRepair:
                 break
         self._clock = step
         for v in reversed(flipped):  # undo, newest first
-            was = 2 * v if value[v] else 2 * v + 1
-            value[v] = not value[v]
-            for c in occurs[was]:
-                slack[c] -= 1
-            for c in occurs[was ^ 1]:
-                slack[c] += 1
+            self._flip(v)
         return None
 
 
