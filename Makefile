@@ -11,7 +11,7 @@ DOCS_OUT := docs/_build
 help:
 	@echo "make demo    run the quickstart on the embedded SQLite default"
 	@echo "make test    lint, type-check, pytest (with doctests) and the docs doctests"
-	@echo "make lint    ruff check, ruff format --check and mypy --strict"
+	@echo "make lint    ruff check, ruff format --check, mypy --strict and the import contracts"
 	@echo "make docs    build the HTML docs with warnings as errors"
 	@echo "make bench   print the benchmark figures, one JSON object per line"
 
@@ -34,7 +34,8 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples docs
 	$(BIN)/ruff format --check src tests benchmarks examples docs
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src examples/host_store.py
+	$(BIN)/lint-imports --no-cache
 
 typecheck: lint
 

@@ -25,6 +25,7 @@ __all__ = [
     "FloatAmountError",
     "InvalidAmountError",
     "MissingRateError",
+    "MissingRepositoryError",
     "NotFoundError",
     "RuleError",
     "RuleEvaluationError",
@@ -380,3 +381,32 @@ class StorageError(SfaError):
         ...
         sfa_core.errors.StorageError: database schema version 99 is newer than ... upgrade sfa_core
     """
+
+
+class MissingRepositoryError(StorageError):
+    """The engine was asked for something its store has no repository for.
+
+    A host implements only the repositories of the services it uses; using a
+    service whose repository is missing raises this error, naming it.
+
+    Attributes:
+        repository: The name of the missing repository (``"configurations"``).
+
+    Example:
+        >>> from sfa_core import SalesEngine
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> store = MemoryStore()
+        >>> engine = SalesEngine(products=store.products, price_books=store.price_books)
+        >>> engine.configurations.get_model("PC")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.MissingRepositoryError: this engine's store has no 'configurations' \
+repository (a ConfigurationModelRepository); pass configurations=... or use a store that has one
+    """
+
+    def __init__(self, repository: str, protocol: str) -> None:
+        super().__init__(
+            f"this engine's store has no {repository!r} repository (a {protocol}); "
+            f"pass {repository}=... or use a store that has one"
+        )
+        self.repository = repository

@@ -3,9 +3,14 @@ import pytest
 from sfa_core.adapters.memory import MemoryStore
 from sfa_core.testing.contracts import (
     ConfigurationModelRepositoryContract,
+    ContractedPricesRepositoryContract,
+    DiscountScheduleRepositoryContract,
     PriceBookRepositoryContract,
+    PricingSettingsRepositoryContract,
     ProductRepositoryContract,
+    PromotionRepositoryContract,
     QuoteRepositoryContract,
+    RuleSetRepositoryContract,
     UnitOfWorkContract,
 )
 
@@ -32,6 +37,36 @@ class TestMemoryConfigurationModels(ConfigurationModelRepositoryContract):
     @pytest.fixture
     def repository(self):
         return MemoryStore().configurations
+
+
+class TestMemoryRuleSets(RuleSetRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().rule_sets
+
+
+class TestMemoryDiscountSchedules(DiscountScheduleRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().discount_schedules
+
+
+class TestMemoryPromotions(PromotionRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().promotions
+
+
+class TestMemoryContractedPrices(ContractedPricesRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().contracted_prices
+
+
+class TestMemoryPricingSettings(PricingSettingsRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().pricing_settings
 
 
 class TestMemoryStore(UnitOfWorkContract):

@@ -3,9 +3,14 @@ import pytest
 from sfa_core.adapters.sqlite import SqliteStore
 from sfa_core.testing.contracts import (
     ConfigurationModelRepositoryContract,
+    ContractedPricesRepositoryContract,
+    DiscountScheduleRepositoryContract,
     PriceBookRepositoryContract,
+    PricingSettingsRepositoryContract,
     ProductRepositoryContract,
+    PromotionRepositoryContract,
     QuoteRepositoryContract,
+    RuleSetRepositoryContract,
     UnitOfWorkContract,
 )
 
@@ -39,6 +44,36 @@ class TestSqliteConfigurationModels(ConfigurationModelRepositoryContract):
     @pytest.fixture
     def repository(self, sqlite_store):
         return sqlite_store.configurations
+
+
+class TestSqliteRuleSets(RuleSetRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.rule_sets
+
+
+class TestSqliteDiscountSchedules(DiscountScheduleRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.discount_schedules
+
+
+class TestSqlitePromotions(PromotionRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.promotions
+
+
+class TestSqliteContractedPrices(ContractedPricesRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.contracted_prices
+
+
+class TestSqlitePricingSettings(PricingSettingsRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.pricing_settings
 
 
 class TestSqliteStore(UnitOfWorkContract):

@@ -174,6 +174,11 @@ STRATEGIES = {
     "RoundingPolicy": sfa_st.rounding_policies(),
     "PricingOptions": sfa_st.pricing_options(allow_negative_prices=None),
     "DiscountLimits": sfa_st.discount_limits(),
+    # the stored pricing setup
+    "ContractedPrices": sfa_st.contracted_prices(),
+    "PricingSettings": sfa_st.pricing_settings(),
+    "SetupVersions": sfa_st.setup_versions(),
+    "PricingSetup": sfa_st.pricing_setups(),
     # pricing results
     "ScheduleDiscount": sfa_st.schedule_discounts(),
     "AppliedDiscountTier": sfa_st.applied_discount_tiers(),

@@ -26,6 +26,12 @@ T = TypeVar("T")
 __all__ = [
     "AGGREGATES",
     "CONFIGURATIONS",
+    "CONTRACTED_PRICES",
+    "DISCOUNT_SCHEDULES",
+    "PRICING_SETTINGS",
+    "PROMOTIONS",
+    "RULE_SETS",
+    "SETUP_AGGREGATES",
     "PRICE_BOOKS",
     "PRODUCTS",
     "QUOTES",
@@ -35,6 +41,7 @@ __all__ = [
     "ProductMethods",
     "QuoteMethods",
     "Repository",
+    "SetupMethods",
     "column_value",
 ]
 
@@ -51,6 +58,8 @@ class Aggregate(Generic[T]):
             aggregate is defined.
         key: Name of the field that is the key (``"sku"``).
         indexes: Fields the repository can filter on, stored in their own columns.
+        keeps_revisions: Every stored version is kept, readable with
+            ``revision(key, version)`` (the pricing setup's aggregates).
 
     Example:
         >>> PRODUCTS.kind, PRODUCTS.table, PRODUCTS.key, PRODUCTS.indexes
@@ -66,6 +75,7 @@ class Aggregate(Generic[T]):
     _cls: type[T] | str
     key: str
     indexes: tuple[str, ...] = ()
+    keeps_revisions: bool = False
     _resolved: Any = attrs.field(init=False, default=None, eq=False, repr=False)
 
     @property
@@ -142,7 +152,49 @@ CONFIGURATIONS: Aggregate[ConfigurationModel] = Aggregate(
     "sku",
 )
 
-AGGREGATES: tuple[Aggregate[Any], ...] = (PRODUCTS, PRICE_BOOKS, QUOTES, CONFIGURATIONS)
+#: The pricing setup: what an admin edits, each with its history of revisions.
+RULE_SETS: Aggregate[Any] = Aggregate(
+    "rule set", "rule_sets", "sfa_core.pricing.rules:RuleSet", "id", keeps_revisions=True
+)
+DISCOUNT_SCHEDULES: Aggregate[Any] = Aggregate(
+    "discount schedule",
+    "discount_schedules",
+    "sfa_core.pricing.schedules:DiscountSchedule",
+    "id",
+    keeps_revisions=True,
+)
+PROMOTIONS: Aggregate[Any] = Aggregate(
+    "promotion", "promotions", "sfa_core.pricing.promotions:Promotion", "id", keeps_revisions=True
+)
+CONTRACTED_PRICES: Aggregate[Any] = Aggregate(
+    "contracted prices",
+    "contracted_prices",
+    "sfa_core.pricing.setup:ContractedPrices",
+    "account",
+    keeps_revisions=True,
+)
+PRICING_SETTINGS: Aggregate[Any] = Aggregate(
+    "pricing settings",
+    "pricing_settings",
+    "sfa_core.pricing.setup:PricingSettings",
+    "id",
+    keeps_revisions=True,
+)
+SETUP_AGGREGATES: tuple[Aggregate[Any], ...] = (
+    RULE_SETS,
+    DISCOUNT_SCHEDULES,
+    PROMOTIONS,
+    CONTRACTED_PRICES,
+    PRICING_SETTINGS,
+)
+
+AGGREGATES: tuple[Aggregate[Any], ...] = (
+    PRODUCTS,
+    PRICE_BOOKS,
+    QUOTES,
+    CONFIGURATIONS,
+    *SETUP_AGGREGATES,
+)
 
 
 def column_value(value: Any) -> Any:
@@ -206,6 +258,12 @@ class Repository(Generic[T]):
         raise NotImplementedError
 
     def _delete(self, key: str, expected_version: int) -> None:
+        raise NotImplementedError
+
+    def _versions(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def _revision(self, key: str, version: int) -> T:
         raise NotImplementedError
 
 
@@ -733,3 +791,162 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             []
         """
         self._delete(sku, expected_version)
+
+
+class SetupMethods(Repository[T]):
+    """:class:`~sfa_core.ports.SetupRepository` on top of the primitives, for any setup value.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().rule_sets, SetupMethods)
+        True
+    """
+
+    def get(self, key: str) -> T:
+        """Return the stored value ``key``.
+
+        Args:
+            key: Its key (an id, or an account for contracted prices).
+
+        Returns:
+            The value with its current version.
+
+        Raises:
+            NotFoundError: Nothing is stored under ``key``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import DiscountSchedule
+            >>> schedules = MemoryStore().discount_schedules
+            >>> _ = schedules.add(DiscountSchedule("VOL", [(9, 0), (None, 5)]))
+            >>> schedules.get("VOL").version
+            1
+        """
+        return self._get(key)
+
+    def list(self) -> list[T]:
+        """Return every stored value, sorted by key.
+
+        Returns:
+            The values.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import RuleSet
+            >>> rule_sets = MemoryStore().rule_sets
+            >>> for name in ("B", "A"):
+            ...     _ = rule_sets.add(RuleSet((), id=name))
+            >>> [r.id for r in rule_sets.list()]
+            ['A', 'B']
+        """
+        return self._list()
+
+    def add(self, value: T) -> T:
+        """Store a new value; return it with ``version == 1``.
+
+        Args:
+            value: The value.
+
+        Returns:
+            The stored value.
+
+        Raises:
+            AlreadyExistsError: The key is taken.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import PricingSettings
+            >>> MemoryStore().pricing_settings.add(PricingSettings()).version
+            1
+        """
+        return self._add(value)
+
+    def update(self, value: T) -> T:
+        """Replace the value stored at ``value.version``; return it at the next version.
+
+        The replaced version stays readable with :meth:`revision`.
+
+        Args:
+            value: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored value, its version incremented.
+
+        Raises:
+            NotFoundError: The key is not stored.
+            ConcurrencyError: The stored version is not ``value.version``.
+
+        Example:
+            >>> from sfa_core import Money
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import ContractedPrices
+            >>> prices = MemoryStore().contracted_prices
+            >>> stored = prices.add(ContractedPrices("ACME", {"DOCK": Money("79", "EUR")}))
+            >>> prices.update(stored).version
+            2
+        """
+        return self._update(value)
+
+    def delete(self, key: str, *, expected_version: int) -> None:
+        """Delete the value ``key`` if it is stored at ``expected_version``.
+
+        Its revisions stay readable with :meth:`revision`.
+
+        Args:
+            key: The key.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The key is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import RuleSet
+            >>> rule_sets = MemoryStore().rule_sets
+            >>> _ = rule_sets.add(RuleSet((), id="R"))
+            >>> rule_sets.delete("R", expected_version=1)
+            >>> rule_sets.list(), rule_sets.revision("R", 1).id
+            ([], 'R')
+        """
+        self._delete(key, expected_version)
+
+    def versions(self) -> dict[str, int]:
+        """Return the current version of every stored value, by key.
+
+        Returns:
+            A new dict of key to version.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import RuleSet
+            >>> rule_sets = MemoryStore().rule_sets
+            >>> _ = rule_sets.add(RuleSet((), id="R"))
+            >>> rule_sets.versions()
+            {'R': 1}
+        """
+        return self._versions()
+
+    def revision(self, key: str, version: int) -> T:
+        """Return the value ``key`` as stored at ``version``.
+
+        Args:
+            key: The key.
+            version: A version it was stored at.
+
+        Returns:
+            The value at that version.
+
+        Raises:
+            NotFoundError: It was never stored at that version (key
+                ``"<key>@<version>"``).
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.pricing import RuleSet
+            >>> MemoryStore().rule_sets.revision("R", 1)
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.NotFoundError: rule set 'R@1' not found
+        """
+        return self._revision(key, version)

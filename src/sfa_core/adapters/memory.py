@@ -33,28 +33,46 @@ import attrs
 
 from sfa_core.adapters._aggregates import (
     CONFIGURATIONS,
+    CONTRACTED_PRICES,
+    DISCOUNT_SCHEDULES,
     PRICE_BOOKS,
+    PRICING_SETTINGS,
     PRODUCTS,
+    PROMOTIONS,
     QUOTES,
+    RULE_SETS,
     Aggregate,
     ConfigurationModelMethods,
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
     Repository,
+    SetupMethods,
 )
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
+    from sfa_core.pricing.promotions import Promotion  # noqa: F401 - quoted base class
+    from sfa_core.pricing.rules import RuleSet  # noqa: F401 - quoted base class
+    from sfa_core.pricing.schedules import DiscountSchedule  # noqa: F401 - quoted base class
+    from sfa_core.pricing.setup import (  # noqa: F401 - quoted base classes
+        ContractedPrices,
+        PricingSettings,
+    )
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
     "MemoryConfigurationModelRepository",
+    "MemoryContractedPricesRepository",
+    "MemoryDiscountScheduleRepository",
     "MemoryPriceBookRepository",
+    "MemoryPricingSettingsRepository",
     "MemoryProductRepository",
+    "MemoryPromotionRepository",
     "MemoryQuoteRepository",
+    "MemoryRuleSetRepository",
     "MemoryStore",
 ]
 
@@ -68,6 +86,13 @@ class _MemoryRepository(Repository[T]):
         self._aggregate = aggregate
         self._lock = lock
         self._rows: dict[str, T] = {}
+        self._revisions: dict[tuple[str, int], T] = {}
+
+    def _keep(self, key: str, stored: T, version: int) -> T:
+        if self._aggregate.keeps_revisions:
+            self._revisions[key, version] = stored
+        self._rows[key] = stored
+        return stored
 
     def _get(self, key: str) -> T:
         with self._lock:
@@ -95,9 +120,7 @@ class _MemoryRepository(Repository[T]):
         with self._lock:
             if key in self._rows:
                 raise AlreadyExistsError(self._aggregate.kind, key)
-            stored = attrs.evolve(value, version=1)  # type: ignore[misc]
-            self._rows[key] = stored
-            return stored
+            return self._keep(key, attrs.evolve(value, version=1), 1)  # type: ignore[misc]
 
     def _update(self, value: T) -> T:
         key = self._aggregate.key_of(value)
@@ -108,8 +131,7 @@ class _MemoryRepository(Repository[T]):
             if actual != expected:
                 raise ConcurrencyError(self._aggregate.kind, key, expected, actual)
             stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
-            self._rows[key] = stored
-            return stored
+            return self._keep(key, stored, expected + 1)
 
     def _delete(self, key: str, expected_version: int) -> None:
         with self._lock:
@@ -118,11 +140,22 @@ class _MemoryRepository(Repository[T]):
                 raise ConcurrencyError(self._aggregate.kind, key, expected_version, actual)
             del self._rows[key]
 
-    def _snapshot(self) -> dict[str, T]:
-        return dict(self._rows)
+    def _versions(self) -> dict[str, int]:
+        with self._lock:
+            return {key: value.version for key, value in sorted(self._rows.items())}  # type: ignore[attr-defined]
 
-    def _restore(self, rows: dict[str, T]) -> None:
-        self._rows = rows
+    def _revision(self, key: str, version: int) -> T:
+        with self._lock:
+            try:
+                return self._revisions[key, version]
+            except (KeyError, TypeError):
+                raise NotFoundError(self._aggregate.kind, f"{key}@{version}") from None
+
+    def _snapshot(self) -> tuple[dict[str, T], dict[tuple[str, int], T]]:
+        return dict(self._rows), dict(self._revisions)
+
+    def _restore(self, saved: tuple[dict[str, T], dict[tuple[str, int], T]]) -> None:
+        self._rows, self._revisions = saved
 
 
 class MemoryProductRepository(ProductMethods, _MemoryRepository[Product]):
@@ -185,6 +218,66 @@ class MemoryConfigurationModelRepository(
     """
 
 
+class MemoryRuleSetRepository(SetupMethods["RuleSet"], _MemoryRepository["RuleSet"]):
+    """:class:`~sfa_core.ports.RuleSetRepository` kept in memory, every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import RuleSet
+        >>> rule_sets = MemoryStore().rule_sets
+        >>> rule_sets.add(RuleSet((), id="R")) == rule_sets.get("R")
+        True
+    """
+
+
+class MemoryDiscountScheduleRepository(
+    SetupMethods["DiscountSchedule"], _MemoryRepository["DiscountSchedule"]
+):
+    """:class:`~sfa_core.ports.DiscountScheduleRepository` kept in memory, every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import DiscountSchedule
+        >>> schedules = MemoryStore().discount_schedules
+        >>> schedules.add(DiscountSchedule("V", [(None, 5)])) == schedules.get("V")
+        True
+    """
+
+
+class MemoryPromotionRepository(SetupMethods["Promotion"], _MemoryRepository["Promotion"]):
+    """:class:`~sfa_core.ports.PromotionRepository` kept in memory, every revision kept.
+
+    Example:
+        >>> MemoryStore().promotions.list()
+        []
+    """
+
+
+class MemoryContractedPricesRepository(
+    SetupMethods["ContractedPrices"], _MemoryRepository["ContractedPrices"]
+):
+    """:class:`~sfa_core.ports.ContractedPricesRepository` kept in memory, every revision kept.
+
+    Example:
+        >>> from sfa_core import Money
+        >>> from sfa_core.pricing import ContractedPrices
+        >>> prices = MemoryStore().contracted_prices
+        >>> _ = prices.add(ContractedPrices("ACME", {"DOCK": Money("79", "EUR")}))
+        >>> prices.get("ACME").version
+        1
+    """
+
+
+class MemoryPricingSettingsRepository(
+    SetupMethods["PricingSettings"], _MemoryRepository["PricingSettings"]
+):
+    """:class:`~sfa_core.ports.PricingSettingsRepository` kept in memory, every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import PricingSettings
+        >>> MemoryStore().pricing_settings.add(PricingSettings()).id
+        'default'
+    """
+
+
 class MemoryStore:
     """All in-memory repositories plus the unit of work that spans them.
 
@@ -208,11 +301,21 @@ class MemoryStore:
         self._price_books = MemoryPriceBookRepository(PRICE_BOOKS, self._lock)
         self._quotes = MemoryQuoteRepository(QUOTES, self._lock)
         self._configurations = MemoryConfigurationModelRepository(CONFIGURATIONS, self._lock)
+        self._rule_sets = MemoryRuleSetRepository(RULE_SETS, self._lock)
+        self._discount_schedules = MemoryDiscountScheduleRepository(DISCOUNT_SCHEDULES, self._lock)
+        self._promotions = MemoryPromotionRepository(PROMOTIONS, self._lock)
+        self._contracted_prices = MemoryContractedPricesRepository(CONTRACTED_PRICES, self._lock)
+        self._pricing_settings = MemoryPricingSettingsRepository(PRICING_SETTINGS, self._lock)
         self._repositories: tuple[_MemoryRepository[Any], ...] = (
             self._products,
             self._price_books,
             self._quotes,
             self._configurations,
+            self._rule_sets,
+            self._discount_schedules,
+            self._promotions,
+            self._contracted_prices,
+            self._pricing_settings,
         )
 
     @property
@@ -258,6 +361,61 @@ class MemoryStore:
             True
         """
         return self._configurations
+
+    @property
+    def rule_sets(self) -> MemoryRuleSetRepository:
+        """The price rule set repository.
+
+        Example:
+            >>> from sfa_core.ports import RuleSetRepository
+            >>> isinstance(MemoryStore().rule_sets, RuleSetRepository)
+            True
+        """
+        return self._rule_sets
+
+    @property
+    def discount_schedules(self) -> MemoryDiscountScheduleRepository:
+        """The discount schedule repository.
+
+        Example:
+            >>> from sfa_core.ports import DiscountScheduleRepository
+            >>> isinstance(MemoryStore().discount_schedules, DiscountScheduleRepository)
+            True
+        """
+        return self._discount_schedules
+
+    @property
+    def promotions(self) -> MemoryPromotionRepository:
+        """The promotion repository.
+
+        Example:
+            >>> from sfa_core.ports import PromotionRepository
+            >>> isinstance(MemoryStore().promotions, PromotionRepository)
+            True
+        """
+        return self._promotions
+
+    @property
+    def contracted_prices(self) -> MemoryContractedPricesRepository:
+        """The contracted prices repository (by account).
+
+        Example:
+            >>> from sfa_core.ports import ContractedPricesRepository
+            >>> isinstance(MemoryStore().contracted_prices, ContractedPricesRepository)
+            True
+        """
+        return self._contracted_prices
+
+    @property
+    def pricing_settings(self) -> MemoryPricingSettingsRepository:
+        """The pricing settings repository.
+
+        Example:
+            >>> from sfa_core.ports import PricingSettingsRepository
+            >>> isinstance(MemoryStore().pricing_settings, PricingSettingsRepository)
+            True
+        """
+        return self._pricing_settings
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -12,6 +12,9 @@
   in the same statement (``WHERE key = ? AND version = ?``), so a stale write
   is refused with :class:`~sfa_core.errors.ConcurrencyError` even when another
   process wrote in between.
+* Values are frozen, so a document read again returns the value structured
+  the first time (a bounded memo keyed by the document's text): a stored
+  product priced on every quote costs one indexed read, not a parse.
 * File databases use WAL mode (readers do not block the writer). One
   connection is shared by the threads of a process and guarded by a
   re-entrant lock, so a store is safe to share between threads.
@@ -20,7 +23,7 @@
 >>> store = SqliteStore(":memory:")
 >>> store.products.add(Product(sku="A-1", name="Widget")).version
 1
->>> store.schema_version == len(MIGRATIONS) == 3
+>>> store.schema_version == len(MIGRATIONS) == 4
 True
 >>> store.close()
 """
@@ -39,15 +42,21 @@ import attrs
 
 from sfa_core.adapters._aggregates import (
     CONFIGURATIONS,
+    CONTRACTED_PRICES,
+    DISCOUNT_SCHEDULES,
     PRICE_BOOKS,
+    PRICING_SETTINGS,
     PRODUCTS,
+    PROMOTIONS,
     QUOTES,
+    RULE_SETS,
     Aggregate,
     ConfigurationModelMethods,
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
     Repository,
+    SetupMethods,
     column_value,
 )
 from sfa_core.catalog import PriceBook, Product
@@ -56,18 +65,35 @@ from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
+    from sfa_core.pricing.promotions import Promotion  # noqa: F401 - quoted base class
+    from sfa_core.pricing.rules import RuleSet  # noqa: F401 - quoted base class
+    from sfa_core.pricing.schedules import DiscountSchedule  # noqa: F401 - quoted base class
+    from sfa_core.pricing.setup import (  # noqa: F401 - quoted base classes
+        ContractedPrices,
+        PricingSettings,
+    )
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
     "MIGRATIONS",
     "SqliteConfigurationModelRepository",
+    "SqliteContractedPricesRepository",
+    "SqliteDiscountScheduleRepository",
     "SqlitePriceBookRepository",
+    "SqlitePricingSettingsRepository",
     "SqliteProductRepository",
+    "SqlitePromotionRepository",
     "SqliteQuoteRepository",
+    "SqliteRuleSetRepository",
     "SqliteStore",
 ]
 
 T = TypeVar("T")
+
+#: Documents a repository keeps structured, per repository: at most this many,
+#: and at most this many characters of document text in all.
+_LOADED_MAX = 4096
+_LOADED_CHARS = 16_000_000
 
 
 def _table_statements(aggregate: Aggregate[Any]) -> tuple[str, ...]:
@@ -105,6 +131,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE TABLE configuration_models (sku TEXT PRIMARY KEY NOT NULL, "
         "version INTEGER NOT NULL, doc TEXT NOT NULL)",
+    ),
+    # 4: the pricing setup (rule sets, discount schedules, promotions, contracted
+    # prices by account, pricing settings), each with a table of every revision.
+    tuple(
+        statement
+        for table, key in (
+            ("rule_sets", "id"),
+            ("discount_schedules", "id"),
+            ("promotions", "id"),
+            ("contracted_prices", "account"),
+            ("pricing_settings", "id"),
+        )
+        for statement in (
+            f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY NOT NULL, "
+            "version INTEGER NOT NULL, doc TEXT NOT NULL)",
+            f"CREATE TABLE {table}_revisions ({key} TEXT NOT NULL, version INTEGER NOT NULL, "
+            f"doc TEXT NOT NULL, PRIMARY KEY ({key}, version))",
+        )
     ),
 )
 
@@ -164,6 +208,8 @@ class _SqliteRepository(Repository[T]):
     def __init__(self, aggregate: Aggregate[T], db: _Database) -> None:
         self._aggregate = aggregate
         self._db = db
+        self._loaded: dict[str, T] = {}
+        self._loaded_chars = 0
         a = aggregate
         cols = ", ".join((a.key, *a.indexes, "version", "doc"))
         marks = ", ".join("?" for _ in range(len(a.indexes) + 3))
@@ -176,9 +222,32 @@ class _SqliteRepository(Repository[T]):
             f"UPDATE {a.table} SET {sets}version = ?, doc = ? WHERE {a.key} = ? AND version = ?"
         )
         self._sql_delete = f"DELETE FROM {a.table} WHERE {a.key} = ? AND version = ?"
+        self._sql_versions = f"SELECT {a.key}, version FROM {a.table} ORDER BY {a.key}"
+        self._sql_revision = (
+            f"SELECT doc FROM {a.table}_revisions WHERE {a.key} = ? AND version = ?"
+        )
+        self._sql_keep = (
+            # OR REPLACE: a key deleted and added again starts its versions anew.
+            f"INSERT OR REPLACE INTO {a.table}_revisions ({a.key}, version, doc) VALUES (?, ?, ?)"
+            if a.keeps_revisions
+            else ""
+        )
 
     def _load(self, doc: str) -> T:
-        return structure(json.loads(doc), self._aggregate.cls)
+        # A document names one immutable value: a document read again (a product on
+        # every quote, the same price book) is structured once. Bounded, oldest out.
+        loaded = self._loaded
+        value = loaded.get(doc)
+        if value is None:
+            value = structure(json.loads(doc), self._aggregate.cls)
+            with self._db.lock:
+                self._loaded_chars += len(doc)
+                while loaded and (len(loaded) >= _LOADED_MAX or self._loaded_chars > _LOADED_CHARS):
+                    oldest = next(iter(loaded))
+                    del loaded[oldest]
+                    self._loaded_chars -= len(oldest)
+                loaded[doc] = value
+        return value
 
     @staticmethod
     def _dump(value: Any) -> str:
@@ -214,23 +283,40 @@ class _SqliteRepository(Repository[T]):
     def _add(self, value: T) -> T:
         key = self._aggregate.key_of(value)
         stored = attrs.evolve(value, version=1)  # type: ignore[misc]
-        params = (key, *self._index_values(stored), 1, self._dump(stored))
+        doc = self._dump(stored)
+        params = (key, *self._index_values(stored), 1, doc)
         with self._db.transaction() as conn:
             try:
                 conn.execute(self._sql_insert, params)
             except sqlite3.IntegrityError:
                 raise AlreadyExistsError(self._aggregate.kind, key) from None
+            self._keep(conn, key, 1, doc)
         return stored
+
+    def _keep(self, conn: sqlite3.Connection, key: str, version: int, doc: str) -> None:
+        if self._sql_keep:
+            conn.execute(self._sql_keep, (key, version, doc))
 
     def _update(self, value: T) -> T:
         key = self._aggregate.key_of(value)
         expected: int = value.version  # type: ignore[attr-defined]
         stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
-        params = (*self._index_values(stored), expected + 1, self._dump(stored), key, expected)
+        doc = self._dump(stored)
+        params = (*self._index_values(stored), expected + 1, doc, key, expected)
         with self._db.transaction() as conn:
             if conn.execute(self._sql_update, params).rowcount == 0:
                 self._raise_conflict(conn, key, expected)
+            self._keep(conn, key, expected + 1, doc)
         return stored
+
+    def _versions(self) -> dict[str, int]:
+        return dict(self._db.read(self._sql_versions))
+
+    def _revision(self, key: str, version: int) -> T:
+        rows = self._db.read(self._sql_revision, (key, version)) if self._sql_keep else []
+        if not rows:
+            raise NotFoundError(self._aggregate.kind, f"{key}@{version}")
+        return self._load(rows[0][0])
 
     def _delete(self, key: str, expected_version: int) -> None:
         with self._db.transaction() as conn:
@@ -325,6 +411,74 @@ class SqliteConfigurationModelRepository(
     """
 
 
+class SqliteRuleSetRepository(SetupMethods["RuleSet"], _SqliteRepository["RuleSet"]):
+    """:class:`~sfa_core.ports.RuleSetRepository` on SQLite; every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import RuleSet
+        >>> store = SqliteStore(":memory:")
+        >>> store.rule_sets.add(RuleSet((), id="R")) == store.rule_sets.get("R")
+        True
+        >>> store.close()
+    """
+
+
+class SqliteDiscountScheduleRepository(
+    SetupMethods["DiscountSchedule"], _SqliteRepository["DiscountSchedule"]
+):
+    """:class:`~sfa_core.ports.DiscountScheduleRepository` on SQLite; every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import DiscountSchedule
+        >>> store = SqliteStore(":memory:")
+        >>> schedule = DiscountSchedule("V", [(9, 0), (None, 5)])
+        >>> store.discount_schedules.add(schedule) == store.discount_schedules.get("V")
+        True
+        >>> store.close()
+    """
+
+
+class SqlitePromotionRepository(SetupMethods["Promotion"], _SqliteRepository["Promotion"]):
+    """:class:`~sfa_core.ports.PromotionRepository` on SQLite; every revision kept.
+
+    Example:
+        >>> store = SqliteStore(":memory:")
+        >>> store.promotions.list()
+        []
+        >>> store.close()
+    """
+
+
+class SqliteContractedPricesRepository(
+    SetupMethods["ContractedPrices"], _SqliteRepository["ContractedPrices"]
+):
+    """:class:`~sfa_core.ports.ContractedPricesRepository` on SQLite; every revision kept.
+
+    Example:
+        >>> from sfa_core import Money
+        >>> from sfa_core.pricing import ContractedPrices
+        >>> store = SqliteStore(":memory:")
+        >>> _ = store.contracted_prices.add(ContractedPrices("ACME", {"D": Money("9", "EUR")}))
+        >>> store.contracted_prices.versions()
+        {'ACME': 1}
+        >>> store.close()
+    """
+
+
+class SqlitePricingSettingsRepository(
+    SetupMethods["PricingSettings"], _SqliteRepository["PricingSettings"]
+):
+    """:class:`~sfa_core.ports.PricingSettingsRepository` on SQLite; every revision kept.
+
+    Example:
+        >>> from sfa_core.pricing import PricingSettings
+        >>> store = SqliteStore(":memory:")
+        >>> store.pricing_settings.add(PricingSettings()).version
+        1
+        >>> store.close()
+    """
+
+
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
@@ -361,6 +515,11 @@ class SqliteStore:
         self._price_books = SqlitePriceBookRepository(PRICE_BOOKS, self._db)
         self._quotes = SqliteQuoteRepository(QUOTES, self._db)
         self._configurations = SqliteConfigurationModelRepository(CONFIGURATIONS, self._db)
+        self._rule_sets = SqliteRuleSetRepository(RULE_SETS, self._db)
+        self._discount_schedules = SqliteDiscountScheduleRepository(DISCOUNT_SCHEDULES, self._db)
+        self._promotions = SqlitePromotionRepository(PROMOTIONS, self._db)
+        self._contracted_prices = SqliteContractedPricesRepository(CONTRACTED_PRICES, self._db)
+        self._pricing_settings = SqlitePricingSettingsRepository(PRICING_SETTINGS, self._db)
 
     def _migrate(self) -> int:
         try:
@@ -446,6 +605,71 @@ class SqliteStore:
             >>> store.close()
         """
         return self._configurations
+
+    @property
+    def rule_sets(self) -> SqliteRuleSetRepository:
+        """The price rule set repository.
+
+        Example:
+            >>> from sfa_core.ports import RuleSetRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.rule_sets, RuleSetRepository)
+            True
+            >>> store.close()
+        """
+        return self._rule_sets
+
+    @property
+    def discount_schedules(self) -> SqliteDiscountScheduleRepository:
+        """The discount schedule repository.
+
+        Example:
+            >>> from sfa_core.ports import DiscountScheduleRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.discount_schedules, DiscountScheduleRepository)
+            True
+            >>> store.close()
+        """
+        return self._discount_schedules
+
+    @property
+    def promotions(self) -> SqlitePromotionRepository:
+        """The promotion repository.
+
+        Example:
+            >>> from sfa_core.ports import PromotionRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.promotions, PromotionRepository)
+            True
+            >>> store.close()
+        """
+        return self._promotions
+
+    @property
+    def contracted_prices(self) -> SqliteContractedPricesRepository:
+        """The contracted prices repository (by account).
+
+        Example:
+            >>> from sfa_core.ports import ContractedPricesRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.contracted_prices, ContractedPricesRepository)
+            True
+            >>> store.close()
+        """
+        return self._contracted_prices
+
+    @property
+    def pricing_settings(self) -> SqlitePricingSettingsRepository:
+        """The pricing settings repository.
+
+        Example:
+            >>> from sfa_core.ports import PricingSettingsRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.pricing_settings, PricingSettingsRepository)
+            True
+            >>> store.close()
+        """
+        return self._pricing_settings
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

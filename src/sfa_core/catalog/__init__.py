@@ -26,6 +26,7 @@ from sfa_core.catalog.derived import (
     ResolutionStep,
     ResolvedPrice,
 )
+from sfa_core.catalog.lookup import load_chain, require_sellable
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.catalog.tiers import (
     BlockPricing,
@@ -67,4 +68,6 @@ __all__ = [
     "TierPrice",
     "TierPricing",
     "TierTable",
+    "load_chain",
+    "require_sellable",
 ]

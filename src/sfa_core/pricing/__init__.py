@@ -71,6 +71,13 @@ from sfa_core.pricing.schedules import (
     ScheduleDiscount,
     ScheduleMode,
 )
+from sfa_core.pricing.setup import (
+    DEFAULT_SETTINGS,
+    ContractedPrices,
+    PricingSettings,
+    PricingSetup,
+    SetupVersions,
+)
 from sfa_core.pricing.tax import (
     RateTaxPolicy,
     TaxableLine,
@@ -81,6 +88,7 @@ from sfa_core.pricing.tax import (
 )
 
 __all__ = [
+    "DEFAULT_SETTINGS",
     "WATERFALL_FIELDS",
     "ActionKind",
     "Adjustment",
@@ -93,6 +101,7 @@ __all__ = [
     "CartLine",
     "Condition",
     "ConditionKind",
+    "ContractedPrices",
     "DiscountLimits",
     "DiscountSchedule",
     "DiscountTier",
@@ -111,6 +120,8 @@ __all__ = [
     "PriceRuleCycleError",
     "PricedLine",
     "PricingOptions",
+    "PricingSettings",
+    "PricingSetup",
     "ProductRange",
     "Promotion",
     "PromotionResult",
@@ -121,6 +132,7 @@ __all__ = [
     "ScheduleBasis",
     "ScheduleDiscount",
     "ScheduleMode",
+    "SetupVersions",
     "SkipReason",
     "SkippedPromotion",
     "Stacking",

@@ -69,6 +69,7 @@ from sfa_core._validate import (
     check_bool,
     check_key,
     check_text,
+    check_version,
     require_decimal,
     require_key,
     tuple_converter,
@@ -534,6 +535,7 @@ class Promotion:
             as many as the cart allows.
         usage_limit: Total applications allowed across all carts; the host counts
             them and passes the count to :func:`apply_promotions` as ``usage``.
+        version: Storage version (0 = never stored).
 
     Raises:
         ValidationError: A bad field (its path: ``"priority"``, ``"max_discount"``...),
@@ -566,6 +568,7 @@ class Promotion:
     )
     max_applications: int | None = attrs.field(default=1, validator=_check_optional_count)
     usage_limit: int | None = attrs.field(default=None, validator=_check_optional_count)
+    version: int = attrs.field(default=0, validator=check_version, kw_only=True)
     _benefit_range: ProductRange = attrs.field(init=False, eq=False, repr=False)
     _description: str = attrs.field(init=False, eq=False, repr=False)
     # Application order: the highest priority first, ties by id.

@@ -55,6 +55,7 @@ from sfa_core._validate import (
     check_key,
     check_optional_decimal,
     check_text,
+    check_version,
     require_key,
     to_optional_decimal,
     tuple_converter,
@@ -600,7 +601,8 @@ class RuleSet:
     Args:
         rules: The rules (ids unique).
         stacking: The :class:`Stacking` policy.
-        id: A name for the set, shown in explanations.
+        id: A name for the set, shown in explanations; the key it is stored under.
+        version: Storage version (0 = never stored).
 
     Raises:
         ValidationError: Duplicate ids or a value that is not a rule.
@@ -619,6 +621,7 @@ class RuleSet:
     rules: tuple[PriceRule, ...] = attrs.field(converter=tuple_converter, validator=_check_rules)
     stacking: Stacking = attrs.field(default=Stacking.COMPOUNDING, converter=_to_stacking)
     id: str = attrs.field(default="rules", validator=check_key)
+    version: int = attrs.field(default=0, validator=check_version, kw_only=True)
     _index: dict[Phase, tuple[dict[str, tuple[PriceRule, ...]], ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -660,7 +663,12 @@ class RuleSet:
         object.__setattr__(self, "_cache", {})
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "stacking": self.stacking, "id": self.id}
+        return {
+            "rules": self.rules,
+            "stacking": self.stacking,
+            "id": self.id,
+            "version": self.version,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():

@@ -44,6 +44,7 @@ from sfa_core._validate import (
     check_percent,
     check_positive,
     check_text,
+    check_version,
     require_decimal,
 )
 from sfa_core.errors import ValidationError
@@ -384,6 +385,7 @@ class DiscountSchedule:
         unit: :class:`DiscountUnit` (percent or amount).
         aggregation: :class:`Aggregation` (what the caller counts for a volume schedule).
         name: Display name.
+        version: Storage version (0 = never stored).
 
     >>> DiscountSchedule("VOL-1", [(10, 0), (20, 5)])
     Traceback (most recent call last):
@@ -404,6 +406,7 @@ tiers[0] (EUR) (got ['USD'])
     unit: DiscountUnit = attrs.field(default=DiscountUnit.PERCENT, converter=_unit)
     aggregation: Aggregation = attrs.field(default=Aggregation.LINE, converter=_aggregation)
     name: str = attrs.field(default="", validator=check_text)
+    version: int = attrs.field(default=0, validator=check_version, kw_only=True)
     _bounds: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
     # Per currency ("" for a percent schedule): each tier's value, the weighted sum
     # (units x value) of the full tiers up to each bound, and the full tiers' records.

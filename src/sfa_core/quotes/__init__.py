@@ -1,6 +1,15 @@
 """Quotes: lines, groups, lifecycle, and pricing a quote into a :class:`PricedQuote`."""
 
 from sfa_core.quotes.configured import BundlePricing, to_quote_lines
+from sfa_core.quotes.drafting import (
+    bundle_key,
+    edit_line,
+    edit_quote,
+    line_key,
+    new_draft,
+    new_line,
+    next_revision_id,
+)
 from sfa_core.quotes.model import (
     LOCKED_STATUSES,
     TRANSITIONS,
@@ -13,6 +22,7 @@ from sfa_core.quotes.model import (
 )
 from sfa_core.quotes.priced import PricedQuote
 from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.with_setup import price_with_setup, unit_prices
 
 __all__ = [
     "LOCKED_STATUSES",
@@ -25,6 +35,15 @@ __all__ = [
     "QuoteLine",
     "QuoteLockedError",
     "QuoteStatus",
+    "bundle_key",
+    "edit_line",
+    "edit_quote",
+    "line_key",
+    "new_draft",
+    "new_line",
+    "next_revision_id",
     "price_quote",
+    "price_with_setup",
     "to_quote_lines",
+    "unit_prices",
 ]

@@ -12,6 +12,7 @@ from sfa_core._validate import tuple_converter
 from sfa_core.money import Money
 from sfa_core.pricing.model import PricedLine, Totals
 from sfa_core.pricing.promotions import PromotionResult
+from sfa_core.pricing.setup import SetupVersions
 from sfa_core.pricing.tax import TaxResult
 
 __all__ = ["PricedQuote"]
@@ -31,6 +32,9 @@ class PricedQuote:
         totals: The quote's :class:`~sfa_core.pricing.Totals` (sums of the lines).
         promotions: What the cart promotions did, when promotions were given.
         tax: The tax computation, when a tax policy was given.
+        setup: Which stored versions of the pricing setup priced it, when it was
+            priced with a stored setup (:func:`~sfa_core.quotes.price_with_setup`,
+            the engine); price it again with the same versions to reproduce it.
     """
 
     quote_id: str
@@ -42,6 +46,7 @@ class PricedQuote:
     totals: Totals
     promotions: PromotionResult | None = None
     tax: TaxResult | None = None
+    setup: SetupVersions | None = None
 
     @property
     def list_total(self) -> Money:

@@ -1104,6 +1104,7 @@ class _Run:
             _totals(sum_list, kinds, sum_net, sum_tax, sum_gross, sum_cost, currency, zero),
             promotions,
             tax,
+            None,
         )
 
     def _check_total(self, state: _Line, list_total: Decimal, net_total: Decimal) -> None:

@@ -35,7 +35,12 @@ from the fixture, and pytest runs every test of the contract against it::
 The contracts check round trips (every field comes back equal), not-found and
 already-exists errors, listing order and filters, optimistic concurrency (a
 stale write is refused and nothing is lost, also from several threads), and
-rollback (a failed transaction leaves every repository as it was).
+rollback (a failed transaction leaves every repository as it was). The pricing
+setup's contracts (``RuleSetRepositoryContract``...) also check ``versions()``
+and that every revision stays readable after updates and deletes.
+
+A store need not have every repository: :class:`UnitOfWorkContract` checks the
+ones it has (a store of products, price books and quotes passes it).
 
 sfa_core runs these same classes against its memory and SQLite adapters.
 The quote contract imports :mod:`sfa_core.quotes`, and the configuration model
@@ -56,23 +61,26 @@ import pytest
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, ValidationError
 from sfa_core.money import Money
-from sfa_core.ports import (
-    ConfigurationModelRepository,
-    PriceBookRepository,
-    ProductRepository,
-    QuoteRepository,
-    UnitOfWork,
-)
+from sfa_core.ports import STORE_REPOSITORIES
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel
+    from sfa_core.pricing.promotions import Promotion
+    from sfa_core.pricing.rules import RuleSet
+    from sfa_core.pricing.schedules import DiscountSchedule
+    from sfa_core.pricing.setup import ContractedPrices, PricingSettings
     from sfa_core.quotes.model import Quote
 
 __all__ = [
     "ConfigurationModelRepositoryContract",
+    "ContractedPricesRepositoryContract",
+    "DiscountScheduleRepositoryContract",
     "PriceBookRepositoryContract",
+    "PricingSettingsRepositoryContract",
     "ProductRepositoryContract",
+    "PromotionRepositoryContract",
     "QuoteRepositoryContract",
+    "RuleSetRepositoryContract",
     "UnitOfWorkContract",
 ]
 
@@ -941,33 +949,39 @@ class UnitOfWorkContract:
     """
 
     @pytest.fixture
-    def store(self) -> UnitOfWork:
+    def store(self) -> Any:
         """Return a fresh, empty unit of work. Override this in your subclass.
 
         Every test gets its own store, whose repositories start empty.
         """
         raise NotImplementedError("override the `store` fixture")
 
-    def test_repositories_honour_their_protocols(self, store: UnitOfWork) -> None:
-        """Every repository satisfies its runtime-checkable protocol."""
-        assert isinstance(store.products, ProductRepository)
-        assert isinstance(store.price_books, PriceBookRepository)
-        assert isinstance(store.quotes, QuoteRepository)
-        assert isinstance(store.configurations, ConfigurationModelRepository)
+    def test_repositories_honour_their_protocols(self, store: Any) -> None:
+        """Every repository the store has satisfies its runtime-checkable protocol."""
+        found = [name for name in STORE_REPOSITORIES if getattr(store, name, None) is not None]
+        assert "products" in found, "a store keeps products at least"
+        for name in found:
+            assert isinstance(getattr(store, name), STORE_REPOSITORIES[name]), name
 
-    def test_transaction_commits_writes_to_every_repository(self, store: UnitOfWork) -> None:
+    def test_transaction_commits_writes_to_every_repository(self, store: Any) -> None:
         """Writes to several repositories in one block are all kept."""
+        writes = [(name, make) for name, make in _SAMPLES.items() if _has(store, name)]
         with store.transaction():
-            store.products.add(Product(sku="A", name="a"))
-            store.price_books.add(PriceBook(id="EU", currency="EUR"))
-            store.quotes.add(_quote("Q-1"))
-            store.configurations.add(_model("A"))
-        assert store.products.get("A").version == 1
-        assert store.price_books.get("EU").version == 1
-        assert store.quotes.get("Q-1").version == 1
-        assert store.configurations.get("A").version == 1
+            keys = [_key_of(getattr(store, name).add(make("A"))) for name, make in writes]
+        for (name, _), key in zip(writes, keys, strict=True):
+            assert getattr(store, name).get(key).version == 1, name
 
-    def test_failed_transaction_leaves_everything_as_it_was(self, store: UnitOfWork) -> None:
+    def test_failed_transaction_undoes_every_repository(self, store: Any) -> None:
+        """A block that adds to every repository the store has, then raises, adds nothing."""
+        writes = [(name, make) for name, make in _SAMPLES.items() if _has(store, name)]
+        with pytest.raises(RuntimeError), store.transaction():
+            for name, make in writes:
+                getattr(store, name).add(make("A"))
+            raise RuntimeError("boom")
+        for name, _ in writes:
+            assert getattr(store, name).list() == [], name
+
+    def test_failed_transaction_leaves_everything_as_it_was(self, store: Any) -> None:
         """A block that raises undoes its adds, updates and deletes everywhere."""
         kept = store.products.add(Product(sku="KEEP", name="kept"))
         with pytest.raises(RuntimeError), store.transaction():
@@ -979,8 +993,9 @@ class UnitOfWorkContract:
         assert store.products.list() == [kept]
         assert store.price_books.list() == []
 
-    def test_failed_transaction_undoes_quote_and_product_writes(self, store: UnitOfWork) -> None:
+    def test_failed_transaction_undoes_quote_and_product_writes(self, store: Any) -> None:
         """A block that writes quotes and a product, then raises, leaves all unwritten."""
+        _need(store, "quotes")
         kept = store.quotes.add(_quote("Q-KEEP"))
         doomed = store.quotes.add(_quote("Q-GONE"))
         with pytest.raises(RuntimeError), store.transaction():
@@ -995,8 +1010,9 @@ class UnitOfWorkContract:
         with pytest.raises(NotFoundError):
             store.quotes.get("Q-NEW")
 
-    def test_failed_transaction_undoes_configuration_model_writes(self, store: UnitOfWork) -> None:
+    def test_failed_transaction_undoes_configuration_model_writes(self, store: Any) -> None:
         """A block that writes models and a product, then raises, leaves all unwritten."""
+        _need(store, "configurations")
         kept = store.configurations.add(_model("LAPTOP"))
         doomed = store.configurations.add(_model("SERVER"))
         with pytest.raises(RuntimeError), store.transaction():
@@ -1010,7 +1026,7 @@ class UnitOfWorkContract:
         with pytest.raises(NotFoundError):
             store.configurations.get("DESKTOP")
 
-    def test_concurrency_error_inside_transaction_rolls_back(self, store: UnitOfWork) -> None:
+    def test_concurrency_error_inside_transaction_rolls_back(self, store: Any) -> None:
         """A stale write inside a block undoes the block's earlier writes."""
         stale = store.products.add(Product(sku="A", name="a"))
         store.products.update(stale)
@@ -1019,21 +1035,21 @@ class UnitOfWorkContract:
             store.products.update(stale)
         assert [p.sku for p in store.products.list()] == ["A"]
 
-    def test_nested_failure_rolls_back_only_the_inner_block(self, store: UnitOfWork) -> None:
+    def test_nested_failure_rolls_back_only_the_inner_block(self, store: Any) -> None:
         """A failing inner block is undone; the outer block still commits."""
+        others = [(name, make) for name, make in _SAMPLES.items() if _has(store, name)]
         with store.transaction():
             store.products.add(Product(sku="OUTER", name="outer"))
-            store.quotes.add(_quote("Q-OUTER"))
-            store.configurations.add(_model("OUTER"))
+            outer = [_key_of(getattr(store, name).add(make("OUTER"))) for name, make in others]
             with pytest.raises(RuntimeError), store.transaction():
                 store.products.add(Product(sku="INNER", name="inner"))
-                store.quotes.add(_quote("Q-INNER"))
-                store.configurations.add(_model("INNER"))
+                for name, make in others:
+                    getattr(store, name).add(make("INNER"))
                 raise RuntimeError("inner failure")
             store.products.add(Product(sku="AFTER", name="after"))
         assert [p.sku for p in store.products.list()] == ["AFTER", "OUTER"]
-        assert [q.id for q in store.quotes.list()] == ["Q-OUTER"]
-        assert [m.sku for m in store.configurations.list()] == ["OUTER"]
+        for (name, _), key in zip(others, outer, strict=True):
+            assert [_key_of(v) for v in getattr(store, name).list()] == [key], name
 
 
 def _quote(quote_id: str) -> Quote:
@@ -1074,3 +1090,403 @@ def _model(sku: str) -> ConfigurationModel:
         constraints=[Requires(id="c1", option="r32", needs=["r16"])],
         rules=[ProductRule(id="a1", kind="alert", condition={"var": "options.r32"})],
     )
+
+
+def _has(store: Any, name: str) -> bool:
+    return getattr(store, name, None) is not None
+
+
+def _need(store: Any, name: str) -> None:
+    if not _has(store, name):
+        pytest.skip(f"the store has no {name!r} repository")
+
+
+def _key_of(value: Any) -> str:
+    for field in ("sku", "id", "account"):
+        key = getattr(value, field, None)
+        if isinstance(key, str):
+            return key
+    raise AssertionError(f"no key on {value!r}")  # pragma: no cover - every sample has one
+
+
+def _rule_set(key: str) -> RuleSet:
+    return RuleSetRepositoryContract().make(key)
+
+
+def _schedule(key: str) -> DiscountSchedule:
+    return DiscountScheduleRepositoryContract().make(key)
+
+
+def _promotion(key: str) -> Promotion:
+    return PromotionRepositoryContract().make(key)
+
+
+def _contracted(key: str) -> ContractedPrices:
+    return ContractedPricesRepositoryContract().make(key)
+
+
+def _settings(key: str) -> PricingSettings:
+    return PricingSettingsRepositoryContract().make(key)
+
+
+#: One small value per repository besides products, made from a key.
+_SAMPLES: dict[str, Any] = {
+    "price_books": lambda key: PriceBook(id=key, currency="EUR"),
+    "quotes": _quote,
+    "configurations": _model,
+    "rule_sets": _rule_set,
+    "discount_schedules": _schedule,
+    "promotions": _promotion,
+    "contracted_prices": _contracted,
+    "pricing_settings": _settings,
+}
+
+
+class _SetupRepositoryContract(_RepositoryContract[T]):
+    """Tests of a pricing setup repository: versions, and every revision kept.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = RuleSetRepositoryContract()
+        >>> contract.test_revisions_survive_updates_and_delete(MemoryStore().rule_sets)
+    """
+
+    def test_versions_answers_every_key(self, repository: Any) -> None:
+        assert repository.versions() == {}
+        first = repository.add(self.make("K-2"))
+        repository.add(self.make("K-1", 1))
+        repository.update(first)
+        assert repository.versions() == {"K-1": 1, "K-2": 2}
+        assert list(repository.versions()) == ["K-1", "K-2"]
+
+    def test_revisions_survive_updates_and_delete(self, repository: Any) -> None:
+        first = repository.add(self.make("K-1"))
+        second = repository.update(self.renamed(first, "Second"))
+        assert repository.revision("K-1", 1) == first
+        assert repository.revision("K-1", 2) == second
+        repository.delete("K-1", expected_version=2)
+        assert repository.revision("K-1", 1) == first
+        assert repository.revision("K-1", 2) == second
+
+    def test_unknown_revision_raises_not_found(self, repository: Any) -> None:
+        repository.add(self.make("K-1"))
+        for key, version in (("K-1", 2), ("K-1", 0), ("NO-SUCH-KEY", 1)):
+            with pytest.raises(NotFoundError):
+                repository.revision(key, version)
+
+    def test_failed_update_keeps_no_revision(self, repository: Any) -> None:
+        stored = repository.add(self.make("K-1"))
+        repository.update(stored)
+        with pytest.raises(ConcurrencyError):
+            repository.update(self.renamed(stored, "Stale"))
+        with pytest.raises(NotFoundError):
+            repository.revision("K-1", 3)
+
+
+class RuleSetRepositoryContract(_SetupRepositoryContract["RuleSet"]):
+    """The contract of :class:`~sfa_core.ports.RuleSetRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    :meth:`renamed` names the set's first rule.
+
+    Example:
+        >>> contract = RuleSetRepositoryContract()
+        >>> contract.name_of(contract.renamed(contract.make("R", 1), "Gold"))
+        'Gold'
+    """
+
+    key_field = "id"
+
+    def make(self, key: str, variant: int = 0) -> RuleSet:
+        """Return a rule set; variants cover stacking policies, phases and conditions.
+
+        Args:
+            key: The id.
+            variant: Which variant to build.
+
+        Returns:
+            A valid rule set at ``version == 0``.
+
+        Example:
+            >>> RuleSetRepositoryContract().make("R", 1).stacking.value
+            'best_for_customer'
+        """
+        from sfa_core.pricing.rules import PriceAction, PriceRule, RuleSet
+
+        rules = [
+            PriceRule(
+                id="gold",
+                name="Gold customers",
+                condition={"==": [{"var": "customer.tier"}, "gold"]},
+                actions=(PriceAction.percent_off(Decimal("7.5")),),
+                priority=variant,
+            ),
+            PriceRule(
+                id="bulk",
+                name="Bulk «Größe»",
+                condition={">=": [{"var": "line.quantity"}, 100]},
+                actions=(PriceAction.percent_off(Decimal("2.25")),),
+                families=("hardware",) if variant % 2 else (),
+            ),
+        ]
+        stacking = ["compounding", "best_for_customer", "additive"][variant % 3]
+        return RuleSet(rules[: 1 + variant % 2], stacking=stacking, id=key)
+
+    def renamed(self, value: RuleSet, text: str) -> RuleSet:
+        """Return ``value`` with its first rule renamed ``text``.
+
+        Args:
+            value: The rule set.
+            text: The new name.
+
+        Returns:
+            The changed rule set (same id and version).
+        """
+        first, *rest = value.rules
+        return attrs.evolve(value, rules=(attrs.evolve(first, name=text), *rest))
+
+    def name_of(self, value: RuleSet) -> str:
+        """Return the name of ``value``'s first rule.
+
+        Args:
+            value: A rule set.
+
+        Returns:
+            The name.
+        """
+        return value.rules[0].name
+
+
+class DiscountScheduleRepositoryContract(_SetupRepositoryContract["DiscountSchedule"]):
+    """The contract of :class:`~sfa_core.ports.DiscountScheduleRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+
+    Example:
+        >>> DiscountScheduleRepositoryContract().make("V", 1).unit.value
+        'amount'
+    """
+
+    key_field = "id"
+
+    def make(self, key: str, variant: int = 0) -> DiscountSchedule:
+        """Return a schedule; variants cover percent and amount, range and slab, term.
+
+        Args:
+            key: The id.
+            variant: Which variant to build.
+
+        Returns:
+            A valid schedule at ``version == 0``.
+
+        Example:
+            >>> DiscountScheduleRepositoryContract().make("V", 2).basis.value
+            'term'
+        """
+        from sfa_core.pricing.schedules import DiscountSchedule
+
+        if variant % 3 == 1:
+            return DiscountSchedule(
+                key,
+                [(10, {"EUR": Decimal("0.5"), "JPY": Decimal(50)}), (None, {"EUR": 1, "JPY": 100})],
+                unit="amount",
+                mode="slab",
+                name="Amount «slab»",
+            )
+        if variant % 3 == 2:
+            return DiscountSchedule(key, [(12, 0), (None, Decimal("3.125"))], basis="term")
+        return DiscountSchedule(key, [(9, 0), (49, 5), (None, 10)], name="Volume")
+
+
+class PromotionRepositoryContract(_SetupRepositoryContract["Promotion"]):
+    """The contract of :class:`~sfa_core.ports.PromotionRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+
+    Example:
+        >>> PromotionRepositoryContract().make("P", 1).exclusive
+        True
+    """
+
+    key_field = "id"
+
+    def make(self, key: str, variant: int = 0) -> Promotion:
+        """Return a promotion; variants cover kinds, limits and exclusivity.
+
+        Args:
+            key: The id.
+            variant: Which variant to build.
+
+        Returns:
+            A valid promotion at ``version == 0``.
+
+        Example:
+            >>> PromotionRepositoryContract().make("P").benefit.value
+            Decimal('10')
+        """
+        from sfa_core.pricing.promotions import (
+            Benefit,
+            BenefitKind,
+            Condition,
+            ConditionKind,
+            ProductRange,
+            Promotion,
+        )
+
+        hardware = ProductRange(families=("hardware",))
+        return Promotion(
+            id=key,
+            name=["10 % off hardware", "Dock für 1 €"][variant % 2],
+            condition=Condition(ConditionKind.COUNT, Decimal(1 + variant), hardware),
+            benefit=Benefit(
+                [BenefitKind.PERCENT, BenefitKind.FIXED_PRICE][variant % 2],
+                Decimal(10) if variant % 2 == 0 else Decimal("1.00"),
+            ),
+            priority=variant,
+            exclusive=variant % 2 == 1,
+            max_discount=None if variant % 2 == 0 else Decimal("250.00"),
+            usage_limit=None if variant % 3 else 100,
+        )
+
+
+class ContractedPricesRepositoryContract(_SetupRepositoryContract["ContractedPrices"]):
+    """The contract of :class:`~sfa_core.ports.ContractedPricesRepository` (keyed by account).
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    :meth:`renamed` changes the SKU of the first price.
+
+    Example:
+        >>> contract = ContractedPricesRepositoryContract()
+        >>> contract.name_of(contract.renamed(contract.make("ACME"), "DOCK-2"))
+        'DOCK-2'
+    """
+
+    key_field = "account"
+
+    def make(self, key: str, variant: int = 0) -> ContractedPrices:
+        """Return an account's contracted prices; variants cover currencies and precision.
+
+        Args:
+            key: The account.
+            variant: Which variant to build.
+
+        Returns:
+            Valid contracted prices at ``version == 0``.
+
+        Example:
+            >>> ContractedPricesRepositoryContract().make("ACME", 1).prices["LICENCE"]
+            Money(amount=Decimal('0.0001'), currency='USD')
+        """
+        from sfa_core.pricing.setup import ContractedPrices
+
+        prices = [
+            {"DOCK": Money("79.00", "EUR")},
+            {"LICENCE": Money("0.0001", "USD"), "DOCK": Money("1500", "JPY")},
+            {"Grüße «1»": Money("12.345", "BHD")},
+        ]
+        return ContractedPrices(key, prices[variant % 3])
+
+    def renamed(self, value: ContractedPrices, text: str) -> ContractedPrices:
+        """Return ``value`` whose first price is for the SKU ``text``.
+
+        Args:
+            value: The contracted prices.
+            text: The new SKU.
+
+        Returns:
+            The changed value (same account and version).
+        """
+        first, *rest = value.prices.items()
+        return attrs.evolve(value, prices=dict([(text, first[1]), *rest]))
+
+    def name_of(self, value: ContractedPrices) -> str:
+        """Return the SKU of ``value``'s first price.
+
+        Args:
+            value: Contracted prices.
+
+        Returns:
+            The SKU.
+        """
+        return next(iter(value.prices))
+
+
+class PricingSettingsRepositoryContract(_SetupRepositoryContract["PricingSettings"]):
+    """The contract of :class:`~sfa_core.ports.PricingSettingsRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    :meth:`renamed` renames the tax policy's first category.
+
+    Example:
+        >>> contract = PricingSettingsRepositoryContract()
+        >>> contract.name_of(contract.renamed(contract.make("default", 1), "reduced"))
+        'reduced'
+    """
+
+    key_field = "id"
+
+    def make(self, key: str, variant: int = 0) -> PricingSettings:
+        """Return settings; variants cover tax policies, exchange rates and options.
+
+        Args:
+            key: The id.
+            variant: Which variant to build.
+
+        Returns:
+            Valid settings at ``version == 0``.
+
+        Example:
+            >>> PricingSettingsRepositoryContract().make("default", 1).tax.prices_include_tax
+            True
+        """
+        from sfa_core.money import ExchangeRate, ExchangeRates
+        from sfa_core.pricing.model import PricingOptions
+        from sfa_core.pricing.setup import PricingSettings
+        from sfa_core.pricing.tax import RateTaxPolicy
+
+        tax = RateTaxPolicy(
+            {"standard": Decimal("20"), "reduced": Decimal("5.5")},
+            prices_include_tax=variant % 2 == 1,
+            default_category="standard",
+        )
+        rates = ExchangeRates(
+            [ExchangeRate("EUR", "USD", Decimal("1.0842"), effective=_dt.date(2027, 1, 1))],
+            base="EUR",
+        )
+        return PricingSettings(
+            id=key,
+            tax=tax,
+            rates=rates if variant % 3 == 1 else None,
+            options=PricingOptions(additional_discount_last=variant % 2 == 0),
+        )
+
+    def renamed(self, value: PricingSettings, text: str) -> PricingSettings:
+        """Return ``value`` whose tax policy's first category is named ``text``.
+
+        Args:
+            value: The settings (with a tax policy).
+            text: The new category name.
+
+        Returns:
+            The changed settings (same id and version).
+        """
+        assert value.tax is not None
+        (first, rate), *rest = value.tax.rates.items()
+        rates = dict([(text, rate), *((k, v) for k, v in rest if k != text)])
+        default = value.tax.default_category
+        tax = attrs.evolve(
+            value.tax, rates=rates, default_category=text if default == first else None
+        )
+        return attrs.evolve(value, tax=tax)
+
+    def name_of(self, value: PricingSettings) -> str:
+        """Return the name of ``value``'s first tax category.
+
+        Args:
+            value: Settings with a tax policy.
+
+        Returns:
+            The category.
+        """
+        assert value.tax is not None
+        return next(iter(value.tax.rates))

@@ -134,6 +134,12 @@ from sfa_core.testing._rule_strategies import (
     rules,
     schemas,
 )
+from sfa_core.testing._setup_strategies import (
+    contracted_prices,
+    pricing_settings,
+    pricing_setups,
+    setup_versions,
+)
 
 __all__ = [
     "PricingScenario",
@@ -145,6 +151,7 @@ __all__ = [
     "block_pricings",
     "cart_lines",
     "carts",
+    "contracted_prices",
     "currencies",
     "derivations",
     "derived_prices",
@@ -169,6 +176,8 @@ __all__ = [
     "priced_quotes",
     "pricing_options",
     "pricing_scenarios",
+    "pricing_settings",
+    "pricing_setups",
     "product_ranges",
     "products",
     "promotion_conditions",
@@ -187,6 +196,7 @@ __all__ = [
     "rules",
     "schedule_discounts",
     "schemas",
+    "setup_versions",
     "skipped_promotions",
     "subscription_terms",
     "tax_lines",

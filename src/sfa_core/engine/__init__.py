@@ -1,0 +1,31 @@
+"""The engine: :class:`SalesEngine` and one service per area.
+
+``engine.catalog``, ``engine.pricing``, ``engine.quotes`` and
+``engine.configurations`` are services with explicit constructors that name
+their repositories, the clock, the store's transactions and the other services
+they call (catalog <- pricing <- quotes <- configurations). No business rule
+lives here: each method loads through the ports, calls the core, saves and
+returns.
+
+>>> from sfa_core.engine import SalesEngine
+>>> engine = SalesEngine.in_memory()
+>>> type(engine.quotes).__name__, type(engine.pricing).__name__
+('QuoteService', 'PricingService')
+"""
+
+from __future__ import annotations
+
+from sfa_core.engine.catalog import CatalogService
+from sfa_core.engine.configurations import ConfigurationService
+from sfa_core.engine.pricing import PricingService, SetupEditor
+from sfa_core.engine.quotes import QuoteService
+from sfa_core.engine.sales_engine import SalesEngine
+
+__all__ = [
+    "CatalogService",
+    "ConfigurationService",
+    "PricingService",
+    "QuoteService",
+    "SalesEngine",
+    "SetupEditor",
+]
