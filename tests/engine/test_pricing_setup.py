@@ -306,3 +306,48 @@ def test_a_host_tax_engine_is_used_instead_of_the_stored_policy():
     engine.quotes.create(account="ACME", price_book="EU", quote_id="Q-1", quote_date=DAY)
     engine.quotes.add_line("Q-1", sku="DOCK", quantity=2)
     assert engine.quotes.price("Q-1").tax.tax == Decimal("1.00")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "path"),
+    [
+        ({"schedules": {"VOLUME": DiscountSchedule("VOLUME", [(None, 5)])}}, "schedules"),
+        ({"schedules": [RuleSet((), id="R")]}, "schedules[0]"),
+        ({"promotions": 3}, "promotions"),
+        ({"promotions": ["SUPPORT-10"]}, "promotions[0]"),
+        ({"rules": [3]}, "rules[0]"),
+        ({"tax": {"standard": 20}}, "tax"),
+        ({"contracted_prices": ["ACME"]}, "contracted_prices"),
+    ],
+)
+def test_configure_names_a_bad_argument(arguments, path):
+    engine = SalesEngine.in_memory()
+    with pytest.raises(ValidationError) as info:
+        engine.pricing.configure(**arguments)
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize("version", ["1", None, 1.0, True, [1]])
+def test_a_revision_needs_an_integer_version(tmp_path, version):
+    with SalesEngine.sqlite(tmp_path / "crm.db") as engine:
+        engine.pricing.rule_sets.add(RuleSet((), id="R"))
+        with pytest.raises(ValidationError) as info:
+            engine.pricing.rule_sets.revision("R", version)
+    assert info.value.path == "version"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "path"),
+    [
+        ({"products": 3}, "products"),
+        ({"rule_sets": MemoryStore().quotes}, "rule_sets"),
+        ({"clock": "today"}, "clock"),
+        ({"unit_of_work": object()}, "unit_of_work"),
+        ({"new_id": "Q-1"}, "new_id"),
+        ({"tax": 20}, "tax"),
+    ],
+)
+def test_the_engine_refuses_what_cannot_serve(arguments, path):
+    with pytest.raises(ValidationError) as info:
+        SalesEngine(**arguments)
+    assert info.value.path == path

@@ -16,6 +16,7 @@ import attrs
 
 from sfa_core._validate import as_member
 from sfa_core.catalog import PriceBook, Product
+from sfa_core.errors import ValidationError
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel
@@ -949,4 +950,6 @@ class SetupMethods(Repository[T]):
             ...
             sfa_core.errors.NotFoundError: rule set 'R@1' not found
         """
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ValidationError("must be an integer", path="version", value=version)
         return self._revision(key, version)

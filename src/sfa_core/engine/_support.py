@@ -72,10 +72,28 @@ def repository(value: Any, name: str) -> Any:
     Returns:
         The repository or its placeholder.
 
+    Raises:
+        ValidationError: ``value`` lacks a method of the repository's protocol.
+
     >>> repository(None, "quotes")
     Missing('quotes')
+    >>> repository({}, "quotes")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: quotes: must be a QuoteRepository (get, list, add, update, \
+delete) (got {})
     """
-    return Missing(name) if value is None else value
+    if value is None:
+        return Missing(name)
+    protocol = STORE_REPOSITORIES[name]
+    if not isinstance(value, protocol):
+        methods = ", ".join(
+            m
+            for m in ("get", "list", "add", "update", "delete", "version", "versions", "revision")
+            if hasattr(protocol, m)
+        )
+        raise ValidationError(f"must be a {protocol.__name__} ({methods})", path=name, value=value)
+    return value
 
 
 def require(value: Any, kind: type[T], name: str) -> T:

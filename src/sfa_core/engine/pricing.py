@@ -339,13 +339,11 @@ class PricingService:
         >>> engine.pricing.current_settings().tax.rates["standard"]
         Decimal('20')
         """
-        from sfa_core.quotes.pricing import _as_rule_sets, _as_schedules
+        from sfa_core.quotes.pricing import _as_rule_sets
 
         rule_sets = _as_rule_sets(rules)
-        found_schedules = tuple(_as_schedules(schedules).values())
-        found_promotions = []
-        for index, promotion in enumerate(promotions):
-            found_promotions.append(require(promotion, Promotion, f"promotions[{index}]"))
+        found_schedules = _items(schedules, DiscountSchedule, "schedules")
+        found_promotions = _items(promotions, Promotion, "promotions")
         for name, value, kind in (
             ("tax", tax, RateTaxPolicy),
             ("rates", rates, ExchangeRates),
@@ -446,6 +444,13 @@ class PricingService:
             if versions.settings is None
             else self._settings.revision(SETTINGS_ID, versions.settings),
         )
+
+
+def _items(value: Any, kind: type[V], name: str) -> list[V]:
+    """Return ``value``'s items, each checked to be a ``kind`` (the path names a bad one)."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(f"must be a sequence of {kind.__name__}", path=name, value=value)
+    return [require(item, kind, f"{name}[{index}]") for index, item in enumerate(value)]
 
 
 def _contracted(

@@ -26,6 +26,7 @@ from sfa_core.ports import (
     RuleSetRepository,
     UnitOfWork,
 )
+from sfa_core.errors import ValidationError
 from sfa_core.pricing import TaxPolicy
 
 __all__ = ["SalesEngine"]
@@ -65,6 +66,10 @@ class SalesEngine:
             :class:`~sfa_core.pricing.TaxPolicy`), used instead of the stored
             settings' rate policy.
 
+    Raises:
+        ValidationError: An argument is not what it must be (a repository
+            missing a method of its protocol, a clock without ``today``...).
+
     >>> from sfa_core.adapters.memory import MemoryStore
     >>> from sfa_core.catalog import Product
     >>> store = MemoryStore()
@@ -91,6 +96,18 @@ class SalesEngine:
         new_id: Callable[[], str] | None = None,
         tax: TaxPolicy | None = None,
     ) -> None:
+        if clock is not None and not isinstance(clock, Clock):
+            raise ValidationError("must be a Clock (now, today) or None", path="clock", value=clock)
+        if unit_of_work is not None and not isinstance(unit_of_work, UnitOfWork):
+            raise ValidationError(
+                "must be a UnitOfWork (transaction) or None",
+                path="unit_of_work",
+                value=unit_of_work,
+            )
+        if tax is not None and not isinstance(tax, TaxPolicy):
+            raise ValidationError("must be a TaxPolicy (tax) or None", path="tax", value=tax)
+        if new_id is not None and not callable(new_id):
+            raise ValidationError("must be callable or None", path="new_id", value=new_id)
         self._clock: Clock = clock if clock is not None else SystemClock()
         transactions = Transactions(unit_of_work)
         self._catalog = CatalogService(
