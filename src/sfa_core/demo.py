@@ -113,7 +113,7 @@ def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], Non
 def _story(path: str, out: Callable[[str], None]) -> None:
     out("== 1. A catalog stored in SQLite ==")
     with SalesEngine.sqlite(path) as engine:
-        engine.add_products(CATALOG)
+        engine.catalog.add_products(CATALOG)
         eur = PriceBook(
             id="EU-2027",
             currency="EUR",
@@ -122,9 +122,9 @@ def _story(path: str, out: Callable[[str], None]) -> None:
             valid_from=_dt.date(2027, 1, 1),
             valid_until=_dt.date(2027, 12, 31),
         )
-        engine.add_price_book(eur)
+        engine.catalog.add_price_book(eur)
         for currency, book_id in (("USD", "US-2027"), ("JPY", "JP-2027")):
-            engine.add_price_book(
+            engine.catalog.add_price_book(
                 PriceBook(
                     id=book_id,
                     currency=currency,
@@ -136,17 +136,17 @@ def _story(path: str, out: Callable[[str], None]) -> None:
                     valid_from=_dt.date(2027, 1, 1),
                 )
             )
-        out(f"stored {len(engine.list_products())} products and 3 price books in {path!r}")
+        out(f"stored {len(engine.catalog.list_products())} products and 3 price books in {path!r}")
 
     out("")
     out("== 2. Read back from disk, formatted for three locales ==")
     with SalesEngine.sqlite(path) as engine:
         usd_rate = RATES.rate("EUR", "USD", PRICING_DAY)
         out(f"EUR -> USD on {PRICING_DAY.isoformat()}: {usd_rate}")
-        for product in engine.list_products():
-            eur_price = engine.list_price("EU-2027", product.sku, on=PRICING_DAY)
-            usd_price = engine.list_price("US-2027", product.sku, on=PRICING_DAY)
-            jpy_price = engine.list_price("JP-2027", product.sku, on=PRICING_DAY)
+        for product in engine.catalog.list_products():
+            eur_price = engine.catalog.list_price("EU-2027", product.sku, on=PRICING_DAY)
+            usd_price = engine.catalog.list_price("US-2027", product.sku, on=PRICING_DAY)
+            jpy_price = engine.catalog.list_price("JP-2027", product.sku, on=PRICING_DAY)
             out(
                 f"{product.sku:<11} {format_money(eur_price, locale='de_DE'):>12}"
                 f"  {format_money(usd_price, locale='en_US'):>10}"
@@ -156,7 +156,7 @@ def _story(path: str, out: Callable[[str], None]) -> None:
         out("")
         out("== 3. A bundle price split across its parts, to the cent ==")
         parts = ("LAPTOP-15", "DOCK-USB-C", "SUPPORT-H")
-        lists = [engine.list_price("EU-2027", sku, on=PRICING_DAY) for sku in parts]
+        lists = [engine.catalog.list_price("EU-2027", sku, on=PRICING_DAY) for sku in parts]
         bundle = Money("1299.99", "EUR")
         shares = bundle.allocate([price.amount for price in lists])
         for sku, list_price, share in zip(parts, lists, shares, strict=True):
@@ -177,15 +177,15 @@ def _story(path: str, out: Callable[[str], None]) -> None:
             out(str(rule.explain(data)))
         out("")
         out("== 5. Optimistic concurrency: no lost update ==")
-        alice = engine.get_product("CRM-PRO")
-        bob = engine.get_product("CRM-PRO")
-        saved = engine.update_product(attrs.evolve(alice, name="CRM Pro licence (2027)"))
+        alice = engine.catalog.get_product("CRM-PRO")
+        bob = engine.catalog.get_product("CRM-PRO")
+        saved = engine.catalog.update_product(attrs.evolve(alice, name="CRM Pro licence (2027)"))
         out(f"alice saved version {saved.version}: {saved.name!r}")
         try:
-            engine.update_product(attrs.evolve(bob, name="CRM Professional"))
+            engine.catalog.update_product(attrs.evolve(bob, name="CRM Professional"))
         except ConcurrencyError as exc:
             out(f"bob's stale write refused: ConcurrencyError: {exc}")
-        out(f"stored name is still {engine.get_product('CRM-PRO').name!r}")
+        out(f"stored name is still {engine.catalog.get_product('CRM-PRO').name!r}")
 
         out("")
         out("== 6. A quote priced through the waterfall, and explained ==")
@@ -197,7 +197,7 @@ def _story(path: str, out: Callable[[str], None]) -> None:
 
 
 def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
-    engine.configure_pricing(
+    engine.pricing.configure(
         rules=RuleSet(
             [
                 PriceRule(
@@ -212,16 +212,16 @@ def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
         schedules=[DiscountSchedule("HW-VOLUME", [(9, 0), (49, 5), (None, 10)])],
         tax=RateTaxPolicy({"standard": 20}),
     )
-    engine.update_product(
-        attrs.evolve(engine.get_product("LAPTOP-15"), discount_schedule="HW-VOLUME")
+    engine.catalog.update_product(
+        attrs.evolve(engine.catalog.get_product("LAPTOP-15"), discount_schedule="HW-VOLUME")
     )
-    quote = engine.create_quote(
+    quote = engine.quotes.create(
         account="ACME", price_book="EU-2027", quote_id="Q-1001", quote_date=PRICING_DAY
     )
-    engine.add_line(quote.id, sku="LAPTOP-15", quantity=40, additional_discount=3)
-    engine.add_line(quote.id, sku="DOCK-USB-C", quantity=40)
-    engine.add_line(quote.id, sku="SUPPORT-H", quantity=Decimal("12"))
-    priced = engine.price_quote(quote.id)
+    engine.quotes.add_line(quote.id, sku="LAPTOP-15", quantity=40, additional_discount=3)
+    engine.quotes.add_line(quote.id, sku="DOCK-USB-C", quantity=40)
+    engine.quotes.add_line(quote.id, sku="SUPPORT-H", quantity=Decimal("12"))
+    priced = engine.quotes.price(quote.id)
     for line in priced.lines[:2]:
         out(line.explain())
     totals = priced.totals
@@ -230,12 +230,12 @@ def _quote_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
         f"net {totals.net}, tax {totals.tax}, gross {totals.gross}"
     )
     out(f"margin {totals.margin} ({totals.margin_percent} % of net)")
-    engine.transition_quote(quote.id, "in_review")
+    engine.quotes.transition(quote.id, "in_review")
     try:
-        engine.add_line(quote.id, sku="CRM-PRO", quantity=5)
+        engine.quotes.add_line(quote.id, sku="CRM-PRO", quantity=5)
     except QuoteLockedError as exc:
         out(f"editing in review refused: {exc}")
-    revised = engine.new_version(quote.id)
+    revised = engine.quotes.new_version(quote.id)
     out(f"new version {revised.id} (revision {revised.revision}) supersedes {revised.supersedes}")
 
 
@@ -274,20 +274,24 @@ LAPTOP_MODEL = ConfigurationModel(
 
 
 def _configure_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
-    engine.add_products([Product(sku=sku, name=sku, family="hardware") for sku in LAPTOP_PARTS])
+    engine.catalog.add_products(
+        [Product(sku=sku, name=sku, family="hardware") for sku in LAPTOP_PARTS]
+    )
     for sku, price in LAPTOP_PARTS.items():
-        engine.set_price("EU-2027", sku, Money(price, "EUR"))
-    engine.add_configuration_model(LAPTOP_MODEL)
-    state = engine.configure("LAPTOP-CFG", Selections(options={"rtx": True}))
+        engine.catalog.set_price("EU-2027", sku, Money(price, "EUR"))
+    engine.configurations.add_model(LAPTOP_MODEL)
+    state = engine.configurations.configure("LAPTOP-CFG", Selections(options={"rtx": True}))
     forced = ", ".join(f"{k} {'on' if v else 'off'}" for k, v in state.forced.items())
     out(f"choosing the RTX graphics card forces: {forced}; colour {state.values['colour']}")
     out(explain(state, "ram16").text())
     clash = Selections(options={"rtx": True}, attributes={"colour": "silver"})
-    conflict = engine.configure("LAPTOP-CFG", clash).conflicts[0]
+    conflict = engine.configurations.configure("LAPTOP-CFG", clash).conflicts[0]
     out(f"RTX in silver is refused: {conflict.message}")
     fixes = " or ".join("drop " + " and ".join(fix) for fix in repair(state.model, clash))
     out(f"to repair: {fixes}")
-    prices = {sku: engine.list_price("EU-2027", sku, on=PRICING_DAY) for sku in LAPTOP_PARTS}
+    prices = {
+        sku: engine.catalog.list_price("EU-2027", sku, on=PRICING_DAY) for sku in LAPTOP_PARTS
+    }
     done = complete(
         state.model,
         Selections(options={"rtx": True, "dock": True}),
@@ -295,13 +299,13 @@ def _configure_story(engine: SalesEngine, out: Callable[[str], None]) -> None:
         prices=prices,
     )
     out(f"cheapest completion: {', '.join(done.selected)}, colour {done.values['colour']}")
-    quote = engine.create_quote(
+    quote = engine.quotes.create(
         account="ACME", price_book="EU-2027", quote_id="Q-1002", quote_date=PRICING_DAY
     )
-    engine.add_configured_product(
+    engine.quotes.add_configured_product(
         quote.id, done, pricing="allocated", bundle_price=Money("2499.00", "EUR")
     )
-    priced = engine.price_quote(quote.id)
+    priced = engine.quotes.price(quote.id)
     for line in priced.lines:
         out(f"  {line.key:<18} {line.sku:<11} x {line.quantity}  net {line.net_total}")
     out(f"quote {priced.quote_id}: net {priced.totals.net} for {len(priced.lines)} lines")

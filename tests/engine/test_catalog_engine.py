@@ -38,9 +38,11 @@ def laptop(**changes):
 
 
 def test_catalog_story(engine):
-    engine.add_products([laptop(), Product(sku="DOCK", name="Dock", family="hardware")])
-    engine.add_product(Product(sku="CRM-PRO", name="CRM Pro", family="software", active=False))
-    engine.add_price_book(
+    engine.catalog.add_products([laptop(), Product(sku="DOCK", name="Dock", family="hardware")])
+    engine.catalog.add_product(
+        Product(sku="CRM-PRO", name="CRM Pro", family="software", active=False)
+    )
+    engine.catalog.add_price_book(
         PriceBook(
             id="EU-2027",
             currency="EUR",
@@ -49,91 +51,91 @@ def test_catalog_story(engine):
             valid_until=dt.date(2027, 12, 31),
         )
     )
-    book = engine.set_price("EU-2027", "DOCK", Money("149.00", "EUR"))
+    book = engine.catalog.set_price("EU-2027", "DOCK", Money("149.00", "EUR"))
     assert book.version == 2
-    assert engine.list_price("EU-2027", "DOCK") == Money("149.00", "EUR")
-    assert [p.sku for p in engine.list_products(family="hardware")] == ["DOCK", "LAPTOP-15"]
-    assert [p.sku for p in engine.list_products(active=False)] == ["CRM-PRO"]
-    assert [b.id for b in engine.list_price_books(currency="EUR")] == ["EU-2027"]
+    assert engine.catalog.list_price("EU-2027", "DOCK") == Money("149.00", "EUR")
+    assert [p.sku for p in engine.catalog.list_products(family="hardware")] == ["DOCK", "LAPTOP-15"]
+    assert [p.sku for p in engine.catalog.list_products(active=False)] == ["CRM-PRO"]
+    assert [b.id for b in engine.catalog.list_price_books(currency="EUR")] == ["EU-2027"]
     with pytest.raises(ValidationError, match="not valid on 2028-01-01"):
-        engine.list_price("EU-2027", "DOCK", on=dt.date(2028, 1, 1))
+        engine.catalog.list_price("EU-2027", "DOCK", on=dt.date(2028, 1, 1))
 
 
 def test_update_with_stale_version_is_refused(engine):
-    stored = engine.add_product(laptop())
-    renamed = engine.update_product(attrs.evolve(stored, name="Laptop 15 (2027)"))
+    stored = engine.catalog.add_product(laptop())
+    renamed = engine.catalog.update_product(attrs.evolve(stored, name="Laptop 15 (2027)"))
     assert renamed.version == 2
     with pytest.raises(ConcurrencyError):
-        engine.update_product(attrs.evolve(stored, name="stale"))
-    assert engine.get_product("LAPTOP-15") == renamed
+        engine.catalog.update_product(attrs.evolve(stored, name="stale"))
+    assert engine.catalog.get_product("LAPTOP-15") == renamed
 
 
 def test_add_products_is_atomic(engine):
-    engine.add_product(Product(sku="B", name="b"))
+    engine.catalog.add_product(Product(sku="B", name="b"))
     with pytest.raises(AlreadyExistsError):
-        engine.add_products([Product(sku="A", name="a"), Product(sku="B", name="again")])
-    assert [p.sku for p in engine.list_products()] == ["B"]
-    assert engine.get_product("B").name == "b"
+        engine.catalog.add_products([Product(sku="A", name="a"), Product(sku="B", name="again")])
+    assert [p.sku for p in engine.catalog.list_products()] == ["B"]
+    assert engine.catalog.get_product("B").name == "b"
 
 
 def test_price_book_needs_known_products_and_leaves_nothing_behind(engine):
     with pytest.raises(NotFoundError) as info:
-        engine.add_price_book(
+        engine.catalog.add_price_book(
             PriceBook(id="EU", currency="EUR", entries={"GHOST": Money("1", "EUR")})
         )
     assert info.value.key == "GHOST"
-    assert engine.list_price_books() == []
+    assert engine.catalog.list_price_books() == []
 
 
 def test_set_price_checks_currency_product_and_book(engine):
-    engine.add_product(laptop())
-    engine.add_price_book(PriceBook(id="EU", currency="EUR"))
+    engine.catalog.add_product(laptop())
+    engine.catalog.add_price_book(PriceBook(id="EU", currency="EUR"))
     with pytest.raises(CurrencyMismatchError):
-        engine.set_price("EU", "LAPTOP-15", Money("1", "USD"))
+        engine.catalog.set_price("EU", "LAPTOP-15", Money("1", "USD"))
     with pytest.raises(NotFoundError):
-        engine.set_price("EU", "GHOST", Money("1", "EUR"))
+        engine.catalog.set_price("EU", "GHOST", Money("1", "EUR"))
     with pytest.raises(NotFoundError):
-        engine.set_price("US", "LAPTOP-15", Money("1", "EUR"))
-    assert engine.get_price_book("EU").version == 1
+        engine.catalog.set_price("US", "LAPTOP-15", Money("1", "EUR"))
+    assert engine.catalog.get_price_book("EU").version == 1
 
 
 def test_inactive_product_has_no_list_price(engine):
-    engine.add_product(laptop(active=False))
-    engine.add_price_book(
+    engine.catalog.add_product(laptop(active=False))
+    engine.catalog.add_price_book(
         PriceBook(id="EU", currency="EUR", entries={"LAPTOP-15": Money("1", "EUR")})
     )
     with pytest.raises(ValidationError, match="inactive"):
-        engine.list_price("EU", "LAPTOP-15")
+        engine.catalog.list_price("EU", "LAPTOP-15")
 
 
 @pytest.mark.parametrize(
     ("call", "path"),
     [
-        (lambda e: e.add_product({"sku": "A"}), "product"),
-        (lambda e: e.update_product(None), "product"),
-        (lambda e: e.get_product(42), "sku"),
-        (lambda e: e.list_products(active="yes"), "active"),
-        (lambda e: e.list_products(family=3), "family"),
-        (lambda e: e.add_price_book("EU"), "price_book"),
-        (lambda e: e.list_price_books(currency=1), "currency"),
-        (lambda e: e.set_price("EU", "A", "1.00"), "price"),
-        (lambda e: e.list_price("EU", "A", on="2027-01-01"), "on"),
-        (lambda e: e.add_products([Product(sku="A", name="a"), "B"]), "products[1]"),
+        (lambda e: e.catalog.add_product({"sku": "A"}), "product"),
+        (lambda e: e.catalog.update_product(None), "product"),
+        (lambda e: e.catalog.get_product(42), "sku"),
+        (lambda e: e.catalog.list_products(active="yes"), "active"),
+        (lambda e: e.catalog.list_products(family=3), "family"),
+        (lambda e: e.catalog.add_price_book("EU"), "price_book"),
+        (lambda e: e.catalog.list_price_books(currency=1), "currency"),
+        (lambda e: e.catalog.set_price("EU", "A", "1.00"), "price"),
+        (lambda e: e.catalog.list_price("EU", "A", on="2027-01-01"), "on"),
+        (lambda e: e.catalog.add_products([Product(sku="A", name="a"), "B"]), "products[1]"),
     ],
 )
 def test_bad_arguments_name_the_argument(engine, call, path):
     with pytest.raises(ValidationError) as info:
         call(engine)
     assert info.value.path == path
-    assert engine.list_products() == []
+    assert engine.catalog.list_products() == []
 
 
 def test_sqlite_engine_persists(tmp_path):
     path = tmp_path / "crm.db"
     with SalesEngine.sqlite(path) as first:
-        first.add_product(laptop())
+        first.catalog.add_product(laptop())
     with SalesEngine.sqlite(path) as second:
-        assert second.get_product("LAPTOP-15").cost == Money("700.00", "EUR")
+        assert second.catalog.get_product("LAPTOP-15").cost == Money("700.00", "EUR")
 
 
 def test_engine_on_host_repositories_without_unit_of_work():
@@ -141,26 +143,26 @@ def test_engine_on_host_repositories_without_unit_of_work():
 
     store = MemoryStore()
     engine = SalesEngine(products=store.products, price_books=store.price_books)
-    engine.add_product(laptop())
-    assert engine.get_product("LAPTOP-15").version == 1
+    engine.catalog.add_product(laptop())
+    assert engine.catalog.get_product("LAPTOP-15").version == 1
     assert engine.clock.today() is not None
 
 
 def test_a_datetime_is_not_a_pricing_day(engine):
-    engine.add_product(laptop())
-    engine.add_price_book(
+    engine.catalog.add_product(laptop())
+    engine.catalog.add_price_book(
         PriceBook(id="EU", currency="EUR", entries={"LAPTOP-15": Money("1", "EUR")})
     )
     with pytest.raises(ValidationError) as info:
-        engine.list_price("EU", "LAPTOP-15", on=dt.datetime(2027, 1, 1, 9, 0))
+        engine.catalog.list_price("EU", "LAPTOP-15", on=dt.datetime(2027, 1, 1, 9, 0))
     assert info.value.path == "on"
 
 
 def test_list_price_defaults_to_the_clock_day(tmp_path):
     clock = FixedClock(dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.timezone.utc))
     with SalesEngine.sqlite(tmp_path / "crm.db", clock=clock) as engine:
-        engine.add_product(laptop())
-        engine.add_price_book(
+        engine.catalog.add_product(laptop())
+        engine.catalog.add_price_book(
             PriceBook(
                 id="EU",
                 currency="EUR",
@@ -169,6 +171,6 @@ def test_list_price_defaults_to_the_clock_day(tmp_path):
             )
         )
         with pytest.raises(ValidationError, match="not valid on 2026-12-31"):
-            engine.list_price("EU", "LAPTOP-15")
+            engine.catalog.list_price("EU", "LAPTOP-15")
         clock.advance(hours=2)
-        assert engine.list_price("EU", "LAPTOP-15") == Money("1", "EUR")
+        assert engine.catalog.list_price("EU", "LAPTOP-15") == Money("1", "EUR")

@@ -40,100 +40,101 @@ MODEL = ConfigurationModel(
 def engine(request, tmp_path):
     store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "crm.db")
     engine = SalesEngine.from_store(store, clock=CLOCK)
-    engine.add_products([Product(sku=sku, name=sku) for sku in PRICES])
-    engine.add_price_book(
+    engine.catalog.add_products([Product(sku=sku, name=sku) for sku in PRICES])
+    engine.catalog.add_price_book(
         PriceBook(id="EU", currency="EUR", entries={s: Money(p, "EUR") for s, p in PRICES.items()})
     )
-    engine.create_quote(account="ACME", price_book="EU", quote_id="Q-1")
+    engine.quotes.create(account="ACME", price_book="EU", quote_id="Q-1")
     yield engine
     engine.close()
 
 
 def test_a_stored_model_answers_clicks(engine):
-    assert engine.add_configuration_model(MODEL).version == 1
-    state = engine.configure("PC", Selections(options={"wifi": True}))
+    assert engine.configurations.add_model(MODEL).version == 1
+    state = engine.configurations.configure("PC", Selections(options={"wifi": True}))
     assert dict(state.forced) == {"ssd": True, "hdd": False}
     assert state.status.value == "complete"
-    again = engine.configure("PC", Selections(options={"hdd": True}))
+    again = engine.configurations.configure("PC", Selections(options={"hdd": True}))
     assert again.model is state.model  # the compiled model is kept between clicks
     assert again.forced["wifi"] is False
 
 
 def test_a_configuration_becomes_linked_lines_and_prices_to_the_bundle_price(engine):
-    engine.add_configuration_model(MODEL)
-    state = engine.configure("PC", Selections(options={"wifi": True}))
-    quote = engine.add_configured_product(
+    engine.configurations.add_model(MODEL)
+    state = engine.configurations.configure("PC", Selections(options={"wifi": True}))
+    quote = engine.quotes.add_configured_product(
         "Q-1", state, pricing="allocated", bundle_price=Money("99.00", "EUR")
     )
     assert [(ln.key, ln.parent) for ln in quote.lines] == [
         ("PC", None), ("PC/ssd", "PC"), ("PC/wifi", "PC"),
     ]  # fmt: skip
-    assert engine.price_quote("Q-1").totals.net.amount == Decimal("99.00")
-    second = engine.add_configured_product("Q-1", state, pricing="included")
+    assert engine.quotes.price("Q-1").totals.net.amount == Decimal("99.00")
+    second = engine.quotes.add_configured_product("Q-1", state, pricing="included")
     assert [ln.key for ln in second.lines[3:]] == ["PC-2", "PC-2/ssd", "PC-2/wifi"]
-    assert engine.price_quote("Q-1").totals.net.amount == Decimal("99.00")  # included at 0
+    assert engine.quotes.price("Q-1").totals.net.amount == Decimal("99.00")  # included at 0
 
 
 def test_bad_requests_leave_storage_as_it_was(engine):
     with pytest.raises(NotFoundError):
-        engine.configure("PC")
+        engine.configurations.configure("PC")
     with pytest.raises(ValidationError) as caught:  # an option's product is not in the catalog
-        engine.add_configuration_model(
+        engine.configurations.add_model(
             ConfigurationModel(root=Bundle(sku="PC", features=[
                 Feature(id="f", options=[Option(id="x", sku="NOPE")])]))
         )  # fmt: skip
     assert caught.value.path == "options['x'].sku"
     with pytest.raises(UnsatisfiableModelError):
-        engine.add_configuration_model(
+        engine.configurations.add_model(
             ConfigurationModel(root=MODEL.root, constraints=[
                 Requires(id="a", option="ssd", needs=["hdd"]),
                 Requires(id="b", option="hdd", needs=["ssd"])])
         )  # fmt: skip
     with pytest.raises(NotFoundError):
-        engine.get_configuration_model("PC")  # nothing was stored
-    stored = engine.add_configuration_model(MODEL)
-    open_state = engine.configure("PC")
+        engine.configurations.get_model("PC")  # nothing was stored
+    stored = engine.configurations.add_model(MODEL)
+    open_state = engine.configurations.configure("PC")
     with pytest.raises(ValidationError) as caught:
-        engine.add_configured_product("Q-1", open_state)
+        engine.quotes.add_configured_product("Q-1", open_state)
     assert caught.value.path == "state"
-    assert engine.get_quote("Q-1").lines == ()
+    assert engine.quotes.get("Q-1").lines == ()
     with pytest.raises(ValidationError) as caught:
-        engine.add_configured_product(
+        engine.quotes.add_configured_product(
             "Q-1", complete(stored), pricing="allocated"
         )  # no bundle price
-    assert engine.get_quote("Q-1").lines == ()
-    engine.transition_quote("Q-1", "in_review")
+    assert engine.quotes.get("Q-1").lines == ()
+    engine.quotes.transition("Q-1", "in_review")
     with pytest.raises(QuoteLockedError):
-        engine.add_configured_product("Q-1", complete(stored))
+        engine.quotes.add_configured_product("Q-1", complete(stored))
 
 
 def test_a_model_update_needs_the_version_read_and_new_clicks_see_it(engine):
-    stored = engine.add_configuration_model(MODEL)
-    engine.configure("PC")
+    stored = engine.configurations.add_model(MODEL)
+    engine.configurations.configure("PC")
     free = attrs.evolve(stored, constraints=())
-    updated = engine.update_configuration_model(free)
+    updated = engine.configurations.update_model(free)
     assert updated.version == 2
-    assert "wifi" in engine.configure("PC", Selections(options={"hdd": True})).selectable
+    state = engine.configurations.configure("PC", Selections(options={"hdd": True}))
+    assert "wifi" in state.selectable
     with pytest.raises(ConcurrencyError):
-        engine.update_configuration_model(free)  # still carries version 1
+        engine.configurations.update_model(free)  # still carries version 1
 
 
 def test_clicks_read_only_the_version_while_it_is_unchanged(tmp_path):
     path = tmp_path / "crm.db"
     with SalesEngine.sqlite(path) as engine, SalesEngine.sqlite(path) as other:
-        engine.add_products([Product(sku=sku, name=sku) for sku in PRICES])
-        engine.add_configuration_model(MODEL)
-        repository = engine._configurations
+        engine.catalog.add_products([Product(sku=sku, name=sku) for sku in PRICES])
+        engine.configurations.add_model(MODEL)
+        repository = engine.configurations._configurations
         reads = []
         original = repository.get
         repository.get = lambda sku: reads.append(sku) or original(sku)
-        first = engine.configure("PC")
-        engine.configure("PC", Selections(options={"ssd": True}))
+        first = engine.configurations.configure("PC")
+        engine.configurations.configure("PC", Selections(options={"ssd": True}))
         assert reads == ["PC"]  # one read, then the version alone
         # another engine (another process, say) changes the model: the next click sees it
-        stored = other.get_configuration_model("PC")
-        other.update_configuration_model(attrs.evolve(stored, constraints=()))
-        after = engine.configure("PC", Selections(options={"hdd": True}))
+        stored = other.configurations.get_model("PC")
+        other.configurations.update_model(attrs.evolve(stored, constraints=()))
+        after = engine.configurations.configure("PC", Selections(options={"hdd": True}))
         assert reads == ["PC", "PC"]
         assert after.model is not first.model
         assert "wifi" in after.selectable
@@ -142,19 +143,18 @@ def test_clicks_read_only_the_version_while_it_is_unchanged(tmp_path):
 def test_the_cheapest_completion_prices_options_with_the_pricing_module(engine):
     from sfa_core.pricing import PriceAction, PriceRule
 
-    engine.add_configuration_model(MODEL)
-    assert engine.complete_configuration("PC", preference="cheapest", price_book="EU").selected == (
-        "hdd",
-    )
+    engine.configurations.add_model(MODEL)
+    done = engine.configurations.complete("PC", preference="cheapest", price_book="EU")
+    assert done.selected == ("hdd",)
     # a price rule makes the SSD cheaper than the HDD: the cheapest completion follows it
-    engine.configure_pricing(
+    engine.pricing.configure(
         rules=[PriceRule(id="SSD-DEAL", skus=("SSD",), actions=(PriceAction.percent_off(60),))]
     )
-    done = engine.complete_configuration("PC", preference="cheapest", price_book="EU")
+    done = engine.configurations.complete("PC", preference="cheapest", price_book="EU")
     assert done.selected == ("ssd",)  # 36.00 against 40.00
-    assert engine.complete_configuration("PC").selected == ("ssd",)  # defaults: the first
+    assert engine.configurations.complete("PC").selected == ("ssd",)  # defaults: the first
     with pytest.raises(ValidationError) as caught:
-        engine.complete_configuration("PC", preference="cheapest")
+        engine.configurations.complete("PC", preference="cheapest")
     assert caught.value.path == "price_book"
     with pytest.raises(NotFoundError):
-        engine.complete_configuration("PC", preference="cheapest", price_book="NOPE")
+        engine.configurations.complete("PC", preference="cheapest", price_book="NOPE")

@@ -14,6 +14,7 @@ from sfa_core.errors import (
     AlreadyExistsError,
     ConcurrencyError,
     FloatAmountError,
+    MissingRepositoryError,
     NotFoundError,
     ValidationError,
 )
@@ -56,15 +57,27 @@ def store(request, tmp_path):
         sqlite.close()
 
 
+#: Where the engine keeps the pricing setup.
+PRICING_REPOSITORIES = (
+    "rule_sets",
+    "discount_schedules",
+    "promotions",
+    "contracted_prices",
+    "pricing_settings",
+)
+
+
 def make_engine(store, **options):
     options.setdefault("unit_of_work", store)
     options.setdefault("clock", CLOCK)
     options.setdefault("quotes", store.quotes)
+    for name in PRICING_REPOSITORIES:
+        options.setdefault(name, getattr(store, name))
     return SalesEngine(products=store.products, price_books=store.price_books, **options)
 
 
 def stock(engine):
-    engine.add_products(
+    engine.catalog.add_products(
         [
             Product(
                 sku="LAPTOP",
@@ -78,7 +91,7 @@ def stock(engine):
             Product(sku="OLD", name="Old model", active=False),
         ]
     )
-    engine.add_price_book(
+    engine.catalog.add_price_book(
         PriceBook(
             id="EU",
             currency="EUR",
@@ -104,43 +117,43 @@ def configure(engine, **changes):
         "contracted_prices": {"ACME": {"DOCK": eur("99.00")}},
     }
     setup.update(changes)
-    engine.configure_pricing(**setup)
+    engine.pricing.configure(**setup)
 
 
 def draft(engine, quote_id="Q-1", account="ACME", **fields):
-    return engine.create_quote(account=account, price_book="EU", quote_id=quote_id, **fields)
+    return engine.quotes.create(account=account, price_book="EU", quote_id=quote_id, **fields)
 
 
 def offer(engine, quote_id="Q-1", account="ACME"):
     draft(engine, quote_id, account)
-    engine.add_line(quote_id, sku="LAPTOP", quantity=10)
-    engine.add_line(quote_id, sku="DOCK", quantity=2, additional_discount=10)
-    return engine.add_line(quote_id, sku="CARE", quantity=3)
+    engine.quotes.add_line(quote_id, sku="LAPTOP", quantity=10)
+    engine.quotes.add_line(quote_id, sku="DOCK", quantity=2, additional_discount=10)
+    return engine.quotes.add_line(quote_id, sku="CARE", quantity=3)
 
 
 def storage(engine):
     """Everything stored about quotes, to compare before and after a failure."""
-    return [(q.id, q.version, q) for q in engine.list_quotes()]
+    return [(q.id, q.version, q) for q in engine.quotes.list()]
 
 
 # -- creating -------------------------------------------------------------------------------
 
 
 def test_create_quote_defaults(engine):
-    quote = engine.create_quote(account="ACME", price_book="EU")
+    quote = engine.quotes.create(account="ACME", price_book="EU")
     assert re.fullmatch(r"Q-[0-9A-F]{12}", quote.id)
     assert quote.currency == "EUR"  # the price book's
     assert quote.quote_date == TODAY  # the clock's
     assert quote.valid_until == dt.date(2027, 3, 31)  # 1 March + 30 days
     assert (quote.status, quote.revision, quote.version) == (QuoteStatus.DRAFT, 1, 1)
     assert quote.lines == ()
-    assert engine.get_quote(quote.id) == quote
-    other = engine.create_quote(account="ACME", price_book="EU")
+    assert engine.quotes.get(quote.id) == quote
+    other = engine.quotes.create(account="ACME", price_book="EU")
     assert other.id != quote.id
 
 
 def test_create_quote_overrides(engine):
-    quote = engine.create_quote(
+    quote = engine.quotes.create(
         account="ACME",
         price_book="EU",
         quote_id="Q-7",
@@ -166,9 +179,9 @@ def test_the_date_follows_the_clock(store):
     clock = FixedClock(dt.datetime(2027, 12, 31, 23, 30, tzinfo=dt.timezone.utc))
     eng = make_engine(store, clock=clock)
     stock(eng)
-    first = eng.create_quote(account="ACME", price_book="EU", quote_id="Q-1")
+    first = eng.quotes.create(account="ACME", price_book="EU", quote_id="Q-1")
     clock.advance(hours=1)
-    second = eng.create_quote(account="ACME", price_book="EU", quote_id="Q-2")
+    second = eng.quotes.create(account="ACME", price_book="EU", quote_id="Q-2")
     assert (first.quote_date, first.valid_until) == (dt.date(2027, 12, 31), dt.date(2028, 1, 30))
     assert second.quote_date == dt.date(2028, 1, 1)
 
@@ -177,20 +190,20 @@ def test_the_engine_makes_ids_with_new_id(store):
     numbers = iter(range(100, 200))
     eng = make_engine(store, new_id=lambda: f"Q-{next(numbers)}")
     stock(eng)
-    assert eng.create_quote(account="ACME", price_book="EU").id == "Q-100"
-    assert eng.create_quote(account="ACME", price_book="EU", quote_id="MINE").id == "MINE"
-    assert eng.create_quote(account="ACME", price_book="EU").id == "Q-101"
-    assert [q.id for q in eng.list_quotes()] == ["MINE", "Q-100", "Q-101"]
+    assert eng.quotes.create(account="ACME", price_book="EU").id == "Q-100"
+    assert eng.quotes.create(account="ACME", price_book="EU", quote_id="MINE").id == "MINE"
+    assert eng.quotes.create(account="ACME", price_book="EU").id == "Q-101"
+    assert [q.id for q in eng.quotes.list()] == ["MINE", "Q-100", "Q-101"]
 
 
 def test_a_taken_generated_id_is_refused(store):
     eng = make_engine(store, new_id=lambda: "Q-SAME")
     stock(eng)
-    eng.create_quote(account="ACME", price_book="EU")
+    eng.quotes.create(account="ACME", price_book="EU")
     with pytest.raises(AlreadyExistsError) as info:
-        eng.create_quote(account="GLOBEX", price_book="EU")
+        eng.quotes.create(account="GLOBEX", price_book="EU")
     assert info.value.key == "Q-SAME"
-    assert eng.get_quote("Q-SAME").account == "ACME"
+    assert eng.quotes.get("Q-SAME").account == "ACME"
 
 
 def test_create_quote_with_lines_checks_their_products(engine):
@@ -205,7 +218,7 @@ def test_create_quote_with_lines_checks_their_products(engine):
     with pytest.raises(ValidationError, match="inactive") as info:
         draft(engine, lines=inactive)
     assert info.value.path == "lines[0].sku"
-    assert engine.list_quotes() == []
+    assert engine.quotes.list() == []
     stored = draft(engine, lines=lines[:1])
     assert [line.key for line in stored.lines] == ["A"]
 
@@ -225,15 +238,16 @@ def test_create_quote_with_lines_checks_their_products(engine):
         ({"additional_discount": 5.5}, "additional_discount"),
         ({"status": "accepted"}, "status"),
         ({"status": "won"}, "status"),
+        ({"colour": "red"}, "colour"),
     ],
 )
 def test_create_quote_refuses_bad_fields(engine, fields, path):
     arguments = {"account": "ACME", "price_book": "EU", "quote_id": "Q-1"}
     arguments.update(fields)
     with pytest.raises(ValidationError) as info:
-        engine.create_quote(**arguments)
+        engine.quotes.create(**arguments)
     assert info.value.path == path
-    assert engine.list_quotes() == []
+    assert engine.quotes.list() == []
 
 
 def test_a_new_quote_may_say_it_is_a_draft(engine):
@@ -242,31 +256,31 @@ def test_a_new_quote_may_say_it_is_a_draft(engine):
 
 def test_create_quote_needs_a_stored_price_book(engine):
     with pytest.raises(NotFoundError) as info:
-        engine.create_quote(account="ACME", price_book="US")
+        engine.quotes.create(account="ACME", price_book="US")
     assert info.value.key == "US"
-    assert engine.list_quotes() == []
+    assert engine.quotes.list() == []
 
 
 def test_create_quote_refuses_a_taken_id(engine):
     first = draft(engine)
     with pytest.raises(AlreadyExistsError):
         draft(engine, account="GLOBEX")
-    assert engine.get_quote("Q-1") == first
+    assert engine.quotes.get("Q-1") == first
 
 
 def test_quote_methods_need_a_quote_repository(store):
     eng = SalesEngine(products=store.products, price_books=store.price_books)
-    with pytest.raises(ValidationError) as info:
-        eng.list_quotes()
-    assert info.value.path == "quotes"
+    with pytest.raises(MissingRepositoryError, match="pass quotes=") as info:
+        eng.quotes.list()
+    assert info.value.repository == "quotes"
 
 
 def test_get_quote(engine):
     with pytest.raises(NotFoundError) as info:
-        engine.get_quote("NOPE")
+        engine.quotes.get("NOPE")
     assert (info.value.kind, info.value.key) == ("quote", "NOPE")
     with pytest.raises(ValidationError) as info:
-        engine.get_quote(7)
+        engine.quotes.get(7)
     assert info.value.path == "quote_id"
 
 
@@ -275,32 +289,32 @@ def test_get_quote(engine):
 
 def test_add_line_generates_keys_and_bumps_the_version(engine):
     draft(engine)
-    first = engine.add_line("Q-1", sku="LAPTOP", quantity=3)
+    first = engine.quotes.add_line("Q-1", sku="LAPTOP", quantity=3)
     assert [(ln.key, ln.sku, ln.quantity) for ln in first.lines] == [("L1", "LAPTOP", 3)]
     assert first.version == 2
-    second = engine.add_line("Q-1", sku="DOCK")  # quantity defaults to 1
+    second = engine.quotes.add_line("Q-1", sku="DOCK")  # quantity defaults to 1
     assert [(ln.key, ln.quantity) for ln in second.lines] == [("L1", 3), ("L2", 1)]
     assert second.version == 3
-    mine = engine.add_line("Q-1", sku="CARE", quantity="2", key="CARE-1", parent="L1")
+    mine = engine.quotes.add_line("Q-1", sku="CARE", quantity="2", key="CARE-1", parent="L1")
     assert mine.line("CARE-1").parent == "L1"
     # three lines: the next number is 4
-    assert engine.add_line("Q-1", sku="DOCK").lines[-1].key == "L4"
-    assert engine.get_quote("Q-1").version == 5
+    assert engine.quotes.add_line("Q-1", sku="DOCK").lines[-1].key == "L4"
+    assert engine.quotes.get("Q-1").version == 5
 
 
 def test_add_line_skips_taken_keys(engine):
     draft(engine)
-    engine.add_line("Q-1", sku="DOCK", key="L2")
+    engine.quotes.add_line("Q-1", sku="DOCK", key="L2")
     # one line, so L2 would be next, but it is taken
-    assert engine.add_line("Q-1", sku="DOCK").lines[-1].key == "L3"
-    engine.remove_line("Q-1", "L2")
+    assert engine.quotes.add_line("Q-1", sku="DOCK").lines[-1].key == "L3"
+    engine.quotes.remove_line("Q-1", "L2")
     # one line (L3): L2 is free again
-    assert [ln.key for ln in engine.add_line("Q-1", sku="DOCK").lines] == ["L3", "L2"]
+    assert [ln.key for ln in engine.quotes.add_line("Q-1", sku="DOCK").lines] == ["L3", "L2"]
 
 
 def test_add_line_passes_line_fields(engine):
     draft(engine)
-    quote = engine.add_line(
+    quote = engine.quotes.add_line(
         "Q-1",
         sku="DOCK",
         quantity=-1,
@@ -334,40 +348,40 @@ def test_add_line_passes_line_fields(engine):
 )
 def test_a_refused_line_leaves_the_quote_as_it_was(engine, arguments, path, error):
     draft(engine)
-    before = engine.add_line("Q-1", sku="LAPTOP")
+    before = engine.quotes.add_line("Q-1", sku="LAPTOP")
     with pytest.raises(error) as info:
-        engine.add_line("Q-1", **arguments)
+        engine.quotes.add_line("Q-1", **arguments)
     assert info.value.path == path
-    assert engine.get_quote("Q-1") == before
-    assert engine.get_quote("Q-1").version == 2
+    assert engine.quotes.get("Q-1") == before
+    assert engine.quotes.get("Q-1").version == 2
 
 
 def test_unknown_and_inactive_products_are_named(engine):
     draft(engine)
     with pytest.raises(ValidationError) as info:
-        engine.add_line("Q-1", sku="GHOST")
+        engine.quotes.add_line("Q-1", sku="GHOST")
     assert (info.value.reason, info.value.value) == ("no product has this SKU", "GHOST")
     with pytest.raises(ValidationError) as info:
-        engine.add_line("Q-1", sku="OLD")
+        engine.quotes.add_line("Q-1", sku="OLD")
     assert (info.value.reason, info.value.value) == ("the product is inactive", "OLD")
 
 
 def test_add_line_to_an_unknown_quote(engine):
     with pytest.raises(NotFoundError):
-        engine.add_line("NOPE", sku="DOCK")
+        engine.quotes.add_line("NOPE", sku="DOCK")
 
 
 def test_update_line(engine):
     draft(engine)
-    engine.add_line("Q-1", sku="LAPTOP", quantity=2)
-    engine.add_line("Q-1", sku="DOCK")
-    updated = engine.update_line("Q-1", "L1", quantity=5, additional_discount="7.5")
+    engine.quotes.add_line("Q-1", sku="LAPTOP", quantity=2)
+    engine.quotes.add_line("Q-1", sku="DOCK")
+    updated = engine.quotes.update_line("Q-1", "L1", quantity=5, additional_discount="7.5")
     assert [(ln.key, ln.quantity) for ln in updated.lines] == [("L1", 5), ("L2", 1)]  # in place
     assert updated.line("L1").additional_discount == Decimal("7.5")
     assert updated.version == 4
-    swapped = engine.update_line("Q-1", "L2", sku="CARE")
+    swapped = engine.quotes.update_line("Q-1", "L2", sku="CARE")
     assert swapped.line("L2").sku == "CARE"
-    assert engine.get_quote("Q-1") == swapped
+    assert engine.quotes.get("Q-1") == swapped
 
 
 @pytest.mark.parametrize(
@@ -384,48 +398,48 @@ def test_update_line(engine):
 )
 def test_a_refused_update_leaves_the_quote_as_it_was(engine, key, changes, error, path):
     draft(engine)
-    before = engine.add_line("Q-1", sku="LAPTOP", quantity=2)
+    before = engine.quotes.add_line("Q-1", sku="LAPTOP", quantity=2)
     with pytest.raises(error) as info:
-        engine.update_line("Q-1", key, **changes)
+        engine.quotes.update_line("Q-1", key, **changes)
     if path is not None:
         assert info.value.path == path
-    assert engine.get_quote("Q-1") == before
+    assert engine.quotes.get("Q-1") == before
 
 
 def test_remove_line_removes_its_bundle(engine):
     draft(engine)
-    engine.add_line("Q-1", sku="LAPTOP")
-    engine.add_line("Q-1", sku="DOCK", parent="L1")
-    engine.add_line("Q-1", sku="CARE", parent="L2")
-    engine.add_line("Q-1", sku="DOCK")
-    removed = engine.remove_line("Q-1", "L1")
+    engine.quotes.add_line("Q-1", sku="LAPTOP")
+    engine.quotes.add_line("Q-1", sku="DOCK", parent="L1")
+    engine.quotes.add_line("Q-1", sku="CARE", parent="L2")
+    engine.quotes.add_line("Q-1", sku="DOCK")
+    removed = engine.quotes.remove_line("Q-1", "L1")
     assert [ln.key for ln in removed.lines] == ["L4"]
     assert removed.version == 6
     with pytest.raises(NotFoundError):
-        engine.remove_line("Q-1", "L1")
-    assert engine.get_quote("Q-1") == removed
+        engine.quotes.remove_line("Q-1", "L1")
+    assert engine.quotes.get("Q-1") == removed
 
 
 def test_a_locked_quote_cannot_be_edited(engine):
     draft(engine)
-    engine.add_line("Q-1", sku="DOCK")
-    locked = engine.transition_quote("Q-1", "in_review")
+    engine.quotes.add_line("Q-1", sku="DOCK")
+    locked = engine.quotes.transition("Q-1", "in_review")
     for edit in (
-        lambda: engine.add_line("Q-1", sku="DOCK"),
-        lambda: engine.update_line("Q-1", "L1", quantity=3),
-        lambda: engine.remove_line("Q-1", "L1"),
+        lambda: engine.quotes.add_line("Q-1", sku="DOCK"),
+        lambda: engine.quotes.update_line("Q-1", "L1", quantity=3),
+        lambda: engine.quotes.remove_line("Q-1", "L1"),
     ):
         with pytest.raises(QuoteLockedError) as info:
             edit()
         assert (info.value.quote_id, info.value.status) == ("Q-1", QuoteStatus.IN_REVIEW)
-    assert engine.get_quote("Q-1") == locked
+    assert engine.quotes.get("Q-1") == locked
 
 
 def test_add_line_to_a_locked_quote_names_the_operation(engine):
     draft(engine, status="draft")
-    engine.transition_quote("Q-1", "in_review")
+    engine.quotes.transition("Q-1", "in_review")
     with pytest.raises(QuoteLockedError, match="cannot add a line to quote 'Q-1': it is in_review"):
-        engine.add_line("Q-1", sku="DOCK")
+        engine.quotes.add_line("Q-1", sku="DOCK")
 
 
 # -- pricing --------------------------------------------------------------------------------
@@ -434,7 +448,7 @@ def test_add_line_to_a_locked_quote_names_the_operation(engine):
 def test_price_quote_with_rules_schedules_contracts_and_tax(engine):
     configure(engine)
     offer(engine)
-    priced = engine.price_quote("Q-1")
+    priced = engine.quotes.price("Q-1")
     # L1 LAPTOP x 10: 1000.00, rule HW-5 5 % -> 950.00, schedule VOL 10 units -> 10 % -> 855.00
     laptop = priced.line("L1")
     assert laptop.net_unit_price == Decimal("855.00")
@@ -481,7 +495,7 @@ def test_price_quote_with_rules_schedules_contracts_and_tax(engine):
 def test_explain_tells_the_story(engine):
     configure(engine)
     offer(engine)
-    text = flat(engine.price_quote("Q-1").explain())
+    text = flat(engine.quotes.price("Q-1").explain())
     assert text.startswith("quote Q-1 (revision 1), EUR")
     for part in (
         "L1 LAPTOP x 10 (EUR)",
@@ -498,7 +512,7 @@ def test_explain_tells_the_story(engine):
         "net total 9019.30 tax 1773.86 gross total 10793.16 cost 7120.00 margin 1899.30",
     ):
         assert part in text, part
-    assert str(engine.price_quote("Q-1")) == engine.price_quote("Q-1").explain()
+    assert str(engine.quotes.price("Q-1")) == engine.quotes.price("Q-1").explain()
 
 
 def test_contracted_prices_are_per_account(engine):
@@ -506,14 +520,14 @@ def test_contracted_prices_are_per_account(engine):
     offer(engine, "Q-A", account="ACME")
     offer(engine, "Q-G", account="GLOBEX")
     # GLOBEX has no contract: 120.00, HW-5 -> 114.00, 10 % -> 102.60
-    assert engine.price_quote("Q-G").line("L2").net_unit_price == Decimal("102.60")
-    assert engine.price_quote("Q-A").line("L2").net_unit_price == Decimal("84.65")
+    assert engine.quotes.price("Q-G").line("L2").net_unit_price == Decimal("102.60")
+    assert engine.quotes.price("Q-A").line("L2").net_unit_price == Decimal("84.65")
 
 
 def test_options_and_limits_reach_the_pricing(engine):
     configure(engine, options=PricingOptions(rounding=RoundingPolicy(mode="ROUND_HALF_EVEN")))
     offer(engine)
-    priced = engine.price_quote("Q-1", limits=DiscountLimits(role="rep", max_manual_percent=5))
+    priced = engine.quotes.price("Q-1", limits=DiscountLimits(role="rep", max_manual_percent=5))
     dock = priced.line("L2")
     assert dock.net_unit_price == Decimal("84.64")  # 84.645 to even
     assert dock.net_total == Decimal("169.28")
@@ -528,11 +542,24 @@ def test_options_and_limits_reach_the_pricing(engine):
     assert priced.line("L1").flags == ()
 
 
-def test_configure_pricing_replaces_the_setup(engine):
+def test_pricing_configure_replaces_what_it_names_and_keeps_the_rest(engine):
     configure(engine)
     offer(engine)
-    engine.configure_pricing(schedules=[DiscountSchedule("VOL", [(9, 0), (None, 20)])])
-    priced = engine.price_quote("Q-1")
+    engine.pricing.configure(schedules=[DiscountSchedule("VOL", [(9, 0), (None, 20)])])
+    priced = engine.quotes.price("Q-1")
+    # the rule, the contract and the tax stay; the new schedule gives 20 % on 10 laptops:
+    # 10 x (1000.00 - 5 % - 20 %) + 2 x 84.65 + 3 x 100.00 = 7600.00 + 169.30 + 300.00
+    assert priced.totals.net == eur("8069.30")
+    assert priced.totals.tax == eur("1583.86")  # 1520.00 + 33.86 + 30.00
+    # what is no longer wanted is deleted explicitly
+    pricing = engine.pricing
+    for editor, key in (
+        (pricing.rule_sets, "rules"),
+        (pricing.contracted_prices, "ACME"),
+        (pricing.settings, "default"),
+    ):
+        editor.delete(key, expected_version=editor.get(key).version)
+    priced = engine.quotes.price("Q-1")
     # no rule, contract or tax now; the new schedule gives 20 % on 10 laptops:
     # 10 x 800.00 + 2 x (120.00 - 10 %) + 3 x 100.00 = 8000.00 + 216.00 + 300.00
     assert priced.totals.net == eur("8516.00")
@@ -553,14 +580,14 @@ def test_configure_pricing_replaces_the_setup(engine):
         ({"schedules": ["VOL"]}, "schedules[0]"),
     ],
 )
-def test_configure_pricing_refuses_bad_setups(engine, setup, path):
+def test_pricing_configure_refuses_bad_setups(engine, setup, path):
     configure(engine)
     offer(engine)
-    before = engine.price_quote("Q-1")
+    before = engine.quotes.price("Q-1")
     with pytest.raises(ValidationError) as info:
-        engine.configure_pricing(**setup)
+        engine.pricing.configure(**setup)
     assert info.value.path == path
-    assert engine.price_quote("Q-1") == before  # the old setup still holds
+    assert engine.quotes.price("Q-1") == before  # the old setup still holds
 
 
 def test_contracted_prices_are_copied(engine):
@@ -568,25 +595,25 @@ def test_contracted_prices_are_copied(engine):
     configure(engine, contracted_prices={"ACME": prices})
     offer(engine)
     prices["DOCK"] = eur("1.00")
-    assert engine.price_quote("Q-1").line("L2").net_unit_price == Decimal("84.65")
+    assert engine.quotes.price("Q-1").line("L2").net_unit_price == Decimal("84.65")
 
 
 def test_a_derived_price_book_is_priced_with_its_bases(engine):
     configure(engine)
-    engine.add_price_book(
+    engine.catalog.add_price_book(
         PriceBook(
             id="EU-P", currency="EUR", derived_from=Derivation(base_price_book="EU", discount=10)
         )
     )
-    engine.add_price_book(
+    engine.catalog.add_price_book(
         PriceBook(
             id="EU-R", currency="EUR", derived_from=Derivation(base_price_book="EU-P", discount=5)
         )
     )
-    engine.create_quote(account="GLOBEX", price_book="EU-R", quote_id="Q-R")
-    engine.add_line("Q-R", sku="CARE", quantity=2)
-    engine.add_line("Q-R", sku="DOCK")
-    priced = engine.price_quote("Q-R")
+    engine.quotes.create(account="GLOBEX", price_book="EU-R", quote_id="Q-R")
+    engine.quotes.add_line("Q-R", sku="CARE", quantity=2)
+    engine.quotes.add_line("Q-R", sku="DOCK")
+    priced = engine.quotes.price("Q-R")
     # CARE: 100.00 -10 % = 90.00 -5 % = 85.50; x 2 = 171.00, 10 % tax 17.10
     assert priced.line("L1").list_unit_price == Decimal("85.50")
     assert priced.line("L1").net_total == Decimal("171.00")
@@ -601,40 +628,40 @@ def test_a_derived_price_book_is_priced_with_its_bases(engine):
 
 
 def test_a_derived_book_whose_base_is_gone_cannot_price(engine):
-    engine.add_price_book(
+    engine.catalog.add_price_book(
         PriceBook(id="EU-X", currency="EUR", derived_from=Derivation(base_price_book="ZZ"))
     )
-    engine.create_quote(account="ACME", price_book="EU-X", quote_id="Q-X")
-    engine.add_line("Q-X", sku="DOCK")
+    engine.quotes.create(account="ACME", price_book="EU-X", quote_id="Q-X")
+    engine.quotes.add_line("Q-X", sku="DOCK")
     with pytest.raises(ValidationError):
-        engine.price_quote("Q-X")
+        engine.quotes.price("Q-X")
 
 
 def test_price_quote_names_a_line_without_a_price(engine):
-    engine.add_product(Product(sku="MOUSE", name="Mouse"))
+    engine.catalog.add_product(Product(sku="MOUSE", name="Mouse"))
     draft(engine)
-    engine.add_line("Q-1", sku="DOCK")
-    engine.add_line("Q-1", sku="MOUSE")
+    engine.quotes.add_line("Q-1", sku="DOCK")
+    engine.quotes.add_line("Q-1", sku="MOUSE")
     with pytest.raises(ValidationError) as info:
-        engine.price_quote("Q-1")
+        engine.quotes.price("Q-1")
     assert info.value.path == "lines[1].sku"
     assert "'L2'" in str(info.value)
 
 
 def test_price_quote_sees_a_product_deactivated_after_the_line_was_added(engine):
     draft(engine)
-    engine.add_line("Q-1", sku="DOCK")
-    engine.update_product(attrs.evolve(engine.get_product("DOCK"), active=False))
+    engine.quotes.add_line("Q-1", sku="DOCK")
+    engine.catalog.update_product(attrs.evolve(engine.catalog.get_product("DOCK"), active=False))
     with pytest.raises(ValidationError, match="inactive") as info:
-        engine.price_quote("Q-1")
+        engine.quotes.price("Q-1")
     assert info.value.path == "lines[0].sku"
 
 
 def test_price_quote_writes_nothing(engine):
     configure(engine)
     before = offer(engine)
-    engine.price_quote("Q-1")
-    assert engine.get_quote("Q-1") == before
+    engine.quotes.price("Q-1")
+    assert engine.quotes.get("Q-1") == before
 
 
 @pytest.mark.parametrize("status", ["in_review", "approved", "presented", "superseded"])
@@ -648,12 +675,12 @@ def test_a_locked_quote_cannot_be_repriced(engine, status):
         "superseded": ["superseded"],
     }[status]
     for step in path:
-        engine.transition_quote("Q-1", step)
-    stored = engine.get_quote("Q-1")
+        engine.quotes.transition("Q-1", step)
+    stored = engine.quotes.get("Q-1")
     with pytest.raises(QuoteLockedError) as info:
-        engine.price_quote("Q-1")
+        engine.quotes.price("Q-1")
     assert (info.value.status.value, info.value.operation) == (status, "reprice")
-    assert engine.get_quote("Q-1") == stored
+    assert engine.quotes.get("Q-1") == stored
 
 
 # -- lifecycle ------------------------------------------------------------------------------
@@ -663,7 +690,7 @@ def test_transition_quote_through_the_lifecycle(engine):
     offer(engine)  # version 4
     seen = []
     for status in ("in_review", "draft", "in_review", "approved", "presented", "accepted"):
-        moved = engine.transition_quote("Q-1", status)
+        moved = engine.quotes.transition("Q-1", status)
         seen.append((moved.status.value, moved.version))
     assert seen == [
         ("in_review", 5),
@@ -673,38 +700,38 @@ def test_transition_quote_through_the_lifecycle(engine):
         ("presented", 9),
         ("accepted", 10),
     ]
-    assert engine.get_quote("Q-1").status is QuoteStatus.ACCEPTED
-    assert len(engine.get_quote("Q-1").lines) == 3
+    assert engine.quotes.get("Q-1").status is QuoteStatus.ACCEPTED
+    assert len(engine.quotes.get("Q-1").lines) == 3
 
 
 def test_a_refused_transition_changes_nothing(engine):
     before = offer(engine)
     with pytest.raises(InvalidTransitionError) as info:
-        engine.transition_quote("Q-1", "accepted")
+        engine.quotes.transition("Q-1", "accepted")
     assert (info.value.source, info.value.target) == (QuoteStatus.DRAFT, QuoteStatus.ACCEPTED)
     with pytest.raises(ValidationError) as info:
-        engine.transition_quote("Q-1", "won")
+        engine.quotes.transition("Q-1", "won")
     assert info.value.path == "status"
-    assert engine.get_quote("Q-1") == before
+    assert engine.quotes.get("Q-1") == before
 
 
 def test_reopening_an_approved_quote_allows_edits_again(engine):
     offer(engine)
-    engine.transition_quote("Q-1", QuoteStatus.IN_REVIEW)
-    engine.transition_quote("Q-1", QuoteStatus.APPROVED)
-    engine.transition_quote("Q-1", QuoteStatus.DRAFT)
-    assert engine.add_line("Q-1", sku="DOCK").lines[-1].key == "L4"
+    engine.quotes.transition("Q-1", QuoteStatus.IN_REVIEW)
+    engine.quotes.transition("Q-1", QuoteStatus.APPROVED)
+    engine.quotes.transition("Q-1", QuoteStatus.DRAFT)
+    assert engine.quotes.add_line("Q-1", sku="DOCK").lines[-1].key == "L4"
 
 
 def test_list_quotes_filters_by_account_and_status(engine):
     draft(engine, "Q-1", "ACME")
     draft(engine, "Q-2", "GLOBEX")
     draft(engine, "Q-3", "ACME")
-    engine.transition_quote("Q-3", "in_review")
-    engine.transition_quote("Q-2", "in_review")
+    engine.quotes.transition("Q-3", "in_review")
+    engine.quotes.transition("Q-2", "in_review")
 
     def ids(**filters):
-        return [q.id for q in engine.list_quotes(**filters)]
+        return [q.id for q in engine.quotes.list(**filters)]
 
     assert ids() == ["Q-1", "Q-2", "Q-3"]
     assert ids(account="ACME") == ["Q-1", "Q-3"]
@@ -713,10 +740,10 @@ def test_list_quotes_filters_by_account_and_status(engine):
     assert ids(status="draft", account="GLOBEX") == []
     assert ids(account="NOBODY") == []
     with pytest.raises(ValidationError) as info:
-        engine.list_quotes(status="won")
+        engine.quotes.list(status="won")
     assert info.value.path == "status"
     with pytest.raises(ValidationError) as info:
-        engine.list_quotes(account=7)
+        engine.quotes.list(account=7)
     assert info.value.path == "account"
 
 
@@ -725,14 +752,14 @@ def test_list_quotes_filters_by_account_and_status(engine):
 
 def present(engine, quote_id="Q-1"):
     for status in ("in_review", "approved", "presented"):
-        engine.transition_quote(quote_id, status)
-    return engine.get_quote(quote_id)
+        engine.quotes.transition(quote_id, status)
+    return engine.quotes.get(quote_id)
 
 
 def test_new_version_supersedes_and_stores_a_draft(engine):
     offer(engine)
     presented = present(engine)  # version 7
-    revised = engine.new_version("Q-1")
+    revised = engine.quotes.new_version("Q-1")
     assert revised.id == "Q-1-R2"
     assert (revised.status, revised.revision, revised.supersedes, revised.version) == (
         QuoteStatus.DRAFT,
@@ -741,43 +768,43 @@ def test_new_version_supersedes_and_stores_a_draft(engine):
         1,
     )
     assert revised.lines == presented.lines
-    assert engine.get_quote("Q-1-R2") == revised
-    old = engine.get_quote("Q-1")
+    assert engine.quotes.get("Q-1-R2") == revised
+    old = engine.quotes.get("Q-1")
     assert (old.status, old.version) == (QuoteStatus.SUPERSEDED, presented.version + 1)
     assert old.lines == presented.lines
     # the new draft can be edited and priced
-    engine.add_line("Q-1-R2", sku="DOCK")
+    engine.quotes.add_line("Q-1-R2", sku="DOCK")
     configure(engine)
-    assert engine.price_quote("Q-1-R2").revision == 2
+    assert engine.quotes.price("Q-1-R2").revision == 2
     # versioning the new one makes R3, superseding R2
-    third = engine.new_version("Q-1-R2")
+    third = engine.quotes.new_version("Q-1-R2")
     assert (third.id, third.revision, third.supersedes) == ("Q-1-R3", 3, "Q-1-R2")
     assert len(third.lines) == 4
-    assert engine.get_quote("Q-1-R2").status is QuoteStatus.SUPERSEDED
-    assert engine.new_version("Q-1-R3").id == "Q-1-R4"
-    assert [q.id for q in engine.list_quotes(status="superseded")] == [
+    assert engine.quotes.get("Q-1-R2").status is QuoteStatus.SUPERSEDED
+    assert engine.quotes.new_version("Q-1-R3").id == "Q-1-R4"
+    assert [q.id for q in engine.quotes.list(status="superseded")] == [
         "Q-1",
         "Q-1-R2",
         "Q-1-R3",
     ]
-    assert [q.id for q in engine.list_quotes(status="draft")] == ["Q-1-R4"]
+    assert [q.id for q in engine.quotes.list(status="draft")] == ["Q-1-R4"]
 
 
 def test_new_version_takes_an_id(engine):
     offer(engine)
-    revised = engine.new_version("Q-1", new_id="Q-1-B")
+    revised = engine.quotes.new_version("Q-1", new_id="Q-1-B")
     assert (revised.id, revised.revision, revised.supersedes) == ("Q-1-B", 2, "Q-1")
     # the default id only drops a '-R<revision>' suffix; 'Q-1-B' has none
-    assert engine.new_version("Q-1-B").id == "Q-1-B-R3"
+    assert engine.quotes.new_version("Q-1-B").id == "Q-1-B-R3"
 
 
 def test_ids_that_merely_contain_r_keep_their_root(engine):
     draft(engine, "ACME-RFQ")
-    first = engine.new_version("ACME-RFQ")
+    first = engine.quotes.new_version("ACME-RFQ")
     assert first.id == "ACME-RFQ-R2"
-    assert engine.new_version(first.id).id == "ACME-RFQ-R3"
-    other = engine.new_version("ACME-RFQ-R3", new_id="ACME-RUSH")
-    assert engine.new_version(other.id).id == "ACME-RUSH-R5"
+    assert engine.quotes.new_version(first.id).id == "ACME-RFQ-R3"
+    other = engine.quotes.new_version("ACME-RFQ-R3", new_id="ACME-RUSH")
+    assert engine.quotes.new_version(other.id).id == "ACME-RUSH-R5"
 
 
 @pytest.mark.parametrize("final", ["accepted", "superseded"])
@@ -785,10 +812,10 @@ def test_final_quotes_cannot_be_versioned(engine, final):
     offer(engine)
     if final == "accepted":
         present(engine)
-    engine.transition_quote("Q-1", final)
+    engine.quotes.transition("Q-1", final)
     before = storage(engine)
     with pytest.raises(InvalidTransitionError):
-        engine.new_version("Q-1")
+        engine.quotes.new_version("Q-1")
     assert storage(engine) == before
 
 
@@ -797,13 +824,13 @@ def test_new_version_with_a_taken_id_changes_nothing(engine):
     presented = present(engine)
     taken = draft(engine, "Q-1-R2", account="GLOBEX")
     with pytest.raises(AlreadyExistsError) as info:
-        engine.new_version("Q-1")
+        engine.quotes.new_version("Q-1")
     assert info.value.key == "Q-1-R2"
-    assert engine.get_quote("Q-1") == presented  # not superseded, same version
-    assert engine.get_quote("Q-1-R2") == taken
+    assert engine.quotes.get("Q-1") == presented  # not superseded, same version
+    assert engine.quotes.get("Q-1-R2") == taken
     with pytest.raises(AlreadyExistsError):
-        engine.new_version("Q-1", new_id="Q-1-R2")
-    assert engine.get_quote("Q-1") == presented
+        engine.quotes.new_version("Q-1", new_id="Q-1-R2")
+    assert engine.quotes.get("Q-1") == presented
 
 
 def test_new_version_with_a_taken_id_changes_nothing_without_a_unit_of_work(store):
@@ -812,8 +839,8 @@ def test_new_version_with_a_taken_id_changes_nothing_without_a_unit_of_work(stor
     first = draft(eng)
     draft(eng, "Q-1-R2")
     with pytest.raises(AlreadyExistsError):
-        eng.new_version("Q-1")
-    assert eng.get_quote("Q-1") == first
+        eng.quotes.new_version("Q-1")
+    assert eng.quotes.get("Q-1") == first
 
 
 class FailingAdd:
@@ -836,16 +863,16 @@ def test_new_version_is_atomic_when_the_second_write_fails(store):
     presented = present(eng)
     failing = make_engine(store, quotes=FailingAdd(store.quotes))
     with pytest.raises(OSError, match="disk full"):
-        failing.new_version("Q-1")
+        failing.quotes.new_version("Q-1")
     # the old quote was superseded inside the transaction, then rolled back
-    assert eng.get_quote("Q-1") == presented
-    assert [q.id for q in eng.list_quotes()] == ["Q-1"]
+    assert eng.quotes.get("Q-1") == presented
+    assert [q.id for q in eng.quotes.list()] == ["Q-1"]
 
 
 def test_new_version_refuses_a_bad_id(engine):
     first = draft(engine)
     with pytest.raises(ValidationError) as info:
-        engine.new_version("Q-1", new_id="")
+        engine.quotes.new_version("Q-1", new_id="")
     assert info.value.path == "new_id"
     assert storage(engine) == [("Q-1", 1, first)]
 
@@ -855,12 +882,12 @@ def test_new_version_refuses_a_bad_id(engine):
 
 def test_a_stale_update_is_refused(store, engine):
     read = draft(engine)
-    engine.add_line("Q-1", sku="DOCK")  # version 2
+    engine.quotes.add_line("Q-1", sku="DOCK")  # version 2
     with pytest.raises(ConcurrencyError) as info:
         store.quotes.update(read.with_line(QuoteLine(key="X", sku="LAPTOP", quantity=1)))
     assert (info.value.expected_version, info.value.actual_version) == (1, 2)
-    assert [ln.key for ln in engine.get_quote("Q-1").lines] == ["L1"]
-    assert engine.get_quote("Q-1").version == 2
+    assert [ln.key for ln in engine.quotes.get("Q-1").lines] == ["L1"]
+    assert engine.quotes.get("Q-1").version == 2
 
 
 class Interfering:
@@ -884,11 +911,11 @@ class Interfering:
 @pytest.mark.parametrize(
     "operation",
     [
-        lambda e: e.add_line("Q-1", sku="DOCK"),
-        lambda e: e.update_line("Q-1", "L1", quantity=9),
-        lambda e: e.remove_line("Q-1", "L1"),
-        lambda e: e.transition_quote("Q-1", "in_review"),
-        lambda e: e.new_version("Q-1"),
+        lambda e: e.quotes.add_line("Q-1", sku="DOCK"),
+        lambda e: e.quotes.update_line("Q-1", "L1", quantity=9),
+        lambda e: e.quotes.remove_line("Q-1", "L1"),
+        lambda e: e.quotes.transition("Q-1", "in_review"),
+        lambda e: e.quotes.new_version("Q-1"),
     ],
 )
 def test_an_engine_write_over_a_concurrent_change_is_refused(store, operation):
@@ -899,15 +926,15 @@ def test_an_engine_write_over_a_concurrent_change_is_refused(store, operation):
     )
     stock(eng)
     draft(eng)
-    eng.add_line("Q-1", sku="LAPTOP")
+    eng.quotes.add_line("Q-1", sku="LAPTOP")
     quotes.armed = True
     with pytest.raises(ConcurrencyError):
         operation(eng)
-    stored = eng.get_quote("Q-1")
+    stored = eng.quotes.get("Q-1")
     assert stored.fields["touched"] is True  # the other writer's change stands
     assert [(ln.key, ln.quantity) for ln in stored.lines] == [("L1", 1)]
     assert (stored.status, stored.version) == (QuoteStatus.DRAFT, 3)
-    assert [q.id for q in eng.list_quotes()] == ["Q-1"]
+    assert [q.id for q in eng.quotes.list()] == ["Q-1"]
 
 
 def test_nothing_is_half_done(engine):
@@ -916,19 +943,19 @@ def test_nothing_is_half_done(engine):
     draft(engine, "Q-2", account="GLOBEX")
     before = storage(engine)
     failures = [
-        (lambda: engine.add_line("Q-1", sku="DOCK", quantity=0), ValidationError),
-        (lambda: engine.add_line("Q-1", sku="DOCK", quantity="x"), ValidationError),
-        (lambda: engine.update_line("Q-1", "L2", additional_discount=-5), ValidationError),
-        (lambda: engine.update_line("Q-1", "L2", colour="red"), ValidationError),
-        (lambda: engine.remove_line("Q-1", "L9"), NotFoundError),
-        (lambda: engine.transition_quote("Q-1", "presented"), InvalidTransitionError),
-        (lambda: engine.new_version("Q-1", new_id="Q-2"), AlreadyExistsError),
+        (lambda: engine.quotes.add_line("Q-1", sku="DOCK", quantity=0), ValidationError),
+        (lambda: engine.quotes.add_line("Q-1", sku="DOCK", quantity="x"), ValidationError),
+        (lambda: engine.quotes.update_line("Q-1", "L2", additional_discount=-5), ValidationError),
+        (lambda: engine.quotes.update_line("Q-1", "L2", colour="red"), ValidationError),
+        (lambda: engine.quotes.remove_line("Q-1", "L9"), NotFoundError),
+        (lambda: engine.quotes.transition("Q-1", "presented"), InvalidTransitionError),
+        (lambda: engine.quotes.new_version("Q-1", new_id="Q-2"), AlreadyExistsError),
         (
-            lambda: engine.create_quote(account="ACME", price_book="EU", quote_id="Q-2"),
+            lambda: engine.quotes.create(account="ACME", price_book="EU", quote_id="Q-2"),
             AlreadyExistsError,
         ),
         (
-            lambda: engine.create_quote(
+            lambda: engine.quotes.create(
                 account="ACME",
                 price_book="EU",
                 quote_id="Q-3",
@@ -948,33 +975,33 @@ def test_sqlite_quotes_persist(tmp_path):
     with SalesEngine.sqlite(path, clock=CLOCK) as first:
         stock(first)
         offer(first)
-        stored = first.new_version("Q-1")
+        stored = first.quotes.new_version("Q-1")
     with SalesEngine.sqlite(path, clock=CLOCK) as second:
-        assert second.get_quote("Q-1-R2") == stored
-        assert second.get_quote("Q-1-R2").line("L2").additional_discount == Decimal(10)
-        assert second.get_quote("Q-1").status is QuoteStatus.SUPERSEDED
+        assert second.quotes.get("Q-1-R2") == stored
+        assert second.quotes.get("Q-1-R2").line("L2").additional_discount == Decimal(10)
+        assert second.quotes.get("Q-1").status is QuoteStatus.SUPERSEDED
         configure(second)
-        assert second.price_quote("Q-1-R2").totals.net == eur("9019.30")
+        assert second.quotes.price("Q-1-R2").totals.net == eur("9019.30")
 
 
 def test_unknown_and_managed_fields_are_refused_by_name(engine):
     configure(engine)
     offer(engine)
     with pytest.raises(ValidationError) as info:
-        engine.add_line("Q-1", sku="DOCK", quantity=1, colour="red")
+        engine.quotes.add_line("Q-1", sku="DOCK", quantity=1, colour="red")
     assert info.value.path == "colour"
     with pytest.raises(ValidationError) as info:
-        engine.update_quote("Q-1", status="accepted")
+        engine.quotes.update("Q-1", status="accepted")
     assert info.value.path == "status"
 
 
 def test_update_quote_changes_quote_level_fields(engine):
     configure(engine)
     offer(engine)
-    before = engine.get_quote("Q-1")
-    after = engine.update_quote("Q-1", additional_discount=7, discount_amount="10.00")
+    before = engine.quotes.get("Q-1")
+    after = engine.quotes.update("Q-1", additional_discount=7, discount_amount="10.00")
     assert (after.additional_discount, after.discount_amount) == (7, Decimal("10.00"))
     assert after.version == before.version + 1
-    engine.transition_quote("Q-1", "in_review")
+    engine.quotes.transition("Q-1", "in_review")
     with pytest.raises(QuoteLockedError):
-        engine.update_quote("Q-1", additional_discount=1)
+        engine.quotes.update("Q-1", additional_discount=1)

@@ -168,7 +168,7 @@ def test_quotes_migration_matches_the_quote_aggregate():
 def test_configuration_models_migration_matches_the_aggregate():
     # Migration 3 is spelled out too; a change to the aggregate needs a new migration.
     assert MIGRATIONS[2] == _table_statements(CONFIGURATIONS)
-    assert len(MIGRATIONS) == 3
+    assert len(MIGRATIONS) == 4  # 4: the pricing setup
 
 
 def test_a_database_with_only_the_first_migration_is_upgraded(tmp_path):
@@ -210,7 +210,7 @@ def test_a_database_with_two_migrations_gains_the_configuration_models(tmp_path,
     old.close()
     monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS)
     store = SqliteStore(path)
-    assert store.schema_version == 3
+    assert store.schema_version == len(MIGRATIONS)
     assert store.quotes.get("Q-1") == stored_quote
     model = ConfigurationModel(
         root=Bundle(sku="LAPTOP", features=[Feature(id="ram", options=[Option(id="r", sku="R")])])
@@ -219,6 +219,26 @@ def test_a_database_with_two_migrations_gains_the_configuration_models(tmp_path,
     store.close()
     again = SqliteStore(path)
     assert again.configurations.list() == [stored]
+    again.close()
+
+
+def test_a_database_with_three_migrations_gains_the_pricing_setup(tmp_path, monkeypatch):
+    import sfa_core.adapters.sqlite as sqlite_adapter
+    from sfa_core.pricing import DiscountSchedule
+
+    path = tmp_path / "crm.db"
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS[:3])
+    old = SqliteStore(path)
+    stored_quote = old.quotes.add(a_quote())
+    old.close()
+    monkeypatch.setattr(sqlite_adapter, "MIGRATIONS", MIGRATIONS)
+    store = SqliteStore(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.quotes.get("Q-1") == stored_quote
+    stored = store.discount_schedules.add(DiscountSchedule("VOL", [(9, 0), (None, 5)]))
+    store.close()
+    again = SqliteStore(path)
+    assert again.discount_schedules.list() == [stored]
     again.close()
 
 

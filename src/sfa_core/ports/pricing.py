@@ -13,16 +13,9 @@ needs:
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sfa_core.ports._versioned import V, VersionedRepository
-from sfa_core.pricing import (
-    ContractedPrices,
-    DiscountSchedule,
-    PricingSettings,
-    Promotion,
-    RuleSet,
-)
 
 __all__ = [
     "ContractedPricesRepository",
@@ -79,8 +72,28 @@ class SetupRepository(VersionedRepository[V], Protocol[V]):
         ...
 
 
+# The value classes are named for the type checker only: importing the ports
+# must not import the pricing package (a catalog-only host never needs it).
+if TYPE_CHECKING:
+    from sfa_core.pricing import (
+        ContractedPrices,
+        DiscountSchedule,
+        PricingSettings,
+        Promotion,
+        RuleSet,
+    )
+
+    _RuleSets = SetupRepository[RuleSet]
+    _Schedules = SetupRepository[DiscountSchedule]
+    _Promotions = SetupRepository[Promotion]
+    _ContractedPrices = SetupRepository[ContractedPrices]
+    _Settings = SetupRepository[PricingSettings]
+else:
+    _RuleSets = _Schedules = _Promotions = _ContractedPrices = _Settings = SetupRepository[Any]
+
+
 @runtime_checkable
-class RuleSetRepository(SetupRepository[RuleSet], Protocol):
+class RuleSetRepository(_RuleSets, Protocol):
     """Stores :class:`~sfa_core.pricing.RuleSet` values by id (kind ``"rule set"``).
 
     Prove an implementation with
@@ -94,7 +107,7 @@ class RuleSetRepository(SetupRepository[RuleSet], Protocol):
 
 
 @runtime_checkable
-class DiscountScheduleRepository(SetupRepository[DiscountSchedule], Protocol):
+class DiscountScheduleRepository(_Schedules, Protocol):
     """Stores :class:`~sfa_core.pricing.DiscountSchedule` values by id (``"discount schedule"``).
 
     Prove an implementation with
@@ -108,7 +121,7 @@ class DiscountScheduleRepository(SetupRepository[DiscountSchedule], Protocol):
 
 
 @runtime_checkable
-class PromotionRepository(SetupRepository[Promotion], Protocol):
+class PromotionRepository(_Promotions, Protocol):
     """Stores :class:`~sfa_core.pricing.Promotion` values by id (kind ``"promotion"``).
 
     Prove an implementation with
@@ -122,7 +135,7 @@ class PromotionRepository(SetupRepository[Promotion], Protocol):
 
 
 @runtime_checkable
-class ContractedPricesRepository(SetupRepository[ContractedPrices], Protocol):
+class ContractedPricesRepository(_ContractedPrices, Protocol):
     """Stores :class:`~sfa_core.pricing.ContractedPrices` by account (kind ``"contracted prices"``).
 
     Prove an implementation with
@@ -136,7 +149,7 @@ class ContractedPricesRepository(SetupRepository[ContractedPrices], Protocol):
 
 
 @runtime_checkable
-class PricingSettingsRepository(SetupRepository[PricingSettings], Protocol):
+class PricingSettingsRepository(_Settings, Protocol):
     """Stores :class:`~sfa_core.pricing.PricingSettings` by id (kind ``"pricing settings"``).
 
     Prove an implementation with
