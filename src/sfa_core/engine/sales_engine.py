@@ -12,6 +12,7 @@ from sfa_core.engine.catalog import CatalogService
 from sfa_core.engine.configurations import ConfigurationService
 from sfa_core.engine.pricing import PricingService
 from sfa_core.engine.quotes import QuoteService, new_quote_id
+from sfa_core.errors import ValidationError
 from sfa_core.ports import (
     STORE_REPOSITORIES,
     Clock,
@@ -26,7 +27,6 @@ from sfa_core.ports import (
     RuleSetRepository,
     UnitOfWork,
 )
-from sfa_core.errors import ValidationError
 from sfa_core.pricing import TaxPolicy
 
 __all__ = ["SalesEngine"]
