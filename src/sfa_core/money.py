@@ -47,6 +47,7 @@ from typing import Final
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._validate import require_day
 from sfa_core.errors import (
     CurrencyMismatchError,
@@ -274,14 +275,6 @@ def _too_large(path: str, value: object) -> InvalidAmountError:
     return InvalidAmountError(
         f"result does not fit in {_EXACT_DIGITS} significant digits", path=path, value=value
     )
-
-
-def _make(amount: Decimal, currency: str) -> Money:
-    """Build a Money from values that are already valid (no checks)."""
-    result = _new(Money)
-    _set_amount(result, amount)
-    _set_currency(result, currency)
-    return result
 
 
 @attrs.frozen(order=False)
@@ -613,8 +606,11 @@ class Money:
             raise _too_large("amount", self.amount) from None
 
 
-# The slot descriptors of Money's two fields: setting through them skips the frozen
-# __setattr__ and the attribute-name lookup (the fast constructor of arithmetic results).
+#: ``_make(amount, currency)``: a Money from values that are already valid (no checks).
+_make = builder(Money)
+# The slot descriptors of Money's two fields, for the arithmetic that runs most
+# (``+``, ``*``, :meth:`Money.round`): they build their result as ``_make`` does,
+# written out in place to save a call per operation.
 _set_amount = Money.__dict__["amount"].__set__
 _set_currency = Money.__dict__["currency"].__set__
 
