@@ -48,7 +48,7 @@ from typing import Final
 import attrs
 
 from sfa_core._fast import builder
-from sfa_core._validate import require_day
+from sfa_core._validate import require_day, require_decimal
 from sfa_core.errors import (
     CurrencyMismatchError,
     FloatAmountError,
@@ -191,41 +191,6 @@ def _currency_quantum(code: str) -> Decimal:
         return _QUANTUM[validate_currency(code)]
 
 
-def _to_amount(value: _AmountLike, path: str = "amount") -> Decimal:
-    """Turn an amount given as ``Decimal``, ``int`` or numeric ``str`` into a finite Decimal."""
-    cls = value.__class__
-    if cls is Decimal:
-        if value.is_finite():  # type: ignore[union-attr]
-            return value  # type: ignore[return-value]
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
-    if cls is int:
-        return Decimal(value)
-    if isinstance(value, bool):
-        raise InvalidAmountError(
-            "must be a Decimal, an int or a numeric string, not a bool", path=path, value=value
-        )
-    if isinstance(value, float):
-        raise FloatAmountError(
-            "floats are inexact; pass a Decimal, an int or a numeric string",
-            path=path,
-            value=value,
-        )
-    if isinstance(value, (Decimal, int)):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value)
-        except decimal.InvalidOperation:
-            raise InvalidAmountError("is not a number", path=path, value=value) from None
-    else:
-        raise InvalidAmountError(
-            "must be a Decimal, an int or a numeric string", path=path, value=value
-        )
-    if not result.is_finite():
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
-    return result
-
-
 def _to_currency(code: str) -> str:
     if code.__class__ is str and code in _PRECISION:
         return code
@@ -307,7 +272,7 @@ class Money:
     sfa_core.errors.FloatAmountError: amount: floats are inexact; ... (got 0.1)
     """
 
-    amount: Decimal = attrs.field(converter=_to_amount)
+    amount: Decimal = attrs.field(converter=require_decimal)
     currency: str = attrs.field(converter=_to_currency)
 
     @classmethod
@@ -681,7 +646,7 @@ def _target(code: str) -> str:
 
 
 def _rate(value: _AmountLike) -> Decimal:
-    rate = _to_amount(value, "rate")
+    rate = require_decimal(value, "rate")
     if rate <= 0:
         raise ValidationError("must be positive", path="rate", value=value)
     return rate
