@@ -36,7 +36,6 @@ from typing import Any
 
 import attrs
 
-from sfa_core._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
@@ -46,6 +45,7 @@ from sfa_core._validate import (
     check_text,
     require_decimal,
 )
+from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.errors import ValidationError
 from sfa_core.money import DEFAULT_ROUNDING, validate_currency
 
