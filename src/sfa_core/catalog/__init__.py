@@ -7,24 +7,21 @@
 Money(amount=Decimal('9.90'), currency='EUR')
 """
 
-from sfa_core.catalog.model import (  # noqa: I001 (model first: derived reads it lazily)
+from sfa_core.catalog.book_set import (
+    PriceBookCycleError,
+    PriceBookSet,
+    ResolutionKind,
+    ResolutionStep,
+    ResolvedPrice,
+)
+from sfa_core.catalog.derivation import Derivation, DerivedPrice, PriceBase, PriceStep
+from sfa_core.catalog.model import (
     AttributeValue,
     PercentBase,
     PercentOfTotal,
     PriceBook,
     PricingMethod,
     Product,
-)
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
-    PriceBookCycleError,
-    PriceBookSet,
-    PriceStep,
-    ResolutionKind,
-    ResolutionStep,
-    ResolvedPrice,
 )
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.catalog.tiers import (

@@ -15,7 +15,7 @@ from typing import Any
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
 from sfa_core._memo import IdentityMemo
-from sfa_core.catalog.derived import PriceBookSet
+from sfa_core.catalog.book_set import PriceBookSet
 from sfa_core.catalog.model import PercentBase, PriceBook, PricingMethod, Product
 from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierTable
 from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError

@@ -24,15 +24,8 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
-    PriceBookSet,
-    PriceStep,
-    ResolutionStep,
-    ResolvedPrice,
-)
+from sfa_core.catalog.book_set import PriceBookSet, ResolutionStep, ResolvedPrice
+from sfa_core.catalog.derivation import Derivation, DerivedPrice, PriceBase, PriceStep
 from sfa_core.catalog.model import PercentBase, PercentOfTotal, PriceBook, Product
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.catalog.tiers import (

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import PriceBase
+from sfa_core.catalog.derivation import PriceBase
 from sfa_core.catalog.model import PriceBook, PricingMethod, Product
 from sfa_core.catalog.subscription import SubscriptionTerms, TermUnit
 from sfa_core.money import Money, currency_precision
