@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from sfa_core.money import ExchangeRates, Money
     from sfa_core.ports import Clock, PriceBookRepository, ProductRepository, QuoteRepository
     from sfa_core.pricing.model import DiscountLimits, PricingOptions
+    from sfa_core.pricing.price_rules import PriceRule, RuleSet
     from sfa_core.pricing.promotions import Promotion
-    from sfa_core.pricing.rules import PriceRule, RuleSet
     from sfa_core.pricing.schedules import DiscountSchedule
     from sfa_core.pricing.tax import TaxPolicy
     from sfa_core.quotes import PricedQuote, Quote, QuoteLine, QuoteStatus
@@ -119,8 +119,9 @@ class QuoteOperations:
         """
         from sfa_core.money import ExchangeRates, Money
         from sfa_core.pricing.model import PricingOptions
+        from sfa_core.pricing.price_rules import as_rule_sets as _as_rule_sets
+        from sfa_core.pricing.schedules import as_schedules as _as_schedules
         from sfa_core.pricing.tax import TaxPolicy
-        from sfa_core.quotes.pricing import _as_rule_sets, _as_schedules
 
         for name, value, kind in (
             ("tax", tax, TaxPolicy),

@@ -42,17 +42,18 @@ from sfa_core.pricing.model import (
     UnitRounding,
     WaterfallStep,
 )
-from sfa_core.pricing.promotions import CartLine, Promotion, PromotionResult, apply_promotions
-from sfa_core.pricing.proration import Proration, coterminate, prorate
-from sfa_core.pricing.rules import (
+from sfa_core.pricing.price_rules import (
     ActionKind,
     Phase,
     PriceRule,
     PriceRuleConflictError,
     RuleSet,
     Stacking,
+    as_rule_sets,
 )
-from sfa_core.pricing.schedules import Aggregation, DiscountSchedule
+from sfa_core.pricing.promotions import CartLine, Promotion, PromotionResult, apply_promotions
+from sfa_core.pricing.proration import Proration, coterminate, prorate
+from sfa_core.pricing.schedules import Aggregation, DiscountSchedule, as_schedules
 from sfa_core.pricing.tax import TaxableLine, TaxPolicy, TaxResult
 from sfa_core.pricing.waterfall import LineWaterfall, list_step
 from sfa_core.quotes.model import Quote, QuoteLine, QuoteLockedError
@@ -208,42 +209,6 @@ def _as_products(catalog: Any) -> Mapping[str, Product]:
     return products
 
 
-def _as_schedules(schedules: Any) -> Mapping[str, DiscountSchedule]:
-    if not schedules:
-        return {}
-    if isinstance(schedules, Mapping):
-        return schedules
-    found: dict[str, DiscountSchedule] = {}
-    for index, schedule in enumerate(schedules):
-        if not isinstance(schedule, DiscountSchedule):
-            raise ValidationError(
-                "must be a DiscountSchedule", path=f"schedules[{index}]", value=schedule
-            )
-        found[schedule.id] = schedule
-    return found
-
-
-def _as_rule_sets(rules: Any) -> tuple[RuleSet, ...]:
-    if rules is None:
-        return ()
-    if isinstance(rules, RuleSet):
-        return (rules,)
-    result = []
-    loose: list[PriceRule] = []
-    for index, item in enumerate(rules):
-        if isinstance(item, RuleSet):
-            result.append(item)
-        elif isinstance(item, PriceRule):
-            loose.append(item)
-        else:
-            raise ValidationError(
-                "must be a RuleSet or a PriceRule", path=f"rules[{index}]", value=item
-            )
-    if loose:
-        result.append(RuleSet(loose))
-    return tuple(result)
-
-
 def price_quote(
     quote: Quote,
     catalog: Mapping[str, Product] | Iterable[Product],
@@ -303,8 +268,8 @@ def price_quote(
         quote,
         _as_products(catalog),
         _as_books(price_books),
-        _as_rule_sets(rules),
-        _as_schedules(schedules),
+        as_rule_sets(rules),
+        as_schedules(schedules),
         rates,
         contracted_prices or {},
         customer or {},
@@ -346,9 +311,9 @@ class _Run:
         self.rule_sets = rule_sets
         self.before_sets = self.on_sets = self.after_sets = rule_sets
         if rule_sets:
-            self.before_sets = tuple(r for r in rule_sets if Phase.BEFORE in r._phases)
-            self.on_sets = tuple(r for r in rule_sets if Phase.ON in r._phases)
-            self.after_sets = tuple(r for r in rule_sets if Phase.AFTER in r._phases)
+            self.before_sets = tuple(r for r in rule_sets if Phase.BEFORE in r.phases)
+            self.on_sets = tuple(r for r in rule_sets if Phase.ON in r.phases)
+            self.after_sets = tuple(r for r in rule_sets if Phase.AFTER in r.phases)
         self.rule_plans: dict[Phase, dict[str, Any]] = {
             Phase.BEFORE: {},
             Phase.ON: {},

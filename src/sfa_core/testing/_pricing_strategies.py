@@ -47,6 +47,15 @@ from sfa_core.pricing.model import (
     RoundingPolicy,
     UnitRounding,
 )
+from sfa_core.pricing.price_rules import (
+    WATERFALL_FIELDS,
+    ActionKind,
+    Phase,
+    PriceAction,
+    PriceRule,
+    RuleSet,
+    Stacking,
+)
 from sfa_core.pricing.promotions import (
     AppliedPromotion,
     Benefit,
@@ -62,15 +71,6 @@ from sfa_core.pricing.promotions import (
     apply_promotions,
 )
 from sfa_core.pricing.proration import Proration, coterminate, prorate
-from sfa_core.pricing.rules import (
-    WATERFALL_FIELDS,
-    ActionKind,
-    Phase,
-    PriceAction,
-    PriceRule,
-    RuleSet,
-    Stacking,
-)
 from sfa_core.pricing.schedules import (
     Aggregation,
     AppliedDiscountTier,

@@ -38,8 +38,8 @@ from sfa_core.pricing.model import (
     Totals,
     WaterfallStep,
 )
+from sfa_core.pricing.price_rules import RuleSet, Stacking
 from sfa_core.pricing.promotions import Promotion
-from sfa_core.pricing.rules import RuleSet, Stacking
 from sfa_core.pricing.schedules import DiscountSchedule, ScheduleBasis
 from sfa_core.pricing.tax import RateTaxPolicy
 from sfa_core.quotes.model import Quote, QuoteGroup, QuoteLine, QuoteStatus
