@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -446,6 +446,117 @@ def _check_valid(book: PriceBook, on: _dt.date) -> None:
             path="valid_until",
             value=end,
         )
+
+
+class PlainBooks:
+    """Price books none of which derives from another: a dict is all the lookup needs.
+
+    It answers :meth:`book` and :meth:`unit_price` as a :class:`PriceBookSet` of the
+    same books would, without laying out chains: a book's missing entry is missing.
+
+    Args:
+        books: The books by id.
+
+    >>> import datetime as dt
+    >>> from sfa_core.catalog import PriceBook, Product
+    >>> books = PlainBooks({"EU": PriceBook(id="EU", currency="EUR")})
+    >>> books.book("EU").currency
+    'EUR'
+    >>> books.unit_price("EU", Product(sku="A-1", name="Widget"), on=dt.date(2027, 1, 1))
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.NotFoundError: price book 'EU' entry 'A-1' not found
+    """
+
+    __slots__ = ("_books",)
+
+    def __init__(self, books: dict[str, PriceBook]) -> None:
+        self._books = books
+
+    def book(self, book_id: str) -> PriceBook:
+        """Return the book with id ``book_id``.
+
+        Args:
+            book_id: The id.
+
+        Returns:
+            The price book.
+
+        Raises:
+            NotFoundError: No book has that id.
+        """
+        try:
+            return self._books[book_id]
+        except KeyError:
+            raise NotFoundError("price book", book_id) from None
+
+    def unit_price(
+        self,
+        book_id: str,
+        product: Product,
+        *,
+        on: _dt.date,
+        rates: ExchangeRates | None = None,
+    ) -> ResolvedPrice:
+        """Raise: a price none of the books lists is found nowhere (no book derives).
+
+        Args:
+            book_id: The price book to price in.
+            product: The product.
+            on: The pricing day.
+            rates: Exchange rates.
+
+        Raises:
+            NotFoundError: Always.
+        """
+        raise NotFoundError(f"price book {book_id!r} entry", product.sku)
+
+
+def as_book_set(
+    price_books: PriceBookSet | Mapping[str, PriceBook] | Iterable[PriceBook] | PriceBook,
+) -> PriceBookSet | PlainBooks:
+    """Return what resolves the prices of ``price_books`` (the argument of a pricing call).
+
+    A :class:`PriceBookSet` is returned as it is. Other books become a
+    :class:`PriceBookSet` when one of them derives from another, else
+    :class:`PlainBooks`.
+
+    Args:
+        price_books: A set, books by id, an iterable of books, or one book.
+
+    Returns:
+        The resolver.
+
+    Raises:
+        ValidationError: An item is not a :class:`~sfa_core.catalog.PriceBook`
+            (path ``price_books[i]``), or what :class:`PriceBookSet` raises.
+
+    >>> from sfa_core.catalog import Derivation, PriceBook
+    >>> eu = PriceBook(id="EU", currency="EUR")
+    >>> type(as_book_set(eu)).__name__
+    'PlainBooks'
+    >>> partner = PriceBook(id="P", currency="EUR", derived_from=Derivation(base_price_book="EU"))
+    >>> as_book_set([eu, partner]).chain("P")
+    ('P', 'EU')
+    """
+    if price_books.__class__ in (list, tuple):
+        pass  # the common case, without the abstract-class checks below
+    elif isinstance(price_books, PriceBookSet):
+        return price_books
+    elif isinstance(price_books, PriceBook):
+        price_books = [price_books]
+    elif isinstance(price_books, Mapping):
+        price_books = list(price_books.values())
+    else:
+        price_books = list(price_books)
+    books: dict[str, PriceBook] = {}
+    for index, book in enumerate(price_books):
+        if not isinstance(book, PriceBook):
+            raise ValidationError("must be a PriceBook", path=f"price_books[{index}]", value=book)
+        if book.derived_from is not None:
+            return PriceBookSet(price_books)
+        books[book.id] = book
+    return PlainBooks(books)
 
 
 # -- fast constructors ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sfa_core.quotes.model import (
     QuoteStatus,
 )
 from sfa_core.quotes.priced import PricedQuote
-from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.pricer import price_quote
 
 __all__ = [
     "LOCKED_STATUSES",

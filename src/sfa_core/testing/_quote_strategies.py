@@ -44,7 +44,7 @@ from sfa_core.pricing.schedules import DiscountSchedule, ScheduleBasis
 from sfa_core.pricing.tax import RateTaxPolicy
 from sfa_core.quotes.model import Quote, QuoteGroup, QuoteLine, QuoteStatus
 from sfa_core.quotes.priced import PricedQuote
-from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.pricer import price_quote
 from sfa_core.testing._pricing_strategies import (
     _BOOLS,
     FAMILIES,
