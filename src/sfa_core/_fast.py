@@ -3,15 +3,21 @@
 Pricing builds thousands of result values per quote from inputs that were
 validated when they were constructed; running every validator again would
 dominate the time. :func:`builder` returns a constructor that sets the slots
-directly. Only code that has checked its inputs may use it.
+directly. It is the one way the package builds a value without its checks, and
+only code that has checked its inputs may use it.
 
 :func:`fast_init` keeps every check of a public constructor but runs the checks
 of the defaults once, not on every call: a quote line has sixteen fields and a
 checkout line sets three.
+
+Both write Python source and compile it. As attrs does, the source is entered in
+:mod:`linecache` under a name of its own (``<sfa_core generated make
+sfa_core.money.Money>``), so tracebacks, debuggers and profilers show its lines.
 """
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -43,20 +49,56 @@ def builder(cls: type[T]) -> Callable[..., T]:
     >>> make = builder(Pair)
     >>> make(1, 2) == Pair(1, 2)
     True
+    >>> make(-1, 2)  # no check runs: the caller vouches for the values
+    Pair(a=-1, b=2)
     """
     names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
-    setters = [cls.__dict__[name].__set__ for name in names]
-    new = object.__new__
-    count = len(names)
-    namespace: dict[str, Any] = {"new": new, "cls": cls}
-    for index, setter in enumerate(setters):
-        namespace[f"s{index}"] = setter
-    args = ", ".join(f"v{i}" for i in range(count))
-    body = "".join(f"    s{i}(o, v{i})\n" for i in range(count))
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for index, name in enumerate(names):
+        namespace[f"s{index}"] = cls.__dict__[name].__set__
+    args = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    s{i}(o, v{i})  # {name}\n" for i, name in enumerate(names))
     source = f"def make({args}):\n    o = new(cls)\n{body}    return o\n"
-    exec(source, namespace)
-    make: Callable[..., T] = namespace["make"]
+    make: Callable[..., T] = _compile(source, "make", cls, namespace)
     return make
+
+
+def _compile(source: str, name: str, cls: type, namespace: dict[str, Any]) -> Any:
+    r"""Compile ``source`` in ``namespace`` and return the function ``name`` it defines.
+
+    The source is entered in :mod:`linecache` under a file name of its own, as
+    attrs' ``_linecache_and_compile`` does, so the function's frames show its
+    lines in tracebacks. A second class of the same name gets ``...-1>``,
+    ``...-2>``: an entry is never overwritten with other source.
+
+    Args:
+        source: Python source defining the function ``name``.
+        name: The function's name.
+        cls: The class it is made for (it names the file).
+        namespace: The function's globals.
+
+    Returns:
+        The function.
+
+    >>> f = _compile("def double(x):\n    return 2 * x\n", "double", int, {})
+    >>> f(21), f.__code__.co_filename
+    (42, '<sfa_core generated double builtins.int>')
+    >>> import linecache
+    >>> linecache.getline(f.__code__.co_filename, 2)
+    '    return 2 * x\n'
+    """
+    base = f"<sfa_core generated {name} {cls.__module__}.{cls.__qualname__}>"
+    filename = base
+    lines = source.splitlines(True)
+    count = 1
+    while True:
+        entry = (len(source), None, lines, filename)
+        if linecache.cache.setdefault(filename, entry) == entry:
+            break
+        filename = f"{base[:-1]}-{count}>"
+        count += 1
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
 
 
 # Values a default may convert to and still be shared by every instance.
@@ -142,8 +184,7 @@ def fast_init(cls: type[T]) -> type[T]:
     if hasattr(cls, "__attrs_post_init__"):
         body.append("    self.__attrs_post_init__()")
     source = f"def __init__({params}):\n" + "\n".join(body) + "\n"
-    exec(source, namespace)
-    init = namespace["__init__"]
+    init = _compile(source, "__init__", cls, namespace)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
     cls._attrs_init = cls.__init__  # type: ignore[attr-defined]

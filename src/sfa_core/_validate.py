@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import enum
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
-from sfa_core.errors import ValidationError
+from sfa_core.errors import FloatAmountError, InvalidAmountError, ValidationError
 
 __all__ = [
     "as_member",
@@ -144,8 +144,11 @@ def check_version(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError("must be an integer >= 0", path=attribute.name, value=value)
 
 
-def require_decimal(value: Any, path: str) -> Decimal:
+def require_decimal(value: Decimal | int | str, path: str = "amount") -> Decimal:
     """Return ``value`` as a finite ``Decimal``; refuse floats, bools and non-numbers.
+
+    A ``Decimal``, an ``int`` or a numeric ``str`` is accepted (the converter of
+    :attr:`sfa_core.money.Money.amount`, whence the default ``path``).
 
     >>> require_decimal("2.50", "quantity")
     Decimal('2.50')
@@ -153,25 +156,42 @@ def require_decimal(value: Any, path: str) -> Decimal:
     Traceback (most recent call last):
     ...
     sfa_core.errors.FloatAmountError: quantity: floats are inexact; ... (got 0.5)
+    >>> require_decimal("NaN")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.InvalidAmountError: amount: must be a finite number (got 'NaN')
     """
-    if value.__class__ is Decimal and value.is_finite():
-        return value
-    convert = _CONVERT
-    if convert is None:
-        convert = _load_converter()
-    return convert(value, path)
-
-
-_CONVERT: Callable[[Any, str], Decimal] | None = None
-
-
-def _load_converter() -> Callable[[Any, str], Decimal]:
-    """Fetch money's amount converter once (money imports this module, so not at import)."""
-    global _CONVERT
-    from sfa_core.money import _to_amount
-
-    _CONVERT = _to_amount
-    return _to_amount
+    cls = value.__class__
+    if cls is Decimal:
+        if value.is_finite():  # type: ignore[union-attr]
+            return value  # type: ignore[return-value]
+        raise InvalidAmountError("must be a finite number", path=path, value=value)
+    if cls is int:
+        return Decimal(value)
+    if isinstance(value, bool):
+        raise InvalidAmountError(
+            "must be a Decimal, an int or a numeric string, not a bool", path=path, value=value
+        )
+    if isinstance(value, float):
+        raise FloatAmountError(
+            "floats are inexact; pass a Decimal, an int or a numeric string",
+            path=path,
+            value=value,
+        )
+    if isinstance(value, (Decimal, int)):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value)
+        except decimal.InvalidOperation:
+            raise InvalidAmountError("is not a number", path=path, value=value) from None
+    else:
+        raise InvalidAmountError(
+            "must be a Decimal, an int or a numeric string", path=path, value=value
+        )
+    if not result.is_finite():
+        raise InvalidAmountError("must be a finite number", path=path, value=value)
+    return result
 
 
 def _decimal(value: Any, self_: Any, field: Any) -> Decimal:

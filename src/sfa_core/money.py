@@ -47,7 +47,8 @@ from typing import Final
 
 import attrs
 
-from sfa_core._validate import require_day
+from sfa_core._fast import builder
+from sfa_core._validate import require_day, require_decimal
 from sfa_core.errors import (
     CurrencyMismatchError,
     FloatAmountError,
@@ -190,41 +191,6 @@ def _currency_quantum(code: str) -> Decimal:
         return _QUANTUM[validate_currency(code)]
 
 
-def _to_amount(value: _AmountLike, path: str = "amount") -> Decimal:
-    """Turn an amount given as ``Decimal``, ``int`` or numeric ``str`` into a finite Decimal."""
-    cls = value.__class__
-    if cls is Decimal:
-        if value.is_finite():  # type: ignore[union-attr]
-            return value  # type: ignore[return-value]
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
-    if cls is int:
-        return Decimal(value)
-    if isinstance(value, bool):
-        raise InvalidAmountError(
-            "must be a Decimal, an int or a numeric string, not a bool", path=path, value=value
-        )
-    if isinstance(value, float):
-        raise FloatAmountError(
-            "floats are inexact; pass a Decimal, an int or a numeric string",
-            path=path,
-            value=value,
-        )
-    if isinstance(value, (Decimal, int)):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value)
-        except decimal.InvalidOperation:
-            raise InvalidAmountError("is not a number", path=path, value=value) from None
-    else:
-        raise InvalidAmountError(
-            "must be a Decimal, an int or a numeric string", path=path, value=value
-        )
-    if not result.is_finite():
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
-    return result
-
-
 def _to_currency(code: str) -> str:
     if code.__class__ is str and code in _PRECISION:
         return code
@@ -276,14 +242,6 @@ def _too_large(path: str, value: object) -> InvalidAmountError:
     )
 
 
-def _make(amount: Decimal, currency: str) -> Money:
-    """Build a Money from values that are already valid (no checks)."""
-    result = _new(Money)
-    _set_amount(result, amount)
-    _set_currency(result, currency)
-    return result
-
-
 @attrs.frozen(order=False)
 class Money:
     """An exact amount in one ISO 4217 currency.
@@ -314,7 +272,7 @@ class Money:
     sfa_core.errors.FloatAmountError: amount: floats are inexact; ... (got 0.1)
     """
 
-    amount: Decimal = attrs.field(converter=_to_amount)
+    amount: Decimal = attrs.field(converter=require_decimal)
     currency: str = attrs.field(converter=_to_currency)
 
     @classmethod
@@ -613,8 +571,11 @@ class Money:
             raise _too_large("amount", self.amount) from None
 
 
-# The slot descriptors of Money's two fields: setting through them skips the frozen
-# __setattr__ and the attribute-name lookup (the fast constructor of arithmetic results).
+#: ``_make(amount, currency)``: a Money from values that are already valid (no checks).
+_make = builder(Money)
+# The slot descriptors of Money's two fields, for the arithmetic that runs most
+# (``+``, ``*``, :meth:`Money.round`): they build their result as ``_make`` does,
+# written out in place to save a call per operation.
 _set_amount = Money.__dict__["amount"].__set__
 _set_currency = Money.__dict__["currency"].__set__
 
@@ -685,7 +646,7 @@ def _target(code: str) -> str:
 
 
 def _rate(value: _AmountLike) -> Decimal:
-    rate = _to_amount(value, "rate")
+    rate = require_decimal(value, "rate")
     if rate <= 0:
         raise ValidationError("must be positive", path="rate", value=value)
     return rate

@@ -1,7 +1,7 @@
 """Invariants of proration and derived price books, checked with Hypothesis.
 
 The strategies of the values of ``sfa_core.catalog.subscription``,
-``sfa_core.pricing.proration`` and ``sfa_core.catalog.derived`` come from
+``sfa_core.pricing.proration`` and ``sfa_core.catalog.derivation`` come from
 :mod:`sfa_core.testing.strategies`. ``test_full_default_term_is_exactly_one`` is the
 issue's "proration of a full default term is 1".
 """
@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import Derivation, PriceBase
+from sfa_core.catalog.derivation import Derivation, PriceBase
 from sfa_core.catalog.model import Product
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.money import Money

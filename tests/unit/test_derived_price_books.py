@@ -9,17 +9,14 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
+from sfa_core.catalog.book_set import (
     PriceBookCycleError,
     PriceBookSet,
-    PriceStep,
     ResolutionKind,
     ResolutionStep,
     ResolvedPrice,
 )
+from sfa_core.catalog.derivation import Derivation, DerivedPrice, PriceBase, PriceStep
 from sfa_core.catalog.model import PriceBook, Product
 from sfa_core.errors import (
     FloatAmountError,

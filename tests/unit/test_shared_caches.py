@@ -17,8 +17,8 @@ from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import ValidationError
 from sfa_core.money import Money
 from sfa_core.pricing import PricingOptions, RoundingPolicy
+from sfa_core.pricing import line as line_module
 from sfa_core.quotes import Quote, QuoteLine, price_quote
-from sfa_core.quotes import pricing as pricing_module
 
 DAY = dt.date(2027, 3, 1)
 
@@ -79,13 +79,13 @@ def test_runs_on_one_book_share_its_entry_steps() -> None:
 def test_a_new_book_never_reads_a_freed_books_steps() -> None:
     # Books made and dropped one after another often reuse one address.
     gc.collect()
-    before = len(pricing_module._ENTRY_STEPS)
+    before = len(line_module._ENTRY_STEPS)
     for index in range(30):
         price = f"{index + 1}.00"
         priced = price_quote(_quote(1), CATALOG, [_book(price)])
         assert priced.lines[0].list_unit_price == Decimal(price)
         gc.collect()
-    assert len(pricing_module._ENTRY_STEPS) <= before + 1  # freed books leave the cache
+    assert len(line_module._ENTRY_STEPS) <= before + 1  # freed books leave the cache
 
 
 def test_the_rounding_policy_keeps_its_own_steps() -> None:

@@ -155,7 +155,7 @@ CONFIGURATIONS: Aggregate[ConfigurationModel] = Aggregate(
 
 #: The pricing setup: what an admin edits, each with its history of revisions.
 RULE_SETS: Aggregate[Any] = Aggregate(
-    "rule set", "rule_sets", "sfa_core.pricing.rules:RuleSet", "id", keeps_revisions=True
+    "rule set", "rule_sets", "sfa_core.pricing.price_rules:RuleSet", "id", keeps_revisions=True
 )
 DISCOUNT_SCHEDULES: Aggregate[Any] = Aggregate(
     "discount schedule",

@@ -65,8 +65,8 @@ from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
+    from sfa_core.pricing.price_rules import RuleSet  # noqa: F401 - quoted base class
     from sfa_core.pricing.promotions import Promotion  # noqa: F401 - quoted base class
-    from sfa_core.pricing.rules import RuleSet  # noqa: F401 - quoted base class
     from sfa_core.pricing.schedules import DiscountSchedule  # noqa: F401 - quoted base class
     from sfa_core.pricing.setup import (  # noqa: F401 - quoted base classes
         ContractedPrices,

@@ -7,7 +7,16 @@
 Money(amount=Decimal('9.90'), currency='EUR')
 """
 
-from sfa_core.catalog.model import (  # noqa: I001 (model first: derived reads it lazily)
+from sfa_core.catalog.book_set import (
+    PriceBookCycleError,
+    PriceBookSet,
+    ResolutionKind,
+    ResolutionStep,
+    ResolvedPrice,
+)
+from sfa_core.catalog.derivation import Derivation, DerivedPrice, PriceBase, PriceStep
+from sfa_core.catalog.lookup import load_chain, require_sellable
+from sfa_core.catalog.model import (
     AttributeValue,
     PercentBase,
     PercentOfTotal,
@@ -15,18 +24,6 @@ from sfa_core.catalog.model import (  # noqa: I001 (model first: derived reads i
     PricingMethod,
     Product,
 )
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
-    PriceBookCycleError,
-    PriceBookSet,
-    PriceStep,
-    ResolutionKind,
-    ResolutionStep,
-    ResolvedPrice,
-)
-from sfa_core.catalog.lookup import load_chain, require_sellable
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.catalog.tiers import (
     BlockPricing,

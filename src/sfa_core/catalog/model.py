@@ -33,7 +33,7 @@ from sfa_core._validate import (
     to_optional_decimal,
     tuple_converter,
 )
-from sfa_core.catalog.derived import Derivation
+from sfa_core.catalog.derivation import Derivation
 from sfa_core.catalog.subscription import SubscriptionTerms
 from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierPricing, TierTable
 from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
@@ -328,7 +328,7 @@ class PriceBook:
             (for ``TIERED`` and ``BLOCK`` products).
         floors: The lowest unit price per SKU a discount may reach.
         derived_from: How prices missing from ``entries`` derive from another
-            price book or from cost (:class:`~sfa_core.catalog.derived.Derivation`).
+            price book or from cost (:class:`~sfa_core.catalog.derivation.Derivation`).
         version: Storage version (0 = never stored).
 
     >>> import datetime as dt

@@ -35,13 +35,13 @@ from typing import Any, Union
 
 import attrs
 
-from sfa_core._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core._validate import (
     as_member,
     check_non_negative,
     check_positive,
     require_decimal,
 )
+from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.errors import ValidationError
 
 __all__ = [

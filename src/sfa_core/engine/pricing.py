@@ -48,6 +48,7 @@ from sfa_core.pricing import (
     RuleSet,
     SetupVersions,
 )
+from sfa_core.pricing.price_rules import as_rule_sets
 
 __all__ = ["PricingService", "SetupEditor"]
 
@@ -339,9 +340,7 @@ class PricingService:
         >>> engine.pricing.current_settings().tax.rates["standard"]
         Decimal('20')
         """
-        from sfa_core.quotes.pricing import _as_rule_sets
-
-        rule_sets = _as_rule_sets(rules)
+        rule_sets = as_rule_sets(rules)
         found_schedules = _items(schedules, DiscountSchedule, "schedules")
         found_promotions = _items(promotions, Promotion, "promotions")
         for name, value, kind in (

@@ -38,7 +38,6 @@ True
 
 from __future__ import annotations
 
-from sfa_core.ports._versioned import Versioned, VersionedRepository, with_version
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
 from sfa_core.ports.pricing import (
@@ -51,6 +50,7 @@ from sfa_core.ports.pricing import (
 )
 from sfa_core.ports.quotes import QuoteRepository
 from sfa_core.ports.store import STORE_REPOSITORIES, Clock, UnitOfWork
+from sfa_core.ports.versioned import Versioned, VersionedRepository, with_version
 
 __all__ = [
     "STORE_REPOSITORIES",

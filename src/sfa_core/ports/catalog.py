@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from sfa_core.catalog import PriceBook, Product
-from sfa_core.ports._versioned import VersionedRepository
+from sfa_core.ports.versioned import VersionedRepository
 
 __all__ = ["PriceBookRepository", "ProductRepository"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from sfa_core.ports._versioned import VersionedRepository
+from sfa_core.ports.versioned import VersionedRepository
 
 if TYPE_CHECKING:
     # Only annotations use it: importing the ports must not import the configurator.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sfa_core.ports._versioned import V, VersionedRepository
+from sfa_core.ports.versioned import V, VersionedRepository
 
 __all__ = [
     "ContractedPricesRepository",

@@ -34,6 +34,17 @@ from sfa_core.pricing.model import (
     UnitRounding,
     WaterfallStep,
 )
+from sfa_core.pricing.price_rules import (
+    WATERFALL_FIELDS,
+    ActionKind,
+    Phase,
+    PriceAction,
+    PriceRule,
+    PriceRuleConflictError,
+    PriceRuleCycleError,
+    RuleSet,
+    Stacking,
+)
 from sfa_core.pricing.promotions import (
     AppliedPromotion,
     Benefit,
@@ -49,17 +60,6 @@ from sfa_core.pricing.promotions import (
     apply_promotions,
 )
 from sfa_core.pricing.proration import Proration, coterminate, prorate, subscription_end
-from sfa_core.pricing.rules import (
-    WATERFALL_FIELDS,
-    ActionKind,
-    Phase,
-    PriceAction,
-    PriceRule,
-    PriceRuleConflictError,
-    PriceRuleCycleError,
-    RuleSet,
-    Stacking,
-)
 from sfa_core.pricing.schedules import (
     Aggregation,
     AppliedDiscountTier,

@@ -482,8 +482,6 @@ class PricedLine:
         Returns:
             One line per step, then the totals.
         """
-        from sfa_core.pricing._explain import explain_line
-
         return explain_line(self)
 
     def __str__(self) -> str:
@@ -504,3 +502,88 @@ _AMOUNT_FIELDS = frozenset(
         "cost_total",
     }
 )
+
+
+# -- explanations: text rendered from the recorded data ----------------------------------------
+
+_LABELS = {
+    "list": "list",
+    "before_rules": "rule (before)",
+    "contracted": "contracted",
+    "special": "special",
+    "price_rules": "price rule",
+    "volume_schedule": "volume schedule",
+    "term_schedule": "term schedule",
+    "proration": "proration",
+    "additional_discount": "additional discount",
+    "partner_discount": "partner discount",
+    "distributor_discount": "distributor discount",
+    "after_rules": "rule (after)",
+    "floor": "floor",
+    "net": "rounding",
+}
+
+
+def explain_line(line: PricedLine) -> str:
+    """Render one priced line: its steps, its adjustments, its flags and its totals.
+
+    Args:
+        line: The priced line.
+
+    Returns:
+        The text :meth:`PricedLine.explain` returns.
+    """
+    currency = line.currency
+    out = [f"{line.key} {line.sku} x {line.quantity} ({currency})"]
+    for step in line.waterfall:
+        label = _LABELS.get(step.step, step.step)
+        source = f" [{step.source}]" if step.source else ""
+        if step.step == "list":
+            out.append(f"  {label:<22}{step.after:>14}{source}  {_first(step.reason)}")
+        else:
+            out.append(
+                f"  {label:<22}{step.after:>14}  ({step.change:+}){source}  {_first(step.reason)}"
+            )
+    out.append(f"  {'net unit price':<22}{line.net_unit_price:>14}")
+    if line.pricing_units != line.quantity:
+        out.append(f"  priced as a whole line (units {line.pricing_units})")
+    for adjustment in line.adjustments:
+        source = f" [{adjustment.source}]" if adjustment.source else ""
+        out.append(f"  {adjustment.kind:<22}{-adjustment.amount:>14}{source}  {adjustment.reason}")
+    out.extend(explain_totals(line.totals, "  "))
+    out.extend(f"  ! {flag}" for flag in line.flags)
+    return "\n".join(out)
+
+
+def _first(reason: str) -> str:
+    return reason.split("\n", 1)[0]
+
+
+def explain_totals(totals: Totals, indent: str) -> list[str]:
+    """Render totals as text lines: list, each discount, net, and tax and gross when taxed.
+
+    Args:
+        totals: The totals of a line, a group or a quote.
+        indent: Put before every line.
+
+    Returns:
+        The lines, without line breaks.
+
+    >>> from sfa_core.money import Money
+    >>> eur = lambda amount: Money(amount, "EUR")
+    >>> totals = Totals(eur("100.00"), {"promotion": eur("10.00")}, eur("90.00"),
+    ...                 eur("0.00"), eur("90.00"), eur("0.00"), eur("90.00"))
+    >>> for text in explain_totals(totals, "  "):
+    ...     print(text)
+      list total                    100.00
+        promotion                   -10.00
+      net total                      90.00
+    """
+    out = [f"{indent}{'list total':<22}{totals.list.amount:>14}"]
+    for kind, amount in totals.discounts.items():
+        out.append(f"{indent}  {kind:<20}{-amount.amount:>14}")
+    out.append(f"{indent}{'net total':<22}{totals.net.amount:>14}")
+    if totals.tax.amount:
+        out.append(f"{indent}{'tax':<22}{totals.tax.amount:>14}")
+        out.append(f"{indent}{'gross total':<22}{totals.gross.amount:>14}")
+    return out

@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._validate import (
     as_member,
     check_decimal,
@@ -74,8 +76,6 @@ _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ONE_DAY = _dt.timedelta(days=1)
 _TWELVE = Decimal(12)
 _UNIT_NAMES = {TermUnit.MONTH: "month", TermUnit.YEAR: "year", TermUnit.DAY: "day"}
-
-_new = object.__new__
 
 
 def _precision(value: ProrationPrecision | str) -> ProrationPrecision:
@@ -422,25 +422,16 @@ def _make(
     reason: str,
 ) -> Proration:
     """Build a Proration from values that are already valid (the hot path skips checks)."""
-    result = _new(Proration)
-    _set_start(result, start)
-    _set_end(result, end)
-    _set_term(result, term)
-    _set_multiplier(result, exact.quantize(terms._quantum, terms.rounding, _EXACT))
-    _set_exact(result, exact)
-    _set_precision(result, terms.precision)
-    _set_reason(result, reason)
-    _set_unit(result, terms.term_unit)
-    return result
+    return _new_proration(
+        start,
+        end,
+        term,
+        exact.quantize(terms._quantum, terms.rounding, _EXACT),
+        exact,
+        terms.precision,
+        reason,
+        terms.term_unit,
+    )
 
 
-# The slot descriptors of Proration's fields: setting through them skips the frozen
-# __setattr__ (the fast constructor of results that are valid by construction).
-_set_start = Proration.__dict__["start"].__set__
-_set_end = Proration.__dict__["end"].__set__
-_set_term = Proration.__dict__["term"].__set__
-_set_multiplier = Proration.__dict__["multiplier"].__set__
-_set_exact = Proration.__dict__["exact"].__set__
-_set_precision = Proration.__dict__["precision"].__set__
-_set_reason = Proration.__dict__["reason"].__set__
-_set_unit = Proration.__dict__["unit"].__set__
+_new_proration: Callable[..., Proration] = builder(Proration)

@@ -36,7 +36,6 @@ from typing import Any
 
 import attrs
 
-from sfa_core._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
@@ -47,6 +46,7 @@ from sfa_core._validate import (
     check_version,
     require_decimal,
 )
+from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.errors import ValidationError
 from sfa_core.money import DEFAULT_ROUNDING, validate_currency
 
@@ -592,3 +592,40 @@ tiers[0] (EUR) (got ['USD'])
             clamped,
             exact,
         )
+
+
+def as_schedules(
+    schedules: Mapping[str, DiscountSchedule] | Iterable[DiscountSchedule] | None,
+) -> Mapping[str, DiscountSchedule]:
+    """Return the discount schedules a quote is priced with, by id, from what a caller passes.
+
+    Args:
+        schedules: Schedules by id (kept as they are), an iterable of schedules, or
+            nothing.
+
+    Returns:
+        The schedules by id.
+
+    Raises:
+        ValidationError: An item is not a :class:`DiscountSchedule` (path ``schedules[i]``).
+
+    >>> volume = DiscountSchedule("VOL", [(9, 0), (None, 10)])
+    >>> list(as_schedules([volume]))
+    ['VOL']
+    >>> as_schedules([volume, "VOL"])
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: schedules[1]: must be a DiscountSchedule (got 'VOL')
+    """
+    if not schedules:
+        return {}
+    if isinstance(schedules, Mapping):
+        return schedules
+    found: dict[str, DiscountSchedule] = {}
+    for index, schedule in enumerate(schedules):
+        if not isinstance(schedule, DiscountSchedule):
+            raise ValidationError(
+                "must be a DiscountSchedule", path=f"schedules[{index}]", value=schedule
+            )
+        found[schedule.id] = schedule
+    return found

@@ -31,8 +31,8 @@ from sfa_core._validate import check_key, check_version, require_key, tuple_conv
 from sfa_core.errors import ValidationError
 from sfa_core.money import ExchangeRates, Money
 from sfa_core.pricing.model import PricingOptions
+from sfa_core.pricing.price_rules import RuleSet
 from sfa_core.pricing.promotions import Promotion
-from sfa_core.pricing.rules import RuleSet
 from sfa_core.pricing.schedules import DiscountSchedule
 from sfa_core.pricing.tax import RateTaxPolicy
 

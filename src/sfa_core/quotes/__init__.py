@@ -21,7 +21,7 @@ from sfa_core.quotes.model import (
     QuoteStatus,
 )
 from sfa_core.quotes.priced import PricedQuote
-from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.pricer import price_quote
 from sfa_core.quotes.with_setup import price_with_setup, unit_prices
 
 __all__ = [

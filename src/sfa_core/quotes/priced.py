@@ -10,7 +10,7 @@ import attrs
 from sfa_core._frozen import freeze_map
 from sfa_core._validate import tuple_converter
 from sfa_core.money import Money
-from sfa_core.pricing.model import PricedLine, Totals
+from sfa_core.pricing.model import PricedLine, Totals, explain_totals
 from sfa_core.pricing.promotions import PromotionResult
 from sfa_core.pricing.setup import SetupVersions
 from sfa_core.pricing.tax import TaxResult
@@ -100,9 +100,32 @@ class PricedQuote:
         Returns:
             The explanation.
         """
-        from sfa_core.pricing._explain import explain_quote
-
         return explain_quote(self)
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def explain_quote(quote: PricedQuote) -> str:
+    """Render a priced quote: every line, every group, then the quote totals.
+
+    Args:
+        quote: The priced quote.
+
+    Returns:
+        The text :meth:`PricedQuote.explain` returns.
+    """
+    out = [f"quote {quote.quote_id} (revision {quote.revision}), {quote.currency}"]
+    for line in quote.lines:
+        out.append(line.explain())
+    for key, totals in quote.groups.items():
+        out.append(f"group {key}")
+        out.extend(explain_totals(totals, "  "))
+    if quote.promotions is not None and quote.promotions.applied:
+        out.append(quote.promotions.explain())
+    out.append("quote totals")
+    out.extend(explain_totals(quote.totals, "  "))
+    if quote.totals.cost.amount:
+        out.append(f"  {'cost':<22}{quote.totals.cost.amount:>14}")
+        out.append(f"  {'margin':<22}{quote.totals.margin.amount:>14}")
+    return "\n".join(out)

@@ -17,7 +17,7 @@ from sfa_core.pricing.setup import PricingSetup
 from sfa_core.pricing.tax import TaxPolicy
 from sfa_core.quotes.model import Quote, QuoteLine
 from sfa_core.quotes.priced import PricedQuote
-from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.pricer import price_quote
 
 __all__ = ["price_with_setup", "unit_prices"]
 

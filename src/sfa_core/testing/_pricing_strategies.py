@@ -24,15 +24,8 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import (
-    Derivation,
-    DerivedPrice,
-    PriceBase,
-    PriceBookSet,
-    PriceStep,
-    ResolutionStep,
-    ResolvedPrice,
-)
+from sfa_core.catalog.book_set import PriceBookSet, ResolutionStep, ResolvedPrice
+from sfa_core.catalog.derivation import Derivation, DerivedPrice, PriceBase, PriceStep
 from sfa_core.catalog.model import PercentBase, PercentOfTotal, PriceBook, Product
 from sfa_core.catalog.subscription import ProrationPrecision, SubscriptionTerms, TermUnit
 from sfa_core.catalog.tiers import (
@@ -54,6 +47,15 @@ from sfa_core.pricing.model import (
     RoundingPolicy,
     UnitRounding,
 )
+from sfa_core.pricing.price_rules import (
+    WATERFALL_FIELDS,
+    ActionKind,
+    Phase,
+    PriceAction,
+    PriceRule,
+    RuleSet,
+    Stacking,
+)
 from sfa_core.pricing.promotions import (
     AppliedPromotion,
     Benefit,
@@ -69,15 +71,6 @@ from sfa_core.pricing.promotions import (
     apply_promotions,
 )
 from sfa_core.pricing.proration import Proration, coterminate, prorate
-from sfa_core.pricing.rules import (
-    WATERFALL_FIELDS,
-    ActionKind,
-    Phase,
-    PriceAction,
-    PriceRule,
-    RuleSet,
-    Stacking,
-)
 from sfa_core.pricing.schedules import (
     Aggregation,
     AppliedDiscountTier,

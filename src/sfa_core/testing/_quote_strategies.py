@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from sfa_core.catalog.derived import PriceBase
+from sfa_core.catalog.derivation import PriceBase
 from sfa_core.catalog.model import PriceBook, PricingMethod, Product
 from sfa_core.catalog.subscription import SubscriptionTerms, TermUnit
 from sfa_core.money import Money, currency_precision
@@ -38,13 +38,13 @@ from sfa_core.pricing.model import (
     Totals,
     WaterfallStep,
 )
+from sfa_core.pricing.price_rules import RuleSet, Stacking
 from sfa_core.pricing.promotions import Promotion
-from sfa_core.pricing.rules import RuleSet, Stacking
 from sfa_core.pricing.schedules import DiscountSchedule, ScheduleBasis
 from sfa_core.pricing.tax import RateTaxPolicy
 from sfa_core.quotes.model import Quote, QuoteGroup, QuoteLine, QuoteStatus
 from sfa_core.quotes.priced import PricedQuote
-from sfa_core.quotes.pricing import price_quote
+from sfa_core.quotes.pricer import price_quote
 from sfa_core.testing._pricing_strategies import (
     _BOOLS,
     FAMILIES,

@@ -65,8 +65,8 @@ from sfa_core.ports import STORE_REPOSITORIES
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel
+    from sfa_core.pricing.price_rules import RuleSet
     from sfa_core.pricing.promotions import Promotion
-    from sfa_core.pricing.rules import RuleSet
     from sfa_core.pricing.schedules import DiscountSchedule
     from sfa_core.pricing.setup import ContractedPrices, PricingSettings
     from sfa_core.quotes.model import Quote
@@ -1211,7 +1211,7 @@ class RuleSetRepositoryContract(_SetupRepositoryContract["RuleSet"]):
             >>> RuleSetRepositoryContract().make("R", 1).stacking.value
             'best_for_customer'
         """
-        from sfa_core.pricing.rules import PriceAction, PriceRule, RuleSet
+        from sfa_core.pricing.price_rules import PriceAction, PriceRule, RuleSet
 
         rules = [
             PriceRule(

@@ -3,7 +3,9 @@
 Both price by ranges ``(previous up_to, up_to]`` of a count. This module holds
 what they share: exact arithmetic (an unlimited context, so sums and products
 of finite Decimals are never rounded), the bound checks, and error paths
-prefixed by where a band sits.
+prefixed by where a band sits. Tier tables are catalog data and discount
+schedules are :mod:`sfa_core.pricing`'s, which builds on the catalog: so the
+shared part lives in the catalog.
 """
 
 from __future__ import annotations

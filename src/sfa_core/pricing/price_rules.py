@@ -152,7 +152,7 @@ class PriceRuleConflictError(ValidationError):
     >>> raise PriceRuleConflictError(0, "L1", ("A", "B"), 5)
     Traceback (most recent call last):
     ...
-    sfa_core.pricing.rules.PriceRuleConflictError: lines[0]: line 'L1': price rules 'A', 'B' ...
+    sfa_core.pricing.price_rules.PriceRuleConflictError: lines[0]: line 'L1': price rules 'A', ...
     """
 
     def __init__(self, index: int, line: str, rule_ids: tuple[str, ...], priority: int) -> None:
@@ -615,7 +615,7 @@ class RuleSet:
     >>> RuleSet((a, b))
     Traceback (most recent call last):
     ...
-    sfa_core.pricing.rules.PriceRuleCycleError: rules: price rules set fields ... A -> B -> A
+    sfa_core.pricing.price_rules.PriceRuleCycleError: rules: price rules set fields ... A -> B -> A
     """
 
     rules: tuple[PriceRule, ...] = attrs.field(converter=tuple_converter, validator=_check_rules)
@@ -675,6 +675,20 @@ class RuleSet:
             object.__setattr__(self, name, value)
         self.__attrs_post_init__()
 
+    @property
+    def phases(self) -> frozenset[Phase]:
+        """The phases in which the set's active rules act.
+
+        Returns:
+            The phases; the waterfall need not consult the set at any other.
+
+        >>> late = PriceRule(id="LATE", phase="after", actions=(PriceAction.percent_off(5),))
+        >>> off = PriceRule(id="OFF", active=False, actions=(PriceAction.percent_off(9),))
+        >>> RuleSet((late, off)).phases == {Phase.AFTER}
+        True
+        """
+        return self._phases
+
     def candidates(self, phase: Phase, sku: str, family: str) -> tuple[PriceRule, ...]:
         """Return the active rules of ``phase`` that may apply to a line, in evaluation order.
 
@@ -706,3 +720,49 @@ class RuleSet:
         if len(self._cache) < 100_000:
             self._cache[key] = found
         return found
+
+
+def as_rule_sets(rules: RuleSet | Iterable[RuleSet | PriceRule] | None) -> tuple[RuleSet, ...]:
+    """Return the rule sets a quote is priced with, from what a caller passes.
+
+    Loose rules are grouped into one set under compounding stacking, placed
+    after the sets given.
+
+    Args:
+        rules: A rule set, an iterable of rule sets and rules, or ``None``.
+
+    Returns:
+        The rule sets, in order.
+
+    Raises:
+        ValidationError: An item is neither a :class:`RuleSet` nor a
+            :class:`PriceRule` (path ``rules[i]``).
+
+    >>> sets = as_rule_sets([PriceRule(id="A", actions=(PriceAction.percent_off(5),))])
+    >>> [(rule_set.id, [rule.id for rule in rule_set.rules]) for rule_set in sets]
+    [('rules', ['A'])]
+    >>> as_rule_sets(None)
+    ()
+    >>> as_rule_sets(["A"])
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: rules[0]: must be a RuleSet or a PriceRule (got 'A')
+    """
+    if rules is None:
+        return ()
+    if isinstance(rules, RuleSet):
+        return (rules,)
+    result = []
+    loose: list[PriceRule] = []
+    for index, item in enumerate(rules):
+        if isinstance(item, RuleSet):
+            result.append(item)
+        elif isinstance(item, PriceRule):
+            loose.append(item)
+        else:
+            raise ValidationError(
+                "must be a RuleSet or a PriceRule", path=f"rules[{index}]", value=item
+            )
+    if loose:
+        result.append(RuleSet(loose))
+    return tuple(result)
