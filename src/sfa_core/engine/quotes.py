@@ -411,7 +411,7 @@ class QuoteService:
         return unit_prices(
             quantities,
             account=account,
-            price_book=books[0],
+            price_book=books[0].id,
             on=day,
             catalog=self._catalog.products_for(quantities),
             price_books=books,

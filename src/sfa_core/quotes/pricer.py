@@ -11,6 +11,7 @@ discount amount spread over the lines, tax, and the line, group and quote totals
 
 from __future__ import annotations
 
+import datetime as _dt
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
@@ -18,6 +19,7 @@ from typing import Any
 
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
+from sfa_core._validate import require_day, require_key
 from sfa_core.catalog.book_set import PlainBooks, PriceBookSet, as_book_set
 from sfa_core.catalog.model import PriceBook, Product
 from sfa_core.errors import NotFoundError, ValidationError
@@ -28,10 +30,10 @@ from sfa_core.pricing.price_rules import PriceRule, RuleSet, as_rule_sets
 from sfa_core.pricing.promotions import CartLine, Promotion, PromotionResult, apply_promotions
 from sfa_core.pricing.schedules import DiscountSchedule, as_schedules
 from sfa_core.pricing.tax import TaxableLine, TaxPolicy, TaxResult
-from sfa_core.quotes.model import Quote, QuoteLockedError
+from sfa_core.quotes.model import Quote, QuoteLine, QuoteLockedError
 from sfa_core.quotes.priced import PricedQuote
 
-__all__ = ["price_quote"]
+__all__ = ["price_quote", "unit_prices"]
 
 _ZERO = Decimal(0)
 _CONTEXT = decimal.Context(
@@ -123,7 +125,7 @@ def price_quote(
             currency=quote.currency,
             day=quote.quote_date,
             account=quote.account,
-            book=_require_book(books, quote),
+            book=_require_book(books, quote.price_book, quote.quote_date),
             books=books,
             start=quote.start_date,
             end=quote.end_date,
@@ -149,6 +151,108 @@ def price_quote(
         return _assemble(quote, states, adjustments, promoted, taxed, context.total_q, limits)
 
 
+def unit_prices(
+    quantities: Mapping[str, Decimal | int],
+    *,
+    account: str,
+    price_book: str,
+    on: _dt.date,
+    catalog: Mapping[str, Product] | Iterable[Product],
+    price_books: PriceBookSet | Mapping[str, PriceBook] | Iterable[PriceBook] | PriceBook,
+    rules: RuleSet | Iterable[RuleSet | PriceRule] | None = None,
+    schedules: Mapping[str, DiscountSchedule] | Iterable[DiscountSchedule] = (),
+    rates: ExchangeRates | None = None,
+    contracted_prices: Mapping[str, Money] | None = None,
+    customer: Mapping[str, Any] | None = None,
+    options: PricingOptions | None = None,
+) -> dict[str, Decimal]:
+    """Each SKU's unit price at a quantity for ``account``, by the line waterfall alone; pure.
+
+    What a configurator's cheapest completion weighs options by. Each SKU is a
+    line priced on its own through :func:`~sfa_core.pricing.line.price_lines`
+    (list price, tiers, contracted price, rules, schedules, proration): no quote
+    is made, so what depends on a whole cart (promotions, the quote discount,
+    tax) does not apply. Rule conditions see as ``quote`` the account, the
+    currency, the price book, the date and the lines being priced (no id).
+
+    Args:
+        quantities: Per SKU, the quantity to price it at.
+        account: The account (contracted prices, rule conditions).
+        price_book: The price book's id; the currency is its currency.
+        on: The pricing date.
+        catalog: The products.
+        price_books: The price books (``price_book`` and its bases).
+        rules: Price rule sets (or loose rules).
+        schedules: Discount schedules the products name.
+        rates: Exchange rates.
+        contracted_prices: The account's contracted unit prices, per SKU.
+        customer: What rule conditions see as ``customer``.
+        options: Order switches and the rounding policy.
+
+    Returns:
+        Per SKU, the line's extended amount divided by its quantity (not
+        rounded again).
+
+    Raises:
+        ValidationError: A bad quantity or SKU (the path names its line), an
+            inactive or out-of-date price book.
+        SfaError: Whatever pricing the line raises (unknown product, no price...).
+
+    >>> import datetime as dt
+    >>> from sfa_core.catalog import TierTable
+    >>> book = PriceBook(id="EU", currency="EUR", entries={"SSD": Money("90.00", "EUR")},
+    ...                  tiers={"RAM": TierTable.graduated([(2, "40"), (None, "30")])})
+    >>> unit_prices({"SSD": 2, "RAM": 4}, account="ACME", price_book="EU",
+    ...             on=dt.date(2027, 3, 1), price_books=book,
+    ...             catalog=[Product(sku="SSD", name="SSD"),
+    ...                      Product(sku="RAM", name="RAM", pricing_method="tiered")])
+    {'SSD': Decimal('90.00'), 'RAM': Decimal('35.00')}
+    """
+    if not isinstance(quantities, Mapping):
+        raise ValidationError(
+            "must be a mapping of SKU to quantity", path="quantities", value=quantities
+        )
+    lines = [
+        QuoteLine(key=f"L{index}", sku=sku, quantity=quantity)
+        for index, (sku, quantity) in enumerate(quantities.items(), start=1)
+    ]
+    if not lines:
+        return {}
+    products = _as_products(catalog)
+    books = as_book_set(price_books)
+    day = require_day(on, "on")
+    book = _require_book(books, require_key(price_book, "price_book"), day)
+    rule_sets = as_rule_sets(rules)
+    with decimal.localcontext(_CONTEXT):
+        data: dict[str, Any] = {
+            "id": None,
+            "account": require_key(account, "account"),
+            "currency": book.currency,
+            "price_book": book.id,
+            "date": day.isoformat(),
+            "line_count": len(lines),
+            "total_quantity": sum((line.quantity for line in lines), _ZERO),
+            "fields": {},
+        }
+        context = LineContext(
+            currency=book.currency,
+            day=day,
+            account=account,
+            book=book,
+            books=books,
+            rule_sets=rule_sets,
+            quote_data=data if rule_sets else None,
+            customer=customer,
+            schedules=as_schedules(schedules),
+            rates=rates,
+            contracted=contracted_prices,
+            options=options,
+        )
+        states = price_lines(lines, products, context)
+    # divided in the caller's context, as a priced line's total would be
+    return {state.line.sku: state.extended / state.line.quantity for state in states}
+
+
 def _rule_data(quote: Quote) -> dict[str, Any]:
     """What price rule conditions see as ``quote``."""
     return {
@@ -163,14 +267,13 @@ def _rule_data(quote: Quote) -> dict[str, Any]:
     }
 
 
-def _require_book(books: PriceBookSet | PlainBooks, quote: Quote) -> PriceBook:
+def _require_book(books: PriceBookSet | PlainBooks, book_id: str, day: _dt.date) -> PriceBook:
     try:
-        book = books.book(quote.price_book)
+        book = books.book(book_id)
     except NotFoundError:
         raise ValidationError(
-            "no price book has this id", path="price_book", value=quote.price_book
+            "no price book has this id", path="price_book", value=book_id
         ) from None
-    day = quote.quote_date
     if not book.active:
         raise ValidationError(
             f"price book {book.id!r} is inactive", path="price_book", value=book.id

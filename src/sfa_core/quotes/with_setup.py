@@ -15,9 +15,10 @@ from sfa_core.pricing.model import DiscountLimits
 from sfa_core.pricing.promotions import Promotion
 from sfa_core.pricing.setup import PricingSetup
 from sfa_core.pricing.tax import TaxPolicy
-from sfa_core.quotes.model import Quote, QuoteLine
+from sfa_core.quotes.model import Quote
 from sfa_core.quotes.priced import PricedQuote
 from sfa_core.quotes.pricer import price_quote
+from sfa_core.quotes.pricer import unit_prices as _unit_prices
 
 __all__ = ["price_with_setup", "unit_prices"]
 
@@ -81,15 +82,9 @@ def price_with_setup(
     >>> priced.net_total, priced.setup.contracted_prices
     (Money(amount=Decimal('158.00'), currency='EUR'), 3)
     """
-    if not isinstance(setup, PricingSetup):
-        raise ValidationError("must be a PricingSetup", path="setup", value=setup)
+    quote_of: Any = quote  # price_quote names a quote of the wrong type
+    _check_setup(setup, quote_of.account if isinstance(quote_of, Quote) else None)
     contracted = setup.contracted
-    if contracted is not None and isinstance(quote, Quote) and contracted.account != quote.account:
-        raise ValidationError(
-            f"are account {contracted.account!r}'s, not the quote's ({quote.account!r})",
-            path="setup.contracted.account",
-            value=contracted.account,
-        )
     extra = _promotions(promotions)
     settings = setup.effective_settings
     priced = price_quote(
@@ -121,55 +116,70 @@ def unit_prices(
     quantities: Mapping[str, Decimal | int],
     *,
     account: str,
-    price_book: PriceBook,
+    price_book: str,
     on: _dt.date,
     catalog: Mapping[str, Product] | Iterable[Product],
     price_books: PriceBookSet | Mapping[str, PriceBook] | Iterable[PriceBook] | PriceBook,
     setup: PricingSetup,
+    customer: Mapping[str, Any] | None = None,
 ) -> dict[str, Decimal]:
-    """Each SKU's net unit price for ``account`` at a quantity, by the whole waterfall.
+    """Each SKU's unit price at a quantity for ``account``, with a stored setup; pure.
 
-    What a configurator's cheapest completion weighs options by: each SKU is
-    priced as one line of a draft in ``price_book`` on ``on``, with the rules,
-    schedules, contracted prices and settings of ``setup`` (the quote-level
-    promotions, which depend on the whole cart, are left out).
+    :func:`sfa_core.quotes.pricer.unit_prices` with the setup's rule sets,
+    schedules, contracted prices (they must be ``account``'s) and settings.
 
     Args:
         quantities: Per SKU, the quantity to price it at.
-        account: The account (contracted prices, rule conditions).
-        price_book: The price book.
+        account: The account.
+        price_book: The price book's id.
         on: The pricing date.
         catalog: The products.
         price_books: The price books (``price_book`` and its bases).
         setup: The pricing setup.
+        customer: What rule conditions see as ``customer``.
 
     Returns:
-        Per SKU, the line's net total divided by its quantity (not rounded to the currency).
+        Per SKU, the unit price.
 
     Raises:
-        ValidationError: A bad quantity (the path names its line).
-        SfaError: Whatever :func:`~sfa_core.quotes.price_quote` raises for a line.
+        ValidationError: ``setup`` is not a setup, or its contracted prices are
+            another account's.
+        SfaError: Whatever pricing a line raises.
 
     >>> import datetime as dt
     >>> from sfa_core import Money
+    >>> from sfa_core.pricing import ContractedPrices
     >>> book = PriceBook(id="EU", currency="EUR", entries={"SSD": Money("90.00", "EUR")})
-    >>> unit_prices({"SSD": 2}, account="ACME", price_book=book, on=dt.date(2027, 3, 1),
-    ...             catalog=[Product(sku="SSD", name="SSD")], price_books=book,
-    ...             setup=PricingSetup())
-    {'SSD': Decimal('90.00')}
+    >>> setup = PricingSetup(contracted=ContractedPrices("ACME", {"SSD": Money("85", "EUR")}))
+    >>> unit_prices({"SSD": 2}, account="ACME", price_book="EU", on=dt.date(2027, 3, 1),
+    ...             catalog=[Product(sku="SSD", name="SSD")], price_books=book, setup=setup)
+    {'SSD': Decimal('85.00')}
     """
-    if not quantities:
-        return {}
-    quote = Quote(
-        id="unit-prices",
+    _check_setup(setup, account)
+    settings = setup.effective_settings
+    return _unit_prices(
+        quantities,
         account=account,
-        currency=price_book.currency,
-        price_book=price_book.id,
-        quote_date=on,
-        lines=[
-            QuoteLine(key=f"L{index}", sku=sku, quantity=quantity)
-            for index, (sku, quantity) in enumerate(quantities.items(), start=1)
-        ],
+        price_book=price_book,
+        on=on,
+        catalog=catalog,
+        price_books=price_books,
+        rules=setup.rule_sets,
+        schedules=setup.schedules,
+        rates=settings.rates,
+        contracted_prices=None if setup.contracted is None else setup.contracted.prices,
+        customer=customer,
+        options=settings.options,
     )
-    priced = price_with_setup(quote, catalog, price_books, attrs.evolve(setup, promotions=()))
-    return {line.sku: line.net_total / line.quantity for line in priced.lines}
+
+
+def _check_setup(setup: Any, account: Any) -> None:
+    if not isinstance(setup, PricingSetup):
+        raise ValidationError("must be a PricingSetup", path="setup", value=setup)
+    contracted = setup.contracted
+    if contracted is not None and account is not None and contracted.account != account:
+        raise ValidationError(
+            f"are account {contracted.account!r}'s, not the quote's ({account!r})",
+            path="setup.contracted.account",
+            value=contracted.account,
+        )
