@@ -55,7 +55,7 @@ class IgnoresFilters(MemoryProductRepository):
 
 def broken(cls, repository="products"):
     plain = getattr(MemoryStore(), repository)
-    return cls(plain._aggregate, plain._lock)
+    return cls(plain.table)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ class TrustsTheStatusFilter(MemoryQuoteRepository):
     """Passes any status to the query: a typo silently finds nothing."""
 
     def list(self, *, account=None, status=None):
-        return self._list(account=account, status=status)
+        return self.table.list(account=account, status=status)
 
 
 class NormalisesDecimals(MemoryQuoteRepository):
@@ -270,7 +270,7 @@ class QuotesOutsideTransactions(MemoryStore):
 
     def __init__(self):
         super().__init__()
-        self._repositories = (self._products, self._price_books)
+        self._tables = [self._products.table, self._price_books.table]
 
 
 class ConfigurationsOutsideTransactions(MemoryStore):
@@ -278,7 +278,29 @@ class ConfigurationsOutsideTransactions(MemoryStore):
 
     def __init__(self):
         super().__init__()
-        self._repositories = (self._products, self._price_books, self._quotes)
+        self._tables = [self._products.table, self._price_books.table, self._quotes.table]
+
+
+class PricingSetupOutsideTransactions(MemoryStore):
+    """Rolls back the catalog, quotes and models but forgot the pricing setup."""
+
+    def __init__(self):
+        super().__init__()
+        self._tables = [
+            self._products.table,
+            self._price_books.table,
+            self._quotes.table,
+            self._configurations.table,
+        ]
+
+
+def test_unit_of_work_contract_catches_the_pricing_setup_left_out_of_transactions():
+    contract = UnitOfWorkContract()
+    contract.test_failed_transaction_undoes_configuration_model_writes(
+        PricingSetupOutsideTransactions()
+    )
+    with pytest.raises(CONTRACT_FAILURE):
+        contract.test_failed_transaction_undoes_every_repository(PricingSetupOutsideTransactions())
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,11 @@ def test_the_memo_is_bounded_by_count_and_by_size(monkeypatch):
     for i in range(10):
         store.products.add(Product(sku=f"P{i}", name="x" * i))
         store.products.get(f"P{i}")
-    memo = store.products._loaded
+    memo = store.products.table._loaded
     assert len(memo) <= 3
-    assert store.products._loaded_chars == sum(len(doc) for doc in memo)
+    assert store.products.table._loaded_chars == sum(len(doc) for doc in memo)
     monkeypatch.setattr(sqlite, "_LOADED_CHARS", max(len(doc) for doc in memo))
     store.products.get("P0")
-    assert len(store.products._loaded) == 1
+    assert len(store.products.table._loaded) == 1
     assert [p.sku for p in store.products.list()] == [f"P{i}" for i in range(10)]
     store.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import importlib
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -38,11 +38,12 @@ __all__ = [
     "QUOTES",
     "Aggregate",
     "ConfigurationModelMethods",
+    "Front",
     "PriceBookMethods",
     "ProductMethods",
     "QuoteMethods",
-    "Repository",
     "SetupMethods",
+    "Table",
     "column_value",
 ]
 
@@ -231,44 +232,77 @@ def _status_filter(status: Any) -> QuoteStatus | None:
     return as_member(Status, status, "status")
 
 
-class Repository(Generic[T]):
-    """The storage-neutral half of a repository: each adapter implements the six primitives.
+@runtime_checkable
+class Table(Protocol[T]):
+    """Where one aggregate's values live: the primitives each adapter implements once.
 
-    The typed classes below turn the primitives into the protocol methods of one
-    aggregate, so each adapter writes its storage logic once for all aggregates.
+    The repositories below are fronts over a table: they turn its primitives
+    into the protocol methods of one aggregate (named keys, filters, docs), so
+    an adapter writes its storage logic once for every aggregate and a
+    repository holds its table rather than inheriting it.
 
     Example:
-        >>> from sfa_core.adapters.memory import MemoryProductRepository
-        >>> issubclass(MemoryProductRepository, (ProductMethods, Repository))
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().products.table, Table)
         True
     """
 
-    def _get(self, key: str) -> T:
-        raise NotImplementedError
+    def get(self, key: str) -> T:
+        """Return the value stored under ``key``, or raise ``NotFoundError``."""
+        ...
 
-    def _version(self, key: str) -> int:
-        raise NotImplementedError
+    def version(self, key: str) -> int:
+        """Return the stored version of ``key``, or raise ``NotFoundError``."""
+        ...
 
-    def _list(self, **filters: Any) -> list[T]:
-        raise NotImplementedError
+    def list(self, **filters: Any) -> list[T]:
+        """Return the values whose indexed fields equal the filters given (``None``: any)."""
+        ...
 
-    def _add(self, value: T) -> T:
-        raise NotImplementedError
+    def add(self, value: T) -> T:
+        """Store a new value at version 1, or raise ``AlreadyExistsError``."""
+        ...
 
-    def _update(self, value: T) -> T:
-        raise NotImplementedError
+    def update(self, value: T) -> T:
+        """Store ``value`` if its version is the stored one, else raise ``ConcurrencyError``."""
+        ...
 
-    def _delete(self, key: str, expected_version: int) -> None:
-        raise NotImplementedError
+    def delete(self, key: str, expected_version: int) -> None:
+        """Delete ``key`` if stored at ``expected_version``, else raise."""
+        ...
 
-    def _versions(self) -> dict[str, int]:
-        raise NotImplementedError
+    def versions(self) -> dict[str, int]:
+        """Return every key's version, sorted by key."""
+        ...
 
-    def _revision(self, key: str, version: int) -> T:
-        raise NotImplementedError
+    def revision(self, key: str, version: int) -> T:
+        """Return the value ``key`` as stored at ``version`` (tables that keep revisions)."""
+        ...
 
 
-class ProductMethods(Repository[Product]):
+class Front(Generic[T]):
+    """A repository over a :class:`Table`: the table it was built on, and nothing else.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> MemoryStore().quotes.table.aggregate.kind
+        'quote'
+    """
+
+    def __init__(self, table: Table[T]) -> None:
+        self._table = table
+
+    @property
+    def table(self) -> Table[T]:
+        """The table the repository reads and writes.
+
+        Returns:
+            The adapter's table of this aggregate.
+        """
+        return self._table
+
+
+class ProductMethods(Front[Product]):
     """:class:`~sfa_core.ports.ProductRepository` on top of the primitives.
 
     Example:
@@ -296,7 +330,7 @@ class ProductMethods(Repository[Product]):
             >>> products.get("A-1").name
             'Widget'
         """
-        return self._get(sku)
+        return self._table.get(sku)
 
     def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
         """Return the stored products sorted by SKU, optionally filtered.
@@ -316,7 +350,7 @@ class ProductMethods(Repository[Product]):
             >>> [p.sku for p in products.list(family="hardware", active=True)]
             ['A-1', 'B-2']
         """
-        return self._list(family=family, active=active)
+        return self._table.list(family=family, active=active)
 
     def add(self, product: Product) -> Product:
         """Store a new product; return it with ``version == 1``.
@@ -335,7 +369,7 @@ class ProductMethods(Repository[Product]):
             >>> MemoryStore().products.add(Product(sku="A-1", name="Widget")).version
             1
         """
-        return self._add(product)
+        return self._table.add(product)
 
     def update(self, product: Product) -> Product:
         """Replace the product stored at ``product.version``; return it at the next version.
@@ -358,7 +392,7 @@ class ProductMethods(Repository[Product]):
             >>> products.update(attrs.evolve(stored, name="Widget v2")).version
             2
         """
-        return self._update(product)
+        return self._table.update(product)
 
     def delete(self, sku: str, *, expected_version: int) -> None:
         """Delete product ``sku`` if it is stored at ``expected_version``.
@@ -379,10 +413,10 @@ class ProductMethods(Repository[Product]):
             >>> products.list()
             []
         """
-        self._delete(sku, expected_version)
+        self._table.delete(sku, expected_version)
 
 
-class PriceBookMethods(Repository[PriceBook]):
+class PriceBookMethods(Front[PriceBook]):
     """:class:`~sfa_core.ports.PriceBookRepository` on top of the primitives.
 
     Example:
@@ -410,7 +444,7 @@ class PriceBookMethods(Repository[PriceBook]):
             >>> books.get("EU").currency
             'EUR'
         """
-        return self._get(price_book_id)
+        return self._table.get(price_book_id)
 
     def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
         """Return the stored price books sorted by id, optionally filtered.
@@ -430,7 +464,7 @@ class PriceBookMethods(Repository[PriceBook]):
             >>> [b.id for b in books.list(currency="EUR")]
             ['EU', 'EU-2']
         """
-        return self._list(currency=currency, active=active)
+        return self._table.list(currency=currency, active=active)
 
     def add(self, price_book: PriceBook) -> PriceBook:
         """Store a new price book; return it with ``version == 1``.
@@ -449,7 +483,7 @@ class PriceBookMethods(Repository[PriceBook]):
             >>> MemoryStore().price_books.add(PriceBook(id="EU", currency="EUR")).version
             1
         """
-        return self._add(price_book)
+        return self._table.add(price_book)
 
     def update(self, price_book: PriceBook) -> PriceBook:
         """Replace the price book stored at ``price_book.version``.
@@ -472,7 +506,7 @@ class PriceBookMethods(Repository[PriceBook]):
             >>> books.update(attrs.evolve(stored, active=False)).version
             2
         """
-        return self._update(price_book)
+        return self._table.update(price_book)
 
     def delete(self, price_book_id: str, *, expected_version: int) -> None:
         """Delete the price book if it is stored at ``expected_version``.
@@ -494,10 +528,10 @@ class PriceBookMethods(Repository[PriceBook]):
             ...
             sfa_core.errors.ConcurrencyError: price book 'EU': expected version 2, but ... is 1
         """
-        self._delete(price_book_id, expected_version)
+        self._table.delete(price_book_id, expected_version)
 
 
-class QuoteMethods(Repository["Quote"]):
+class QuoteMethods(Front["Quote"]):
     """:class:`~sfa_core.ports.QuoteRepository` on top of the primitives.
 
     ``list`` checks its ``status`` filter here, once for every adapter: a
@@ -531,7 +565,7 @@ class QuoteMethods(Repository["Quote"]):
             >>> quotes.get("Q-1").account
             'ACME'
         """
-        return self._get(quote_id)
+        return self._table.get(quote_id)
 
     def list(
         self, *, account: str | None = None, status: QuoteStatus | str | None = None
@@ -568,7 +602,7 @@ class QuoteMethods(Repository["Quote"]):
             ...
             sfa_core.errors.ValidationError: status: must be one of 'draft', ... (got 'open')
         """
-        return self._list(account=account, status=_status_filter(status))
+        return self._table.list(account=account, status=_status_filter(status))
 
     def add(self, quote: Quote) -> Quote:
         """Store a new quote; return it with ``version == 1``.
@@ -591,7 +625,7 @@ class QuoteMethods(Repository["Quote"]):
             >>> MemoryStore().quotes.add(quote).version
             1
         """
-        return self._add(quote)
+        return self._table.add(quote)
 
     def update(self, quote: Quote) -> Quote:
         """Replace the quote stored at ``quote.version``; return it at the next version.
@@ -620,7 +654,7 @@ class QuoteMethods(Repository["Quote"]):
             ...
             sfa_core.errors.ConcurrencyError: quote 'Q-1': expected version 1, but ... is 2
         """
-        return self._update(quote)
+        return self._table.update(quote)
 
     def delete(self, quote_id: str, *, expected_version: int) -> None:
         """Delete the quote if it is stored at ``expected_version``.
@@ -644,10 +678,10 @@ class QuoteMethods(Repository["Quote"]):
             >>> quotes.list()
             []
         """
-        self._delete(quote_id, expected_version)
+        self._table.delete(quote_id, expected_version)
 
 
-class ConfigurationModelMethods(Repository["ConfigurationModel"]):
+class ConfigurationModelMethods(Front["ConfigurationModel"]):
     """:class:`~sfa_core.ports.ConfigurationModelRepository` on top of the primitives.
 
     The key is the model's :attr:`~sfa_core.configure.ConfigurationModel.sku`
@@ -680,7 +714,7 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             >>> [option.id for option in models.get("LAPTOP").options()]
             ['r16']
         """
-        return self._get(sku)
+        return self._table.get(sku)
 
     def version(self, sku: str) -> int:
         """Return the stored version of the model ``sku``, without reading the model.
@@ -702,7 +736,7 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             >>> models.version("LAPTOP")
             1
         """
-        return self._version(sku)
+        return self._table.version(sku)
 
     def list(self) -> list[ConfigurationModel]:
         """Return the stored configuration models sorted by sku.
@@ -719,7 +753,7 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             >>> [m.sku for m in models.list()]
             ['LAPTOP', 'SERVER']
         """
-        return self._list()
+        return self._table.list()
 
     def add(self, model: ConfigurationModel) -> ConfigurationModel:
         """Store a new configuration model; return it with ``version == 1``.
@@ -740,7 +774,7 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             >>> MemoryStore().configurations.add(model).version
             1
         """
-        return self._add(model)
+        return self._table.add(model)
 
     def update(self, model: ConfigurationModel) -> ConfigurationModel:
         """Replace the model stored at ``model.version``; return it at the next version.
@@ -769,7 +803,7 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             ...
             sfa_core.errors.ConcurrencyError: configuration model 'LAPTOP': expected version 1, ...
         """
-        return self._update(model)
+        return self._table.update(model)
 
     def delete(self, sku: str, *, expected_version: int) -> None:
         """Delete model ``sku`` if it is stored at ``expected_version``.
@@ -791,10 +825,10 @@ class ConfigurationModelMethods(Repository["ConfigurationModel"]):
             >>> models.list()
             []
         """
-        self._delete(sku, expected_version)
+        self._table.delete(sku, expected_version)
 
 
-class SetupMethods(Repository[T]):
+class SetupMethods(Front[T]):
     """:class:`~sfa_core.ports.SetupRepository` on top of the primitives, for any setup value.
 
     Example:
@@ -823,7 +857,7 @@ class SetupMethods(Repository[T]):
             >>> schedules.get("VOL").version
             1
         """
-        return self._get(key)
+        return self._table.get(key)
 
     def list(self) -> list[T]:
         """Return every stored value, sorted by key.
@@ -840,7 +874,7 @@ class SetupMethods(Repository[T]):
             >>> [r.id for r in rule_sets.list()]
             ['A', 'B']
         """
-        return self._list()
+        return self._table.list()
 
     def add(self, value: T) -> T:
         """Store a new value; return it with ``version == 1``.
@@ -860,7 +894,7 @@ class SetupMethods(Repository[T]):
             >>> MemoryStore().pricing_settings.add(PricingSettings()).version
             1
         """
-        return self._add(value)
+        return self._table.add(value)
 
     def update(self, value: T) -> T:
         """Replace the value stored at ``value.version``; return it at the next version.
@@ -886,7 +920,7 @@ class SetupMethods(Repository[T]):
             >>> prices.update(stored).version
             2
         """
-        return self._update(value)
+        return self._table.update(value)
 
     def delete(self, key: str, *, expected_version: int) -> None:
         """Delete the value ``key`` if it is stored at ``expected_version``.
@@ -910,7 +944,7 @@ class SetupMethods(Repository[T]):
             >>> rule_sets.list(), rule_sets.revision("R", 1).id
             ([], 'R')
         """
-        self._delete(key, expected_version)
+        self._table.delete(key, expected_version)
 
     def versions(self) -> dict[str, int]:
         """Return the current version of every stored value, by key.
@@ -926,7 +960,7 @@ class SetupMethods(Repository[T]):
             >>> rule_sets.versions()
             {'R': 1}
         """
-        return self._versions()
+        return self._table.versions()
 
     def revision(self, key: str, version: int) -> T:
         """Return the value ``key`` as stored at ``version``.
@@ -952,4 +986,4 @@ class SetupMethods(Repository[T]):
         """
         if not isinstance(version, int) or isinstance(version, bool):
             raise ValidationError("must be an integer", path="version", value=version)
-        return self._revision(key, version)
+        return self._table.revision(key, version)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -46,10 +46,8 @@ from sfa_core.adapters._aggregates import (
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
-    Repository,
     SetupMethods,
 )
-from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
@@ -79,33 +77,33 @@ __all__ = [
 T = TypeVar("T")
 
 
-class _MemoryRepository(Repository[T]):
-    """Stores values of one aggregate in a dict, keyed by the aggregate's key."""
+class _MemoryTable(Generic[T]):
+    """The values of one aggregate in a dict, keyed by the aggregate's key: a :class:`Table`."""
 
     def __init__(self, aggregate: Aggregate[T], lock: threading.RLock) -> None:
-        self._aggregate = aggregate
+        self.aggregate = aggregate
         self._lock = lock
         self._rows: dict[str, T] = {}
         self._revisions: dict[tuple[str, int], T] = {}
 
     def _keep(self, key: str, stored: T, version: int) -> T:
-        if self._aggregate.keeps_revisions:
+        if self.aggregate.keeps_revisions:
             self._revisions[key, version] = stored
         self._rows[key] = stored
         return stored
 
-    def _get(self, key: str) -> T:
+    def get(self, key: str) -> T:
         with self._lock:
             try:
                 return self._rows[key]
             except KeyError:
-                raise NotFoundError(self._aggregate.kind, key) from None
+                raise NotFoundError(self.aggregate.kind, key) from None
 
-    def _version(self, key: str) -> int:
-        version: int = self._get(key).version  # type: ignore[attr-defined]
+    def version(self, key: str) -> int:
+        version: int = self.get(key).version  # type: ignore[attr-defined]
         return version
 
-    def _list(self, **filters: Any) -> list[T]:
+    def list(self, **filters: Any) -> list[T]:
         wanted = {name: value for name, value in filters.items() if value is not None}
         with self._lock:
             rows = sorted(self._rows.items())
@@ -115,50 +113,50 @@ class _MemoryRepository(Repository[T]):
             if all(getattr(value, name) == expected for name, expected in wanted.items())
         ]
 
-    def _add(self, value: T) -> T:
-        key = self._aggregate.key_of(value)
+    def add(self, value: T) -> T:
+        key = self.aggregate.key_of(value)
         with self._lock:
             if key in self._rows:
-                raise AlreadyExistsError(self._aggregate.kind, key)
+                raise AlreadyExistsError(self.aggregate.kind, key)
             return self._keep(key, attrs.evolve(value, version=1), 1)  # type: ignore[misc]
 
-    def _update(self, value: T) -> T:
-        key = self._aggregate.key_of(value)
+    def update(self, value: T) -> T:
+        key = self.aggregate.key_of(value)
         expected: int = value.version  # type: ignore[attr-defined]
         with self._lock:
-            current = self._get(key)
+            current = self.get(key)
             actual: int = current.version  # type: ignore[attr-defined]
             if actual != expected:
-                raise ConcurrencyError(self._aggregate.kind, key, expected, actual)
+                raise ConcurrencyError(self.aggregate.kind, key, expected, actual)
             stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
             return self._keep(key, stored, expected + 1)
 
-    def _delete(self, key: str, expected_version: int) -> None:
+    def delete(self, key: str, expected_version: int) -> None:
         with self._lock:
-            actual: int = self._get(key).version  # type: ignore[attr-defined]
+            actual: int = self.get(key).version  # type: ignore[attr-defined]
             if actual != expected_version:
-                raise ConcurrencyError(self._aggregate.kind, key, expected_version, actual)
+                raise ConcurrencyError(self.aggregate.kind, key, expected_version, actual)
             del self._rows[key]
 
-    def _versions(self) -> dict[str, int]:
+    def versions(self) -> dict[str, int]:
         with self._lock:
             return {key: value.version for key, value in sorted(self._rows.items())}  # type: ignore[attr-defined]
 
-    def _revision(self, key: str, version: int) -> T:
+    def revision(self, key: str, version: int) -> T:
         with self._lock:
             try:
                 return self._revisions[key, version]
             except (KeyError, TypeError):
-                raise NotFoundError(self._aggregate.kind, f"{key}@{version}") from None
+                raise NotFoundError(self.aggregate.kind, f"{key}@{version}") from None
 
-    def _snapshot(self) -> tuple[dict[str, T], dict[tuple[str, int], T]]:
+    def snapshot(self) -> tuple[dict[str, T], dict[tuple[str, int], T]]:
         return dict(self._rows), dict(self._revisions)
 
-    def _restore(self, saved: tuple[dict[str, T], dict[tuple[str, int], T]]) -> None:
+    def restore(self, saved: tuple[dict[str, T], dict[tuple[str, int], T]]) -> None:
         self._rows, self._revisions = saved
 
 
-class MemoryProductRepository(ProductMethods, _MemoryRepository[Product]):
+class MemoryProductRepository(ProductMethods):
     """:class:`~sfa_core.ports.ProductRepository` kept in memory.
 
     Get one from :attr:`MemoryStore.products` (it shares the store's lock and
@@ -172,7 +170,7 @@ class MemoryProductRepository(ProductMethods, _MemoryRepository[Product]):
     """
 
 
-class MemoryPriceBookRepository(PriceBookMethods, _MemoryRepository[PriceBook]):
+class MemoryPriceBookRepository(PriceBookMethods):
     """:class:`~sfa_core.ports.PriceBookRepository` kept in memory.
 
     Get one from :attr:`MemoryStore.price_books` rather than building it directly.
@@ -185,7 +183,7 @@ class MemoryPriceBookRepository(PriceBookMethods, _MemoryRepository[PriceBook]):
     """
 
 
-class MemoryQuoteRepository(QuoteMethods, _MemoryRepository["Quote"]):
+class MemoryQuoteRepository(QuoteMethods):
     """:class:`~sfa_core.ports.QuoteRepository` kept in memory.
 
     Get one from :attr:`MemoryStore.quotes` rather than building it directly.
@@ -201,9 +199,7 @@ class MemoryQuoteRepository(QuoteMethods, _MemoryRepository["Quote"]):
     """
 
 
-class MemoryConfigurationModelRepository(
-    ConfigurationModelMethods, _MemoryRepository["ConfigurationModel"]
-):
+class MemoryConfigurationModelRepository(ConfigurationModelMethods):
     """:class:`~sfa_core.ports.ConfigurationModelRepository` kept in memory.
 
     Get one from :attr:`MemoryStore.configurations` rather than building it directly.
@@ -218,7 +214,7 @@ class MemoryConfigurationModelRepository(
     """
 
 
-class MemoryRuleSetRepository(SetupMethods["RuleSet"], _MemoryRepository["RuleSet"]):
+class MemoryRuleSetRepository(SetupMethods["RuleSet"]):
     """:class:`~sfa_core.ports.RuleSetRepository` kept in memory, every revision kept.
 
     Example:
@@ -229,9 +225,7 @@ class MemoryRuleSetRepository(SetupMethods["RuleSet"], _MemoryRepository["RuleSe
     """
 
 
-class MemoryDiscountScheduleRepository(
-    SetupMethods["DiscountSchedule"], _MemoryRepository["DiscountSchedule"]
-):
+class MemoryDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
     """:class:`~sfa_core.ports.DiscountScheduleRepository` kept in memory, every revision kept.
 
     Example:
@@ -242,7 +236,7 @@ class MemoryDiscountScheduleRepository(
     """
 
 
-class MemoryPromotionRepository(SetupMethods["Promotion"], _MemoryRepository["Promotion"]):
+class MemoryPromotionRepository(SetupMethods["Promotion"]):
     """:class:`~sfa_core.ports.PromotionRepository` kept in memory, every revision kept.
 
     Example:
@@ -251,9 +245,7 @@ class MemoryPromotionRepository(SetupMethods["Promotion"], _MemoryRepository["Pr
     """
 
 
-class MemoryContractedPricesRepository(
-    SetupMethods["ContractedPrices"], _MemoryRepository["ContractedPrices"]
-):
+class MemoryContractedPricesRepository(SetupMethods["ContractedPrices"]):
     """:class:`~sfa_core.ports.ContractedPricesRepository` kept in memory, every revision kept.
 
     Example:
@@ -266,9 +258,7 @@ class MemoryContractedPricesRepository(
     """
 
 
-class MemoryPricingSettingsRepository(
-    SetupMethods["PricingSettings"], _MemoryRepository["PricingSettings"]
-):
+class MemoryPricingSettingsRepository(SetupMethods["PricingSettings"]):
     """:class:`~sfa_core.ports.PricingSettingsRepository` kept in memory, every revision kept.
 
     Example:
@@ -297,26 +287,22 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._products = MemoryProductRepository(PRODUCTS, self._lock)
-        self._price_books = MemoryPriceBookRepository(PRICE_BOOKS, self._lock)
-        self._quotes = MemoryQuoteRepository(QUOTES, self._lock)
-        self._configurations = MemoryConfigurationModelRepository(CONFIGURATIONS, self._lock)
-        self._rule_sets = MemoryRuleSetRepository(RULE_SETS, self._lock)
-        self._discount_schedules = MemoryDiscountScheduleRepository(DISCOUNT_SCHEDULES, self._lock)
-        self._promotions = MemoryPromotionRepository(PROMOTIONS, self._lock)
-        self._contracted_prices = MemoryContractedPricesRepository(CONTRACTED_PRICES, self._lock)
-        self._pricing_settings = MemoryPricingSettingsRepository(PRICING_SETTINGS, self._lock)
-        self._repositories: tuple[_MemoryRepository[Any], ...] = (
-            self._products,
-            self._price_books,
-            self._quotes,
-            self._configurations,
-            self._rule_sets,
-            self._discount_schedules,
-            self._promotions,
-            self._contracted_prices,
-            self._pricing_settings,
-        )
+        self._tables: list[_MemoryTable[Any]] = []
+
+        def table(aggregate: Aggregate[Any]) -> _MemoryTable[Any]:
+            made: _MemoryTable[Any] = _MemoryTable(aggregate, self._lock)
+            self._tables.append(made)
+            return made
+
+        self._products = MemoryProductRepository(table(PRODUCTS))
+        self._price_books = MemoryPriceBookRepository(table(PRICE_BOOKS))
+        self._quotes = MemoryQuoteRepository(table(QUOTES))
+        self._configurations = MemoryConfigurationModelRepository(table(CONFIGURATIONS))
+        self._rule_sets = MemoryRuleSetRepository(table(RULE_SETS))
+        self._discount_schedules = MemoryDiscountScheduleRepository(table(DISCOUNT_SCHEDULES))
+        self._promotions = MemoryPromotionRepository(table(PROMOTIONS))
+        self._contracted_prices = MemoryContractedPricesRepository(table(CONTRACTED_PRICES))
+        self._pricing_settings = MemoryPricingSettingsRepository(table(PRICING_SETTINGS))
 
     @property
     def products(self) -> MemoryProductRepository:
@@ -443,12 +429,12 @@ class MemoryStore:
             ['OUTER']
         """
         with self._lock:
-            snapshots = [repo._snapshot() for repo in self._repositories]
+            snapshots = [table.snapshot() for table in self._tables]
             try:
                 yield
             except BaseException:
-                for repo, rows in zip(self._repositories, snapshots, strict=True):
-                    repo._restore(rows)
+                for table, rows in zip(self._tables, snapshots, strict=True):
+                    table.restore(rows)
                 raise
 
     def close(self) -> None:

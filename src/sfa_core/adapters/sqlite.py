@@ -36,7 +36,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -55,11 +55,9 @@ from sfa_core.adapters._aggregates import (
     PriceBookMethods,
     ProductMethods,
     QuoteMethods,
-    Repository,
     SetupMethods,
     column_value,
 )
-from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
 from sfa_core.serialization import structure, unstructure
 
@@ -202,11 +200,11 @@ class _Database:
             return self.connection.execute(sql, params).fetchall()
 
 
-class _SqliteRepository(Repository[T]):
-    """Stores the values of one aggregate in its table."""
+class _SqliteTable(Generic[T]):
+    """The values of one aggregate in its SQL table: a :class:`Table`."""
 
     def __init__(self, aggregate: Aggregate[T], db: _Database) -> None:
-        self._aggregate = aggregate
+        self.aggregate = aggregate
         self._db = db
         self._loaded: dict[str, T] = {}
         self._loaded_chars = 0
@@ -239,7 +237,7 @@ class _SqliteRepository(Repository[T]):
         loaded = self._loaded
         value = loaded.get(doc)
         if value is None:
-            value = structure(json.loads(doc), self._aggregate.cls)
+            value = structure(json.loads(doc), self.aggregate.cls)
             with self._db.lock:
                 self._loaded_chars += len(doc)
                 while loaded and (len(loaded) >= _LOADED_MAX or self._loaded_chars > _LOADED_CHARS):
@@ -254,34 +252,34 @@ class _SqliteRepository(Repository[T]):
         return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
 
     def _index_values(self, value: T) -> tuple[Any, ...]:
-        return tuple(column_value(v) for v in self._aggregate.index_values(value))
+        return tuple(column_value(v) for v in self.aggregate.index_values(value))
 
-    def _get(self, key: str) -> T:
+    def get(self, key: str) -> T:
         rows = self._db.read(self._sql_get, (key,))
         if not rows:
-            raise NotFoundError(self._aggregate.kind, key)
+            raise NotFoundError(self.aggregate.kind, key)
         return self._load(rows[0][0])
 
-    def _version(self, key: str) -> int:
+    def version(self, key: str) -> int:
         rows = self._db.read(self._sql_version, (key,))
         if not rows:
-            raise NotFoundError(self._aggregate.kind, key)
+            raise NotFoundError(self.aggregate.kind, key)
         version: int = rows[0][0]
         return version
 
-    def _list(self, **filters: Any) -> list[T]:
+    def list(self, **filters: Any) -> list[T]:
         clauses, params = [], []
         for name, value in filters.items():
             if value is not None:
                 clauses.append(f"{name} = ?")
                 params.append(column_value(value))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        order = f" ORDER BY {self._aggregate.key}"
+        order = f" ORDER BY {self.aggregate.key}"
         rows = self._db.read(f"{self._sql_list}{where}{order}", tuple(params))
         return [self._load(doc) for (doc,) in rows]
 
-    def _add(self, value: T) -> T:
-        key = self._aggregate.key_of(value)
+    def add(self, value: T) -> T:
+        key = self.aggregate.key_of(value)
         stored = attrs.evolve(value, version=1)  # type: ignore[misc]
         doc = self._dump(stored)
         params = (key, *self._index_values(stored), 1, doc)
@@ -289,7 +287,7 @@ class _SqliteRepository(Repository[T]):
             try:
                 conn.execute(self._sql_insert, params)
             except sqlite3.IntegrityError:
-                raise AlreadyExistsError(self._aggregate.kind, key) from None
+                raise AlreadyExistsError(self.aggregate.kind, key) from None
             self._keep(conn, key, 1, doc)
         return stored
 
@@ -297,8 +295,8 @@ class _SqliteRepository(Repository[T]):
         if self._sql_keep:
             conn.execute(self._sql_keep, (key, version, doc))
 
-    def _update(self, value: T) -> T:
-        key = self._aggregate.key_of(value)
+    def update(self, value: T) -> T:
+        key = self.aggregate.key_of(value)
         expected: int = value.version  # type: ignore[attr-defined]
         stored = attrs.evolve(value, version=expected + 1)  # type: ignore[misc]
         doc = self._dump(stored)
@@ -309,16 +307,16 @@ class _SqliteRepository(Repository[T]):
             self._keep(conn, key, expected + 1, doc)
         return stored
 
-    def _versions(self) -> dict[str, int]:
+    def versions(self) -> dict[str, int]:
         return dict(self._db.read(self._sql_versions))
 
-    def _revision(self, key: str, version: int) -> T:
+    def revision(self, key: str, version: int) -> T:
         rows = self._db.read(self._sql_revision, (key, version)) if self._sql_keep else []
         if not rows:
-            raise NotFoundError(self._aggregate.kind, f"{key}@{version}")
+            raise NotFoundError(self.aggregate.kind, f"{key}@{version}")
         return self._load(rows[0][0])
 
-    def _delete(self, key: str, expected_version: int) -> None:
+    def delete(self, key: str, expected_version: int) -> None:
         with self._db.transaction() as conn:
             if conn.execute(self._sql_delete, (key, expected_version)).rowcount == 0:
                 self._raise_conflict(conn, key, expected_version)
@@ -326,11 +324,11 @@ class _SqliteRepository(Repository[T]):
     def _raise_conflict(self, conn: sqlite3.Connection, key: str, expected: int) -> None:
         row = conn.execute(self._sql_version, (key,)).fetchone()
         if row is None:
-            raise NotFoundError(self._aggregate.kind, key)
-        raise ConcurrencyError(self._aggregate.kind, key, expected, row[0])
+            raise NotFoundError(self.aggregate.kind, key)
+        raise ConcurrencyError(self.aggregate.kind, key, expected, row[0])
 
 
-class SqliteProductRepository(ProductMethods, _SqliteRepository[Product]):
+class SqliteProductRepository(ProductMethods):
     """:class:`~sfa_core.ports.ProductRepository` on SQLite.
 
     Get one from :attr:`SqliteStore.products` rather than building it directly.
@@ -345,7 +343,7 @@ class SqliteProductRepository(ProductMethods, _SqliteRepository[Product]):
     """
 
 
-class SqlitePriceBookRepository(PriceBookMethods, _SqliteRepository[PriceBook]):
+class SqlitePriceBookRepository(PriceBookMethods):
     """:class:`~sfa_core.ports.PriceBookRepository` on SQLite.
 
     Get one from :attr:`SqliteStore.price_books` rather than building it directly.
@@ -361,7 +359,7 @@ class SqlitePriceBookRepository(PriceBookMethods, _SqliteRepository[PriceBook]):
     """
 
 
-class SqliteQuoteRepository(QuoteMethods, _SqliteRepository["Quote"]):
+class SqliteQuoteRepository(QuoteMethods):
     """:class:`~sfa_core.ports.QuoteRepository` on SQLite.
 
     The ``account`` and ``status`` columns are indexed (the status as its string
@@ -383,9 +381,7 @@ class SqliteQuoteRepository(QuoteMethods, _SqliteRepository["Quote"]):
     """
 
 
-class SqliteConfigurationModelRepository(
-    ConfigurationModelMethods, _SqliteRepository["ConfigurationModel"]
-):
+class SqliteConfigurationModelRepository(ConfigurationModelMethods):
     """:class:`~sfa_core.ports.ConfigurationModelRepository` on SQLite.
 
     The table holds the sku (the root bundle's), the version and the model as a
@@ -411,7 +407,7 @@ class SqliteConfigurationModelRepository(
     """
 
 
-class SqliteRuleSetRepository(SetupMethods["RuleSet"], _SqliteRepository["RuleSet"]):
+class SqliteRuleSetRepository(SetupMethods["RuleSet"]):
     """:class:`~sfa_core.ports.RuleSetRepository` on SQLite; every revision kept.
 
     Example:
@@ -423,9 +419,7 @@ class SqliteRuleSetRepository(SetupMethods["RuleSet"], _SqliteRepository["RuleSe
     """
 
 
-class SqliteDiscountScheduleRepository(
-    SetupMethods["DiscountSchedule"], _SqliteRepository["DiscountSchedule"]
-):
+class SqliteDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
     """:class:`~sfa_core.ports.DiscountScheduleRepository` on SQLite; every revision kept.
 
     Example:
@@ -438,7 +432,7 @@ class SqliteDiscountScheduleRepository(
     """
 
 
-class SqlitePromotionRepository(SetupMethods["Promotion"], _SqliteRepository["Promotion"]):
+class SqlitePromotionRepository(SetupMethods["Promotion"]):
     """:class:`~sfa_core.ports.PromotionRepository` on SQLite; every revision kept.
 
     Example:
@@ -449,9 +443,7 @@ class SqlitePromotionRepository(SetupMethods["Promotion"], _SqliteRepository["Pr
     """
 
 
-class SqliteContractedPricesRepository(
-    SetupMethods["ContractedPrices"], _SqliteRepository["ContractedPrices"]
-):
+class SqliteContractedPricesRepository(SetupMethods["ContractedPrices"]):
     """:class:`~sfa_core.ports.ContractedPricesRepository` on SQLite; every revision kept.
 
     Example:
@@ -465,9 +457,7 @@ class SqliteContractedPricesRepository(
     """
 
 
-class SqlitePricingSettingsRepository(
-    SetupMethods["PricingSettings"], _SqliteRepository["PricingSettings"]
-):
+class SqlitePricingSettingsRepository(SetupMethods["PricingSettings"]):
     """:class:`~sfa_core.ports.PricingSettingsRepository` on SQLite; every revision kept.
 
     Example:
@@ -511,15 +501,23 @@ class SqliteStore:
         except BaseException:
             self._db.connection.close()
             raise
-        self._products = SqliteProductRepository(PRODUCTS, self._db)
-        self._price_books = SqlitePriceBookRepository(PRICE_BOOKS, self._db)
-        self._quotes = SqliteQuoteRepository(QUOTES, self._db)
-        self._configurations = SqliteConfigurationModelRepository(CONFIGURATIONS, self._db)
-        self._rule_sets = SqliteRuleSetRepository(RULE_SETS, self._db)
-        self._discount_schedules = SqliteDiscountScheduleRepository(DISCOUNT_SCHEDULES, self._db)
-        self._promotions = SqlitePromotionRepository(PROMOTIONS, self._db)
-        self._contracted_prices = SqliteContractedPricesRepository(CONTRACTED_PRICES, self._db)
-        self._pricing_settings = SqlitePricingSettingsRepository(PRICING_SETTINGS, self._db)
+        self._products = SqliteProductRepository(_SqliteTable(PRODUCTS, self._db))
+        self._price_books = SqlitePriceBookRepository(_SqliteTable(PRICE_BOOKS, self._db))
+        self._quotes = SqliteQuoteRepository(_SqliteTable(QUOTES, self._db))
+        self._configurations = SqliteConfigurationModelRepository(
+            _SqliteTable(CONFIGURATIONS, self._db)
+        )
+        self._rule_sets = SqliteRuleSetRepository(_SqliteTable(RULE_SETS, self._db))
+        self._discount_schedules = SqliteDiscountScheduleRepository(
+            _SqliteTable(DISCOUNT_SCHEDULES, self._db)
+        )
+        self._promotions = SqlitePromotionRepository(_SqliteTable(PROMOTIONS, self._db))
+        self._contracted_prices = SqliteContractedPricesRepository(
+            _SqliteTable(CONTRACTED_PRICES, self._db)
+        )
+        self._pricing_settings = SqlitePricingSettingsRepository(
+            _SqliteTable(PRICING_SETTINGS, self._db)
+        )
 
     def _migrate(self) -> int:
         try:
