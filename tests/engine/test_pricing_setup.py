@@ -234,15 +234,16 @@ def test_settings_edits_are_checked_against_concurrent_changes():
     assert engine.pricing.current_settings().options.additional_discount_last
 
 
-def test_editors_refuse_values_of_another_kind():
+def test_editors_refuse_values_of_another_kind_and_bad_keys():
     engine = SalesEngine.in_memory()
     with pytest.raises(ValidationError) as info:
         engine.pricing.schedules.add(RuleSet((), id="R"))
     assert info.value.path == "schedule"
-    with pytest.raises(ValidationError):
-        engine.pricing.contracted_prices.add(
-            ContractedPrices("ACME", {"DOCK": Money("1", "EUR")}, version=0)
-        ) and engine.pricing.contracted_prices.get(" ACME")
+    engine.pricing.contracted_prices.add(ContractedPrices("ACME", {"DOCK": Money("1", "EUR")}))
+    with pytest.raises(ValidationError) as info:
+        engine.pricing.contracted_prices.get(" ACME")
+    assert info.value.path == "key"
+    assert engine.pricing.contracted_prices.get("ACME").version == 1
 
 
 def test_contracted_prices_of_another_account_are_refused():
