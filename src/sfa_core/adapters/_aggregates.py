@@ -43,6 +43,11 @@ __all__ = [
     "ProductMethods",
     "QuoteMethods",
     "SetupMethods",
+    "RuleSetMethods",
+    "DiscountScheduleMethods",
+    "PromotionMethods",
+    "ContractedPricesMethods",
+    "PricingSettingsMethods",
     "Table",
     "column_value",
 ]
@@ -987,3 +992,21 @@ class SetupMethods(Front[T]):
         if not isinstance(version, int) or isinstance(version, bool):
             raise ValidationError("must be an integer", path="version", value=version)
         return self._table.revision(key, version)
+
+
+# The setup's repositories, typed by their values for the type checker; at run
+# time the value classes are not imported (a catalog-only store never needs them).
+if TYPE_CHECKING:
+    from sfa_core.pricing.price_rules import RuleSet
+    from sfa_core.pricing.promotions import Promotion
+    from sfa_core.pricing.schedules import DiscountSchedule
+    from sfa_core.pricing.setup import ContractedPrices, PricingSettings
+
+    RuleSetMethods = SetupMethods[RuleSet]
+    DiscountScheduleMethods = SetupMethods[DiscountSchedule]
+    PromotionMethods = SetupMethods[Promotion]
+    ContractedPricesMethods = SetupMethods[ContractedPrices]
+    PricingSettingsMethods = SetupMethods[PricingSettings]
+else:
+    RuleSetMethods = DiscountScheduleMethods = PromotionMethods = SetupMethods
+    ContractedPricesMethods = PricingSettingsMethods = SetupMethods

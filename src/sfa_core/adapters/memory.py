@@ -43,22 +43,19 @@ from sfa_core.adapters._aggregates import (
     RULE_SETS,
     Aggregate,
     ConfigurationModelMethods,
+    ContractedPricesMethods,
+    DiscountScheduleMethods,
     PriceBookMethods,
+    PricingSettingsMethods,
     ProductMethods,
+    PromotionMethods,
     QuoteMethods,
-    SetupMethods,
+    RuleSetMethods,
 )
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
-    from sfa_core.pricing.price_rules import RuleSet  # noqa: F401 - quoted base class
-    from sfa_core.pricing.promotions import Promotion  # noqa: F401 - quoted base class
-    from sfa_core.pricing.schedules import DiscountSchedule  # noqa: F401 - quoted base class
-    from sfa_core.pricing.setup import (  # noqa: F401 - quoted base classes
-        ContractedPrices,
-        PricingSettings,
-    )
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
@@ -214,7 +211,7 @@ class MemoryConfigurationModelRepository(ConfigurationModelMethods):
     """
 
 
-class MemoryRuleSetRepository(SetupMethods["RuleSet"]):
+class MemoryRuleSetRepository(RuleSetMethods):
     """:class:`~sfa_core.ports.RuleSetRepository` kept in memory, every revision kept.
 
     Example:
@@ -225,7 +222,7 @@ class MemoryRuleSetRepository(SetupMethods["RuleSet"]):
     """
 
 
-class MemoryDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
+class MemoryDiscountScheduleRepository(DiscountScheduleMethods):
     """:class:`~sfa_core.ports.DiscountScheduleRepository` kept in memory, every revision kept.
 
     Example:
@@ -236,7 +233,7 @@ class MemoryDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
     """
 
 
-class MemoryPromotionRepository(SetupMethods["Promotion"]):
+class MemoryPromotionRepository(PromotionMethods):
     """:class:`~sfa_core.ports.PromotionRepository` kept in memory, every revision kept.
 
     Example:
@@ -245,7 +242,7 @@ class MemoryPromotionRepository(SetupMethods["Promotion"]):
     """
 
 
-class MemoryContractedPricesRepository(SetupMethods["ContractedPrices"]):
+class MemoryContractedPricesRepository(ContractedPricesMethods):
     """:class:`~sfa_core.ports.ContractedPricesRepository` kept in memory, every revision kept.
 
     Example:
@@ -258,7 +255,7 @@ class MemoryContractedPricesRepository(SetupMethods["ContractedPrices"]):
     """
 
 
-class MemoryPricingSettingsRepository(SetupMethods["PricingSettings"]):
+class MemoryPricingSettingsRepository(PricingSettingsMethods):
     """:class:`~sfa_core.ports.PricingSettingsRepository` kept in memory, every revision kept.
 
     Example:

@@ -52,10 +52,14 @@ from sfa_core.adapters._aggregates import (
     RULE_SETS,
     Aggregate,
     ConfigurationModelMethods,
+    ContractedPricesMethods,
+    DiscountScheduleMethods,
     PriceBookMethods,
+    PricingSettingsMethods,
     ProductMethods,
+    PromotionMethods,
     QuoteMethods,
-    SetupMethods,
+    RuleSetMethods,
     column_value,
 )
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
@@ -63,13 +67,6 @@ from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
-    from sfa_core.pricing.price_rules import RuleSet  # noqa: F401 - quoted base class
-    from sfa_core.pricing.promotions import Promotion  # noqa: F401 - quoted base class
-    from sfa_core.pricing.schedules import DiscountSchedule  # noqa: F401 - quoted base class
-    from sfa_core.pricing.setup import (  # noqa: F401 - quoted base classes
-        ContractedPrices,
-        PricingSettings,
-    )
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
@@ -407,7 +404,7 @@ class SqliteConfigurationModelRepository(ConfigurationModelMethods):
     """
 
 
-class SqliteRuleSetRepository(SetupMethods["RuleSet"]):
+class SqliteRuleSetRepository(RuleSetMethods):
     """:class:`~sfa_core.ports.RuleSetRepository` on SQLite; every revision kept.
 
     Example:
@@ -419,7 +416,7 @@ class SqliteRuleSetRepository(SetupMethods["RuleSet"]):
     """
 
 
-class SqliteDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
+class SqliteDiscountScheduleRepository(DiscountScheduleMethods):
     """:class:`~sfa_core.ports.DiscountScheduleRepository` on SQLite; every revision kept.
 
     Example:
@@ -432,7 +429,7 @@ class SqliteDiscountScheduleRepository(SetupMethods["DiscountSchedule"]):
     """
 
 
-class SqlitePromotionRepository(SetupMethods["Promotion"]):
+class SqlitePromotionRepository(PromotionMethods):
     """:class:`~sfa_core.ports.PromotionRepository` on SQLite; every revision kept.
 
     Example:
@@ -443,7 +440,7 @@ class SqlitePromotionRepository(SetupMethods["Promotion"]):
     """
 
 
-class SqliteContractedPricesRepository(SetupMethods["ContractedPrices"]):
+class SqliteContractedPricesRepository(ContractedPricesMethods):
     """:class:`~sfa_core.ports.ContractedPricesRepository` on SQLite; every revision kept.
 
     Example:
@@ -457,7 +454,7 @@ class SqliteContractedPricesRepository(SetupMethods["ContractedPrices"]):
     """
 
 
-class SqlitePricingSettingsRepository(SetupMethods["PricingSettings"]):
+class SqlitePricingSettingsRepository(PricingSettingsMethods):
     """:class:`~sfa_core.ports.PricingSettingsRepository` on SQLite; every revision kept.
 
     Example:
