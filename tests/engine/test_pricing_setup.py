@@ -352,3 +352,41 @@ def test_the_engine_refuses_what_cannot_serve(arguments, path):
     with pytest.raises(ValidationError) as info:
         SalesEngine(**arguments)
     assert info.value.path == path
+
+
+def test_the_cheapest_configuration_weighs_options_with_the_stored_setup():
+    from sfa_core.configure import Bundle, ConfigurationModel, Feature, Option
+
+    engine = SalesEngine.in_memory()
+    prices = {"PC": "0", "SSD": "90.00", "HDD": "40.00"}
+    engine.catalog.add_products([Product(sku=s, name=s) for s in prices])
+    engine.catalog.add_price_book(
+        PriceBook(id="EU", currency="EUR", entries={s: Money(p, "EUR") for s, p in prices.items()})
+    )
+    engine.configurations.add_model(
+        ConfigurationModel(
+            root=Bundle(
+                sku="PC",
+                features=[
+                    Feature(
+                        id="disk",
+                        min_options=1,
+                        max_options=1,
+                        options=[Option(id="ssd", sku="SSD"), Option(id="hdd", sku="HDD")],
+                    )
+                ],
+            )
+        )
+    )
+    engine.pricing.configure(contracted_prices={"ACME": {"SSD": Money("30.00", "EUR")}})
+    cheapest = engine.configurations.complete
+    assert cheapest("PC", preference="cheapest", price_book="EU", account="ACME").selected == (
+        "ssd",
+    )
+    assert cheapest("PC", preference="cheapest", price_book="EU", account="GLOBEX").selected == (
+        "hdd",
+    )
+    assert engine.quotes.unit_prices("EU", {"SSD": 1, "HDD": 1}, account="ACME") == {
+        "SSD": Decimal("30.00"),
+        "HDD": Decimal("40.00"),
+    }
