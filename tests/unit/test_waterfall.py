@@ -585,3 +585,24 @@ def test_empty_schedules_in_any_form_mean_none():
     for schedules in ((), [], {}):
         priced = price_quote(quote(line()), [product()], [book()], schedules=schedules)
         assert priced.totals.net == eur("100.00")
+
+
+def test_a_priced_lines_totals_are_built_once():
+    import datetime as dt
+
+    from sfa_core import Money
+    from sfa_core.catalog import PriceBook, Product
+    from sfa_core.quotes import Quote, QuoteLine, price_quote
+
+    quote = Quote(
+        id="Q",
+        account="A",
+        currency="EUR",
+        price_book="EU",
+        quote_date=dt.date(2027, 1, 1),
+        lines=[QuoteLine(key="L1", sku="X", quantity=2)],
+    )
+    book = PriceBook(id="EU", currency="EUR", entries={"X": Money("5.00", "EUR")})
+    line = price_quote(quote, [Product(sku="X", name="x")], book).lines[0]
+    assert line.totals is line.totals
+    assert line.totals.net == Money("10.00", "EUR")

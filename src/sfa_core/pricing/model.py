@@ -441,24 +441,31 @@ class PricedLine:
     flags: tuple[LimitFlag, ...] = attrs.field(default=(), converter=tuple_converter)
     group: str | None = None
     parent: str | None = None
+    _totals: Totals | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     @property
     def totals(self) -> Totals:
         """The line's amounts as :class:`Totals` of :class:`~sfa_core.money.Money`.
 
+        Built on first use and kept (the line is frozen, so they never change).
+
         Returns:
-            A new :class:`Totals`.
+            The :class:`Totals`, the same object on every access.
         """
-        c = self.currency
-        return Totals(
-            Money(self.list_total, c),
-            {k: Money(v, c) for k, v in self.discounts.items()},
-            Money(self.net_total, c),
-            Money(self.tax, c),
-            Money(self.gross_total, c),
-            Money(self.cost_total, c),
-            Money(self.net_total - self.cost_total, c),
-        )
+        found = self._totals
+        if found is None:
+            c = self.currency
+            found = Totals(
+                Money(self.list_total, c),
+                {k: Money(v, c) for k, v in self.discounts.items()},
+                Money(self.net_total, c),
+                Money(self.tax, c),
+                Money(self.gross_total, c),
+                Money(self.cost_total, c),
+                Money(self.net_total - self.cost_total, c),
+            )
+            object.__setattr__(self, "_totals", found)
+        return found
 
     def money(self, name: str) -> Money:
         """Return the amount field ``name`` as :class:`~sfa_core.money.Money`.

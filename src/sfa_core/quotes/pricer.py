@@ -443,6 +443,7 @@ def _assemble(
                 tuple(state.flags) if state.flags else (),
                 line.group,
                 line.parent,
+                None,
             )
         )
         sum_list += list_total
