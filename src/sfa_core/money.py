@@ -421,14 +421,17 @@ class Money:
 
     # -- rounding -------------------------------------------------------------------------
 
-    def round(self, rounding: str = DEFAULT_ROUNDING, places: int | None = None) -> Money:
+    def round(self, rounding: str = DEFAULT_ROUNDING, *, places: int | None = None) -> Money:
         """Return the amount rounded to the currency's minor units (or to ``places``).
+
+        The only positional argument is the rounding mode; ``places`` is named,
+        so ``round(0)`` cannot be read as "0 places": it is refused with a hint.
 
         Args:
             rounding: A :mod:`decimal` rounding mode such as ``"ROUND_HALF_EVEN"``;
                 :data:`DEFAULT_ROUNDING` (``ROUND_HALF_UP``) when omitted.
-            places: Digits after the decimal point; ``None`` means the currency's
-                minor units from babel (2 for EUR, 0 for JPY, 3 for BHD).
+            places: Digits after the decimal point, by keyword; ``None`` means the
+                currency's minor units from babel (2 for EUR, 0 for JPY, 3 for BHD).
 
         Returns:
             A new Money whose amount has exactly that many decimal places.
@@ -444,8 +447,20 @@ class Money:
         Money(amount=Decimal('0.12'), currency='EUR')
         >>> Money("1234.5", "JPY").round().amount, Money("1.23456", "USD").round(places=4).amount
         (Decimal('1235'), Decimal('1.2346'))
+        >>> Money("1.5", "EUR").round(0)
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.ValidationError: rounding: is the rounding mode; to round to 0 places \
+write round(places=0) (got 0)
         """
         if rounding.__class__ is not str or rounding not in ROUNDING_MODES:
+            given: object = rounding  # callers may pass anything
+            if isinstance(given, int) and not isinstance(given, bool):
+                raise ValidationError(
+                    f"is the rounding mode; to round to {given} places write round(places={given})",
+                    path="rounding",
+                    value=given,
+                )
             _check_rounding(rounding)
         currency = self.currency
         if places is None:
@@ -466,7 +481,7 @@ class Money:
 
     def __round__(self, ndigits: int | None = None) -> Money:
         # round(money) and round(money, 3) use DEFAULT_ROUNDING.
-        return self.round(DEFAULT_ROUNDING, ndigits)
+        return self.round(DEFAULT_ROUNDING, places=ndigits)
 
     # -- allocation -----------------------------------------------------------------------
 

@@ -392,7 +392,7 @@ class TestRounding:
             ctx.rounding = ROUND_FLOOR
             assert str(eur("1234.565").round().amount) == "1234.57"
 
-    @pytest.mark.parametrize("bad", ["HALF_UP", "round_half_up", "", None, 1])
+    @pytest.mark.parametrize("bad", ["HALF_UP", "round_half_up", "", None, 1.5])
     def test_unknown_mode(self, bad: object) -> None:
         with pytest.raises(ValidationError) as info:
             eur("1").round(bad)  # type: ignore[arg-type]
@@ -512,3 +512,18 @@ class TestAllocation:
     def test_allocate_float_ratio_is_a_type_error(self) -> None:
         with pytest.raises(FloatAmountError):
             eur("1.00").allocate([0.5, 0.5])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("places", [0, 2, 5])
+def test_round_with_a_number_asks_for_places_by_name(places):
+    with pytest.raises(ValidationError, match=rf"round\(places={places}\)") as info:
+        Money("1.555", "EUR").round(places)  # type: ignore[arg-type]
+    assert info.value.path == "rounding"
+    assert Money("1.555", "EUR").round(places=places).amount == Decimal("1.555").quantize(
+        Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"
+    )
+
+
+def test_round_takes_places_only_by_name():
+    with pytest.raises(TypeError):
+        Money("1.5", "EUR").round("ROUND_HALF_UP", 0)  # type: ignore[misc]
