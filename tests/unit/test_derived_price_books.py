@@ -452,10 +452,13 @@ class TestPriceBookSetErrors:
             PriceBookSet([LIST]).unit_price("LIST", WIDGET, on=dt.datetime(2027, 3, 1))
         assert info.value.path == "on"
 
-    def test_negative_derived_price(self):
+    def test_a_surcharge_below_zero_floors_the_price_at_zero(self):
+        # Was refused ("derives a negative price"); Odoo clamps at zero, and so does
+        # Derivation.apply: both paths agree.
         books = PriceBookSet([derived("C", base="cost", surcharge=-100)])
-        with pytest.raises(ValidationError, match="negative price"):
-            books.unit_price("C", WIDGET, on=DAY)
+        resolved = books.unit_price("C", WIDGET, on=DAY)
+        assert resolved.price == eur("0.00")
+        assert "floored at 0" in resolved.steps[-1].detail
 
 
 class TestRoundTrips:
@@ -496,3 +499,24 @@ class TestRoundTrips:
         books = PriceBookSet([LIST, derived("P", base_price_book="LIST", discount=10)])
         again = structure(json.loads(to_json(books)), PriceBookSet)
         assert again.unit_price("P", WIDGET, on=DAY) == books.unit_price("P", WIDGET, on=DAY)
+
+
+def test_a_surcharge_never_takes_a_derived_price_below_zero_and_both_paths_agree():
+    from decimal import Decimal
+
+    from sfa_core import Money
+    from sfa_core.catalog import Derivation, PriceBook, PriceBookSet, Product
+
+    ninety_nine = Derivation(base_price_book="LIST", round_to=1, surcharge="-0.01")
+    direct = ninety_nine.apply(Decimal("0"))
+    assert direct.price == Decimal("0")
+    assert "floored at 0" in str(direct)
+    assert ninety_nine.apply(Decimal("10")).price == Decimal("9.99")
+    books = PriceBookSet(
+        [
+            PriceBook(id="LIST", currency="EUR", entries={"FREE": Money("0.00", "EUR")}),
+            PriceBook(id="SHOP", currency="EUR", derived_from=ninety_nine),
+        ]
+    )
+    free = Product(sku="FREE", name="Sample")
+    assert books.unit_price("SHOP", free, on=DAY).price == Money("0.00", "EUR")

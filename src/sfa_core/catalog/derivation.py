@@ -11,7 +11,8 @@ SKU, or the product's cost) and how, with the steps of Odoo's pricelist *formula
 3. rounding to a multiple of ``round_to`` with the ``rounding`` mode (Odoo's *price_round*,
    whose mode is half-up);
 4. ``surcharge`` added (Odoo's *extra fee*; negative to subtract: round to 10 and add
-   -0.01 for prices that end in 9.99);
+   -0.01 for prices that end in 9.99); a surcharge never takes a price below zero
+   (a free product stays free in a ".99" book), as Odoo clamps it;
 5. ``min_margin``: the price is at least the base price plus this amount;
 6. ``max_margin``: the price is at most the base price plus this amount.
 
@@ -223,7 +224,8 @@ class Derivation:
             Odoo stores as a negative discount).
         round_to: Round the price to a multiple of this amount (``> 0``), or ``None``.
         rounding: The :mod:`decimal` mode of that rounding (``ROUND_HALF_UP``, as Odoo).
-        surcharge: Amount added after rounding (negative to subtract).
+        surcharge: Amount added after rounding (negative to subtract); the price it
+            gives is at least 0.
         min_margin: The price is at least ``base + min_margin``, or ``None`` for no floor.
         max_margin: The price is at most ``base + max_margin``, or ``None`` for no cap;
             not below ``min_margin``.
@@ -396,7 +398,11 @@ class Derivation:
         surcharge = self.surcharge
         if surcharge:
             after = _EXACT.add(price, surcharge)
-            steps.append(("surcharge", price, after, self._texts[3]))
+            detail = self._texts[3]
+            if after < 0 <= price:  # a surcharge never takes a price below zero (Odoo)
+                after = _ZERO
+                detail += ", floored at 0"
+            steps.append(("surcharge", price, after, detail))
             price = after
         low = self.min_margin
         if low is not None:
@@ -412,6 +418,8 @@ class Derivation:
             price = after
         return price, steps
 
+
+_ZERO = Decimal(0)
 
 # A formula step before it becomes a value: (name, before, after, detail).
 _RawStep = tuple[str, Decimal, Decimal, str]
