@@ -35,7 +35,7 @@ from sfa_core.configure import (
     repair,
 )
 from sfa_core.engine import SalesEngine
-from sfa_core.errors import ConcurrencyError
+from sfa_core.errors import AlreadyExistsError, ConcurrencyError
 from sfa_core.l10n import format_money
 from sfa_core.money import ExchangeRate, ExchangeRates, Money
 from sfa_core.pricing import DiscountSchedule, PriceAction, PriceRule, RateTaxPolicy, RuleSet
@@ -87,27 +87,55 @@ APPROVAL_RULE = {
 }
 
 
-def main(db_path: str | os.PathLike[str] | None = None, out: Callable[[str], None] = print) -> None:
+def main(
+    db_path: str | os.PathLike[str] | None = None,
+    out: Callable[[str], None] = print,
+    *,
+    force: bool = False,
+) -> None:
     """Run the story on a SQLite database and print what happens.
 
     Args:
-        db_path: The database file; a fresh temporary one when ``None``. An
-            existing file is replaced so that the story always starts empty.
+        db_path: The database file; a fresh temporary one when ``None``.
         out: Where lines go (``print`` by default).
+        force: Replace an existing database file (and its ``-wal`` and
+            ``-shm`` files) so that the story starts empty; without it an
+            existing file is refused.
+
+    Raises:
+        AlreadyExistsError: ``db_path`` (or its ``-wal`` or ``-shm`` file)
+            exists and ``force`` is false; nothing is changed.
+        OSError: An existing file cannot be removed.
 
     >>> lines = []
     >>> main(out=lines.append)
     >>> lines[0], lines[-1]
     ('== 1. A catalog stored in SQLite ==', 'quote Q-1002: net 2499.00 EUR for 5 lines')
+
+    An existing file is kept unless ``force`` is given:
+
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "crm.db")
+    ...     main(path, out=lambda line: None)
+    ...     try:
+    ...         main(path, out=lambda line: None)
+    ...     except AlreadyExistsError as err:
+    ...         print(err.kind)
+    ...     main(path, out=lambda line: None, force=True)
+    database file
     """
     if db_path is None:
         with tempfile.TemporaryDirectory() as folder:
             _story(os.path.join(folder, "crm.db"), out)
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(f"{os.fspath(db_path)}{suffix}"):
-                os.remove(f"{os.fspath(db_path)}{suffix}")
-        _story(os.fspath(db_path), out)
+        return
+    path = os.fspath(db_path)
+    existing = [f"{path}{suffix}" for suffix in ("", "-wal", "-shm")]
+    existing = [name for name in existing if os.path.lexists(name)]
+    if existing and not force:
+        raise AlreadyExistsError("database file", existing[0])
+    for name in existing:
+        os.remove(name)
+    _story(path, out)
 
 
 def _story(path: str, out: Callable[[str], None]) -> None:
