@@ -7,7 +7,7 @@ import decimal
 import enum
 import re
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import attrs
 
@@ -144,11 +144,25 @@ def check_version(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError("must be an integer >= 0", path=attribute.name, value=value)
 
 
+#: The supported range of every number sfa_core takes in (amounts, quantities,
+#: percentages, rates): a number's leading digit (a zero's exponent) lies between
+#: 10**-MAX_PLACES and 10**(MAX_INTEGER_DIGITS - 1), so it has at most
+#: MAX_INTEGER_DIGITS digits before the point and leads at most MAX_PLACES places
+#: after it. Far beyond any price or quantity, and small enough that no rounding,
+#: split or formatting of it can take long or build a huge string.
+MAX_INTEGER_DIGITS = 30
+MAX_PLACES = 30
+_HIGHEST = MAX_INTEGER_DIGITS - 1
+_LOWEST = -MAX_PLACES
+
+
 def require_decimal(value: Decimal | int | str, path: str = "amount") -> Decimal:
-    """Return ``value`` as a finite ``Decimal``; refuse floats, bools and non-numbers.
+    """Return ``value`` as a finite ``Decimal`` in the supported range; refuse the rest.
 
     A ``Decimal``, an ``int`` or a numeric ``str`` is accepted (the converter of
-    :attr:`sfa_core.money.Money.amount`, whence the default ``path``).
+    :attr:`sfa_core.money.Money.amount`, whence the default ``path``); floats,
+    bools, non-numbers, infinities, NaNs and numbers outside the range
+    (:data:`MAX_INTEGER_DIGITS`, :data:`MAX_PLACES`) are refused.
 
     >>> require_decimal("2.50", "quantity")
     Decimal('2.50')
@@ -160,14 +174,22 @@ def require_decimal(value: Decimal | int | str, path: str = "amount") -> Decimal
     Traceback (most recent call last):
     ...
     sfa_core.errors.InvalidAmountError: amount: must be a finite number (got 'NaN')
+    >>> require_decimal("1E+30")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.InvalidAmountError: amount: is out of the supported range: at most 30 \
+digits before the point and 30 places after it (got '1E+30')
     """
     cls = value.__class__
     if cls is Decimal:
-        if value.is_finite():  # type: ignore[union-attr]
-            return value  # type: ignore[return-value]
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
+        number: Decimal = value  # type: ignore[assignment]
+        if number.is_finite() and _LOWEST <= number.adjusted() <= _HIGHEST:
+            return number
+        return _refuse(number, path)
     if cls is int:
-        return Decimal(value)
+        if -_INT_BOUND < value < _INT_BOUND:
+            return Decimal(value)
+        return _refuse(value, path)
     if isinstance(value, bool):
         raise InvalidAmountError(
             "must be a Decimal, an int or a numeric string, not a bool", path=path, value=value
@@ -189,9 +211,35 @@ def require_decimal(value: Decimal | int | str, path: str = "amount") -> Decimal
         raise InvalidAmountError(
             "must be a Decimal, an int or a numeric string", path=path, value=value
         )
-    if not result.is_finite():
+    if result.is_finite() and _LOWEST <= result.adjusted() <= _HIGHEST:
+        return result
+    return _refuse(result if isinstance(value, str) and len(value) > 60 else value, path)
+
+
+_INT_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def _refuse(value: Any, path: str) -> NoReturn:
+    """Raise the error for a number that is not finite or is out of the supported range."""
+    if isinstance(value, Decimal) and not value.is_finite():
         raise InvalidAmountError("must be a finite number", path=path, value=value)
-    return result
+    if isinstance(value, str):
+        try:
+            if not Decimal(value).is_finite():
+                raise InvalidAmountError("must be a finite number", path=path, value=value)
+        except decimal.InvalidOperation:
+            pass
+    shown: Any = value
+    if isinstance(value, int) and abs(value) >= 10**60:
+        shown = f"<int of about {int(abs(value).bit_length() * 0.30103) + 1} digits>"
+    elif isinstance(value, Decimal):
+        shown = f"{value:.3E}"
+    raise InvalidAmountError(
+        f"is out of the supported range: at most {MAX_INTEGER_DIGITS} digits before the point "
+        f"and {MAX_PLACES} places after it",
+        path=path,
+        value=shown,
+    )
 
 
 def _decimal(value: Any, self_: Any, field: Any) -> Decimal:

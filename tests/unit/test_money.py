@@ -192,9 +192,9 @@ class TestArithmetic:
             assert (eur("1234.56") * 3).amount == Decimal("3703.68")
 
     def test_results_too_long_raise_instead_of_rounding(self) -> None:
-        long = Money("1" * 60 + "." + "1" * 10, "EUR")
+        long = Money("1" * 29 + "." + "1" * 29, "EUR")  # the largest supported digits
         with pytest.raises(InvalidAmountError, match="significant digits"):
-            long * Decimal("1." + "1" * 40)
+            long * Decimal("1." + "1" * 45)  # 58 x 46 digits: over the 100 kept exactly
 
     def test_currency_mismatch(self) -> None:
         with pytest.raises(CurrencyMismatchError) as info:
@@ -527,3 +527,20 @@ def test_round_with_a_number_asks_for_places_by_name(places):
 def test_round_takes_places_only_by_name():
     with pytest.raises(TypeError):
         Money("1.5", "EUR").round("ROUND_HALF_UP", 0)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1e999999999", "1E-999999999", "0E-99999", "1E+30", 10**30, -(10**5000), Decimal("1E+400")],
+    ids=["huge-exponent", "tiny-exponent", "zero-tiny", "1E+30", "10**30", "-10**5000", "1E+400"],
+)
+def test_amounts_out_of_the_supported_range_are_refused_at_the_door(amount):
+    with pytest.raises(InvalidAmountError, match="supported range") as info:
+        Money(amount, "EUR")
+    assert info.value.path == "amount"
+    assert len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("amount", ["1" * 30, "-" + "9" * 30, "0." + "0" * 29 + "1", "0"])
+def test_amounts_at_the_edges_of_the_range_are_kept(amount):
+    assert Money(amount, "EUR").amount == Decimal(amount)
