@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_check
 
 import attrs
 
-from sfa_core._validate import as_member
+from sfa_core._validate import as_member, require_key
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import ValidationError
 
@@ -228,6 +228,27 @@ def column_value(value: Any) -> Any:
     return value
 
 
+def _expected(version: Any) -> int:
+    """An expected version: an ``int`` (``bool`` refused)."""
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError("must be an integer", path="expected_version", value=version)
+    return version
+
+
+def _text(value: Any, name: str) -> Any:
+    """A text filter: a ``str`` or ``None``."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("must be a string or None", path=name, value=value)
+    return value
+
+
+def _flag(value: Any, name: str) -> Any:
+    """A flag filter: ``True``, ``False`` or ``None``."""
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError("must be True, False or None", path=name, value=value)
+    return value
+
+
 def _status_filter(status: Any) -> QuoteStatus | None:
     """Return the status filter as a :class:`~sfa_core.quotes.QuoteStatus` (or ``None``)."""
     if status is None:
@@ -251,6 +272,11 @@ class Table(Protocol[T]):
         >>> isinstance(MemoryStore().products.table, Table)
         True
     """
+
+    @property
+    def aggregate(self) -> Aggregate[T]:
+        """What is stored: the kind, table, class, key and indexed fields."""
+        ...
 
     def get(self, key: str) -> T:
         """Return the value stored under ``key``, or raise ``NotFoundError``."""
@@ -297,6 +323,19 @@ class Front(Generic[T]):
     def __init__(self, table: Table[T]) -> None:
         self._table = table
 
+    def _key(self, key: Any) -> str:
+        """Refuse a key that is not an identifier before it reaches the storage."""
+        return require_key(key, self._table.aggregate.key)
+
+    def _value(self, value: Any) -> T:
+        """Refuse a value of another class before it reaches the storage."""
+        cls = self._table.aggregate.cls
+        if not isinstance(value, cls):
+            raise ValidationError(
+                f"must be a {cls.__name__}", path=self._table.aggregate.kind, value=value
+            )
+        return value
+
     @property
     def table(self) -> Table[T]:
         """The table the repository reads and writes.
@@ -335,7 +374,7 @@ class ProductMethods(Front[Product]):
             >>> products.get("A-1").name
             'Widget'
         """
-        return self._table.get(sku)
+        return self._table.get(self._key(sku))
 
     def list(self, *, family: str | None = None, active: bool | None = None) -> list[Product]:
         """Return the stored products sorted by SKU, optionally filtered.
@@ -355,7 +394,7 @@ class ProductMethods(Front[Product]):
             >>> [p.sku for p in products.list(family="hardware", active=True)]
             ['A-1', 'B-2']
         """
-        return self._table.list(family=family, active=active)
+        return self._table.list(family=_text(family, "family"), active=_flag(active, "active"))
 
     def add(self, product: Product) -> Product:
         """Store a new product; return it with ``version == 1``.
@@ -374,7 +413,7 @@ class ProductMethods(Front[Product]):
             >>> MemoryStore().products.add(Product(sku="A-1", name="Widget")).version
             1
         """
-        return self._table.add(product)
+        return self._table.add(self._value(product))
 
     def update(self, product: Product) -> Product:
         """Replace the product stored at ``product.version``; return it at the next version.
@@ -397,7 +436,7 @@ class ProductMethods(Front[Product]):
             >>> products.update(attrs.evolve(stored, name="Widget v2")).version
             2
         """
-        return self._table.update(product)
+        return self._table.update(self._value(product))
 
     def delete(self, sku: str, *, expected_version: int) -> None:
         """Delete product ``sku`` if it is stored at ``expected_version``.
@@ -418,7 +457,7 @@ class ProductMethods(Front[Product]):
             >>> products.list()
             []
         """
-        self._table.delete(sku, expected_version)
+        self._table.delete(self._key(sku), _expected(expected_version))
 
 
 class PriceBookMethods(Front[PriceBook]):
@@ -449,7 +488,7 @@ class PriceBookMethods(Front[PriceBook]):
             >>> books.get("EU").currency
             'EUR'
         """
-        return self._table.get(price_book_id)
+        return self._table.get(self._key(price_book_id))
 
     def list(self, *, currency: str | None = None, active: bool | None = None) -> list[PriceBook]:
         """Return the stored price books sorted by id, optionally filtered.
@@ -469,7 +508,9 @@ class PriceBookMethods(Front[PriceBook]):
             >>> [b.id for b in books.list(currency="EUR")]
             ['EU', 'EU-2']
         """
-        return self._table.list(currency=currency, active=active)
+        return self._table.list(
+            currency=_text(currency, "currency"), active=_flag(active, "active")
+        )
 
     def add(self, price_book: PriceBook) -> PriceBook:
         """Store a new price book; return it with ``version == 1``.
@@ -488,7 +529,7 @@ class PriceBookMethods(Front[PriceBook]):
             >>> MemoryStore().price_books.add(PriceBook(id="EU", currency="EUR")).version
             1
         """
-        return self._table.add(price_book)
+        return self._table.add(self._value(price_book))
 
     def update(self, price_book: PriceBook) -> PriceBook:
         """Replace the price book stored at ``price_book.version``.
@@ -511,7 +552,7 @@ class PriceBookMethods(Front[PriceBook]):
             >>> books.update(attrs.evolve(stored, active=False)).version
             2
         """
-        return self._table.update(price_book)
+        return self._table.update(self._value(price_book))
 
     def delete(self, price_book_id: str, *, expected_version: int) -> None:
         """Delete the price book if it is stored at ``expected_version``.
@@ -533,7 +574,7 @@ class PriceBookMethods(Front[PriceBook]):
             ...
             sfa_core.errors.ConcurrencyError: price book 'EU': expected version 2, but ... is 1
         """
-        self._table.delete(price_book_id, expected_version)
+        self._table.delete(self._key(price_book_id), _expected(expected_version))
 
 
 class QuoteMethods(Front["Quote"]):
@@ -570,7 +611,7 @@ class QuoteMethods(Front["Quote"]):
             >>> quotes.get("Q-1").account
             'ACME'
         """
-        return self._table.get(quote_id)
+        return self._table.get(self._key(quote_id))
 
     def list(
         self, *, account: str | None = None, status: QuoteStatus | str | None = None
@@ -607,7 +648,7 @@ class QuoteMethods(Front["Quote"]):
             ...
             sfa_core.errors.ValidationError: status: must be one of 'draft', ... (got 'open')
         """
-        return self._table.list(account=account, status=_status_filter(status))
+        return self._table.list(account=_text(account, "account"), status=_status_filter(status))
 
     def add(self, quote: Quote) -> Quote:
         """Store a new quote; return it with ``version == 1``.
@@ -630,7 +671,7 @@ class QuoteMethods(Front["Quote"]):
             >>> MemoryStore().quotes.add(quote).version
             1
         """
-        return self._table.add(quote)
+        return self._table.add(self._value(quote))
 
     def update(self, quote: Quote) -> Quote:
         """Replace the quote stored at ``quote.version``; return it at the next version.
@@ -659,7 +700,7 @@ class QuoteMethods(Front["Quote"]):
             ...
             sfa_core.errors.ConcurrencyError: quote 'Q-1': expected version 1, but ... is 2
         """
-        return self._table.update(quote)
+        return self._table.update(self._value(quote))
 
     def delete(self, quote_id: str, *, expected_version: int) -> None:
         """Delete the quote if it is stored at ``expected_version``.
@@ -683,7 +724,7 @@ class QuoteMethods(Front["Quote"]):
             >>> quotes.list()
             []
         """
-        self._table.delete(quote_id, expected_version)
+        self._table.delete(self._key(quote_id), _expected(expected_version))
 
 
 class ConfigurationModelMethods(Front["ConfigurationModel"]):
@@ -719,7 +760,7 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             >>> [option.id for option in models.get("LAPTOP").options()]
             ['r16']
         """
-        return self._table.get(sku)
+        return self._table.get(self._key(sku))
 
     def version(self, sku: str) -> int:
         """Return the stored version of the model ``sku``, without reading the model.
@@ -741,7 +782,7 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             >>> models.version("LAPTOP")
             1
         """
-        return self._table.version(sku)
+        return self._table.version(self._key(sku))
 
     def list(self) -> list[ConfigurationModel]:
         """Return the stored configuration models sorted by sku.
@@ -779,7 +820,7 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             >>> MemoryStore().configurations.add(model).version
             1
         """
-        return self._table.add(model)
+        return self._table.add(self._value(model))
 
     def update(self, model: ConfigurationModel) -> ConfigurationModel:
         """Replace the model stored at ``model.version``; return it at the next version.
@@ -808,7 +849,7 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             ...
             sfa_core.errors.ConcurrencyError: configuration model 'LAPTOP': expected version 1, ...
         """
-        return self._table.update(model)
+        return self._table.update(self._value(model))
 
     def delete(self, sku: str, *, expected_version: int) -> None:
         """Delete model ``sku`` if it is stored at ``expected_version``.
@@ -830,7 +871,7 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             >>> models.list()
             []
         """
-        self._table.delete(sku, expected_version)
+        self._table.delete(self._key(sku), _expected(expected_version))
 
 
 class SetupMethods(Front[T]):
@@ -862,7 +903,7 @@ class SetupMethods(Front[T]):
             >>> schedules.get("VOL").version
             1
         """
-        return self._table.get(key)
+        return self._table.get(self._key(key))
 
     def list(self) -> list[T]:
         """Return every stored value, sorted by key.
@@ -899,7 +940,7 @@ class SetupMethods(Front[T]):
             >>> MemoryStore().pricing_settings.add(PricingSettings()).version
             1
         """
-        return self._table.add(value)
+        return self._table.add(self._value(value))
 
     def update(self, value: T) -> T:
         """Replace the value stored at ``value.version``; return it at the next version.
@@ -925,7 +966,7 @@ class SetupMethods(Front[T]):
             >>> prices.update(stored).version
             2
         """
-        return self._table.update(value)
+        return self._table.update(self._value(value))
 
     def delete(self, key: str, *, expected_version: int) -> None:
         """Delete the value ``key`` if it is stored at ``expected_version``.
@@ -949,7 +990,7 @@ class SetupMethods(Front[T]):
             >>> rule_sets.list(), rule_sets.revision("R", 1).id
             ([], 'R')
         """
-        self._table.delete(key, expected_version)
+        self._table.delete(self._key(key), _expected(expected_version))
 
     def versions(self) -> dict[str, int]:
         """Return the current version of every stored value, by key.
@@ -991,7 +1032,7 @@ class SetupMethods(Front[T]):
         """
         if not isinstance(version, int) or isinstance(version, bool):
             raise ValidationError("must be an integer", path="version", value=version)
-        return self._table.revision(key, version)
+        return self._table.revision(self._key(key), version)
 
 
 # The setup's repositories, typed by their values for the type checker; at run

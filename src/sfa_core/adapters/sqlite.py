@@ -62,7 +62,14 @@ from sfa_core.adapters._aggregates import (
     RuleSetMethods,
     column_value,
 )
-from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError, StorageError
+from sfa_core.errors import (
+    AlreadyExistsError,
+    ConcurrencyError,
+    NotFoundError,
+    SerializationError,
+    SfaError,
+    StorageError,
+)
 from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
@@ -159,7 +166,7 @@ class _Database:
             self.connection = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=10.0
             )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: a NUL in the path
             raise StorageError(f"cannot open SQLite database {self.path!r}: {exc}") from None
         try:
             self.connection.execute("PRAGMA foreign_keys = ON")
@@ -172,7 +179,7 @@ class _Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.lock:
+        with self.lock, _storage_errors(self.path):
             if self._depth == 0:
                 begin, commit, rollback = "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"
             else:
@@ -193,8 +200,17 @@ class _Database:
             self.connection.execute(commit)
 
     def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self.lock:
+        with self.lock, _storage_errors(self.path):
             return self.connection.execute(sql, params).fetchall()
+
+
+@contextmanager
+def _storage_errors(path: str) -> Iterator[None]:
+    """Turn what SQLite raises (a damaged file, a closed or locked database) into StorageError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StorageError(f"SQLite database {path!r} failed: {type(exc).__name__}: {exc}") from exc
 
 
 class _SqliteTable(Generic[T]):
@@ -228,13 +244,13 @@ class _SqliteTable(Generic[T]):
             else ""
         )
 
-    def _load(self, doc: str) -> T:
+    def _load(self, doc: Any) -> T:
         # A document names one immutable value: a document read again (a product on
         # every quote, the same price book) is structured once. Bounded, oldest out.
         loaded = self._loaded
-        value = loaded.get(doc)
+        value = loaded.get(doc) if isinstance(doc, str) else None
         if value is None:
-            value = structure(json.loads(doc), self.aggregate.cls)
+            value = self._parse(doc)
             with self._db.lock:
                 self._loaded_chars += len(doc)
                 while loaded and (len(loaded) >= _LOADED_MAX or self._loaded_chars > _LOADED_CHARS):
@@ -244,9 +260,33 @@ class _SqliteTable(Generic[T]):
                 loaded[doc] = value
         return value
 
-    @staticmethod
-    def _dump(value: Any) -> str:
-        return json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
+    def _parse(self, doc: Any) -> T:
+        kind = self.aggregate.kind
+        if not isinstance(doc, str):
+            raise StorageError(f"a stored {kind} is damaged: its document is not text")
+        try:
+            return structure(json.loads(doc), self.aggregate.cls)
+        except SfaError:
+            raise  # a SerializationError names the damaged field
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+            raise StorageError(
+                f"a stored {kind} is damaged: {type(exc).__name__}: {str(exc)[:200]}"
+            ) from None
+
+    def _dump(self, value: Any) -> str:
+        try:
+            doc = json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
+            doc.encode("utf-8")
+        except UnicodeEncodeError:
+            raise SerializationError(
+                f"the {self.aggregate.kind} holds text that is not valid Unicode "
+                "(a lone surrogate) and cannot be stored"
+            ) from None
+        except (ValueError, RecursionError) as exc:  # an int too long to write, deep nesting
+            raise SerializationError(
+                f"the {self.aggregate.kind} cannot be written as JSON: {str(exc)[:200]}"
+            ) from None
+        return doc
 
     def _index_values(self, value: T) -> tuple[Any, ...]:
         return tuple(column_value(v) for v in self.aggregate.index_values(value))
@@ -521,7 +561,12 @@ class SqliteStore:
             with self._db.transaction() as conn:
                 conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 row = conn.execute("SELECT version FROM schema_version").fetchone()
-                current = 0 if row is None else int(row[0])
+                current = 0 if row is None else row[0]
+                if not isinstance(current, int) or current < 0:
+                    raise StorageError(
+                        f"database {self._db.path!r} has a damaged schema_version "
+                        f"({current!r}): not an sfa_core database, or damaged"
+                    )
                 if row is None:
                     conn.execute("INSERT INTO schema_version (version) VALUES (0)")
                 if current > len(MIGRATIONS):
