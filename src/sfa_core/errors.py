@@ -11,11 +11,24 @@ values as attributes so that a host can react to them without parsing text.
 (True, True)
 >>> err.path, err.value
 ('lines[3].quantity', -2)
+
+A message shows the offending value through a bounded ``repr`` that never fails: small
+values print exactly as ``repr`` prints them, anything longer than 200 characters, deeper
+than a few levels, too long an ``int`` to print, or with a broken ``__repr__`` is
+abbreviated. The attribute keeps the value itself:
+
+>>> err = ValidationError("too large", path="quantity", value=10**5000)
+>>> str(err)
+'quantity: too large (got <int of 5001 digits>)'
+>>> err.value == 10**5000
+True
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import reprlib
+from itertools import islice
 from typing import Any
 
 __all__ = [
@@ -37,6 +50,194 @@ __all__ = [
 ]
 
 _MISSING: Any = object()
+
+#: Longest text an error message shows for one offending value.
+_LIMIT = 200
+#: Longest text a message shows for a path or a reason (text the caller wrote).
+_TEXT_LIMIT = 2000
+#: A value is printed with the builtin ``repr`` only if it has at most this many nodes...
+_PLAIN_NODES = 200
+#: ...nested at most this deep, made of builtin containers and short scalars.
+_PLAIN_DEPTH = 100
+_LOG10_2 = 0.30102999566398120
+_FILL = "..."
+
+
+def _digits(number: int) -> tuple[int, bool]:
+    """Count the decimal digits of ``number`` without converting it to text.
+
+    Returns the count and whether it is exact (beyond a million bits it is an estimate).
+    """
+    number = abs(number)
+    bits = number.bit_length()
+    if bits <= 1:
+        return 1, True
+    count = int((bits - 1) * _LOG10_2) + 1
+    if bits > 1_000_000:
+        return count, False
+    if number >= 10**count:
+        count += 1
+    return count, True
+
+
+def _int_text(number: int, limit: int) -> str | None:
+    """``repr(number)``, or ``None`` when it has more than ``limit`` digits."""
+    if number.bit_length() <= 3 * limit:  # at most ~0.9 * limit digits: cheap and safe
+        return repr(number)
+    return None if _digits(number)[0] > limit else repr(number)
+
+
+def _int_placeholder(number: int) -> str:
+    count, exact = _digits(number)
+    sign = "negative " if number < 0 else ""
+    return f"<{sign}int of {'' if exact else 'about '}{count} digits>"
+
+
+class _BoundedRepr(reprlib.Repr):
+    """A :class:`reprlib.Repr` that keeps insertion order and never prints a huge int."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.maxlevel = 6
+        self.maxtuple = self.maxlist = self.maxset = self.maxfrozenset = self.maxdeque = 20
+        self.maxarray = 20
+        self.maxdict = 20
+        self.maxstring = limit
+        self.maxlong = limit
+        self.maxother = limit
+
+    def repr_int(self, x: int, level: int) -> str:
+        text = _int_text(x, self.maxlong)
+        return _int_placeholder(x) if text is None else text
+
+    def repr_instance(self, x: Any, level: int) -> str:
+        try:
+            text = repr(x)
+        except Exception:  # a broken or too deep __repr__: name the type, not an address
+            return f"<{type(x).__name__} object>"
+        if len(text) > self.maxother:
+            text = text[: self.maxother - 3] + _FILL
+        return text
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{" + _FILL + "}"
+        pieces = [
+            f"{self.repr1(key, level - 1)}: {self.repr1(item, level - 1)}"
+            for key, item in islice(x.items(), self.maxdict)
+        ]
+        if len(x) > self.maxdict:
+            pieces.append(_FILL)
+        return "{" + ", ".join(pieces) + "}"
+
+    def repr_set(self, x: set[Any], level: int) -> str:
+        return self._items(x, level, "{", "}") if x else "set()"
+
+    def repr_frozenset(self, x: frozenset[Any], level: int) -> str:
+        return self._items(x, level, "frozenset({", "})") if x else "frozenset()"
+
+    def _items(self, x: set[Any] | frozenset[Any], level: int, left: str, right: str) -> str:
+        """Members in iteration order (as ``repr`` shows them), not sorted as reprlib does."""
+        if level <= 0:
+            return left + _FILL + right
+        pieces = [self.repr1(item, level - 1) for item in islice(x, self.maxset)]
+        if len(x) > self.maxset:
+            pieces.append(_FILL)
+        return left + ", ".join(pieces) + right
+
+
+_PLAIN_SCALARS = (type(None), bool, float, complex, bytes, _dt.date, _dt.time, _dt.timedelta)
+_PLAIN_CONTAINERS = (list, tuple, set, frozenset)
+#: Modules whose types print a short, safe ``repr`` (``Decimal('1.5')``...).
+_PLAIN_MODULES = ("decimal", "datetime", "fractions", "uuid")
+
+
+def _is_plain(value: Any, limit: int) -> bool:
+    """Whether ``repr(value)`` is cheap and cannot fail: small, shallow, builtin values only."""
+    budget = _PLAIN_NODES
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        budget -= 1
+        if budget < 0 or depth > _PLAIN_DEPTH:
+            return False
+        kind = type(item)
+        if kind is str or kind is bytes:
+            if len(item) > limit:
+                return False
+        elif kind is int:
+            if item.bit_length() > 3 * limit:
+                return False
+        elif kind in _PLAIN_CONTAINERS:
+            if len(item) > _PLAIN_NODES:
+                return False
+            stack.extend((sub, depth + 1) for sub in item)
+        elif kind is dict:
+            if len(item) > _PLAIN_NODES:
+                return False
+            for key, sub in item.items():
+                stack.append((key, depth + 1))
+                stack.append((sub, depth + 1))
+        elif kind not in _PLAIN_SCALARS and kind.__module__ not in _PLAIN_MODULES:
+            return False
+    return True
+
+
+def _shown(value: Any, limit: int = _LIMIT) -> str:
+    """A bounded ``repr`` of ``value`` for an error message; it never raises.
+
+    Small values print exactly as ``repr`` prints them. Larger or deeper ones are
+    abbreviated with ``...``; an int too long to print shows its digit count; a
+    value whose ``repr`` fails shows its type.
+
+    Example:
+        >>> _shown({"a": [1, 2]})
+        "{'a': [1, 2]}"
+        >>> _shown(10**5000)
+        '<int of 5001 digits>'
+        >>> deep: list[object] = []
+        >>> for _ in range(10_000):
+        ...     deep = [deep]
+        >>> _shown(deep)
+        '[[[[[[[...]]]]]]]'
+        >>> len(_shown("x" * 10_000)) <= 200
+        True
+    """
+    try:
+        text: str | None = None
+        if _is_plain(value, limit):
+            try:
+                text = repr(value)
+            except Exception:  # any failure: fall back to the bounded repr
+                text = None
+            if text is not None and len(text) > limit:
+                text = None
+        if text is None:
+            text = _BoundedRepr(limit).repr(value)
+        if len(text) > limit:
+            text = text[: limit - 3] + "..."
+        return text
+    except Exception:  # an error message must never fail to build
+        try:
+            return f"<{type(value).__name__} object>"
+        except Exception:
+            return "<unprintable value>"
+
+
+def _text(value: Any, limit: int = _LIMIT) -> str:
+    """``str(value)`` for a message (a string as it is): bounded, never raising."""
+    if type(value) is str:
+        text: str = value
+    elif not _is_plain(value, limit):
+        return _shown(value, limit)
+    else:
+        try:
+            text = str(value)
+        except Exception:  # a message must never fail to build
+            return _shown(value, limit)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class SfaError(Exception):
@@ -76,9 +277,13 @@ class ValidationError(SfaError, ValueError):
         self.reason = reason
         self.path = path
         self.value = None if value is _MISSING else value
-        text = f"{path}: {reason}" if path else reason
+        text = (
+            f"{_text(path, _TEXT_LIMIT)}: {_text(reason, _TEXT_LIMIT)}"
+            if path
+            else _text(reason, _TEXT_LIMIT)
+        )
         if value is not _MISSING:
-            text += f" (got {value!r})"
+            text += f" (got {_shown(value)})"
         super().__init__(text)
 
 
@@ -161,8 +366,8 @@ class CurrencyMismatchError(SfaError, ValueError):
         self.right = right
         self.operation = operation
         self.path = path
-        text = f"cannot {operation} {left} with {right}: currencies differ"
-        super().__init__(f"{path}: {text}" if path else text)
+        text = f"cannot {_text(operation)} {_text(left)} with {_text(right)}: currencies differ"
+        super().__init__(f"{_text(path, _TEXT_LIMIT)}: {text}" if path else text)
 
 
 class MissingRateError(SfaError, LookupError):
@@ -187,7 +392,8 @@ class MissingRateError(SfaError, LookupError):
         self.source = source
         self.target = target
         self.on = on
-        super().__init__(f"no exchange rate from {source} to {target} on {on.isoformat()}")
+        day = on.isoformat() if isinstance(on, _dt.date) else _shown(on)
+        super().__init__(f"no exchange rate from {_text(source)} to {_text(target)} on {day}")
 
 
 class NotFoundError(SfaError, LookupError):
@@ -214,7 +420,7 @@ class NotFoundError(SfaError, LookupError):
     def __init__(self, kind: str, key: object) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(f"{kind} {key!r} not found")
+        super().__init__(f"{_text(kind)} {_shown(key)} not found")
 
 
 class AlreadyExistsError(SfaError):
@@ -246,7 +452,7 @@ class AlreadyExistsError(SfaError):
     def __init__(self, kind: str, key: object) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(f"{kind} {key!r} already exists")
+        super().__init__(f"{_text(kind)} {_shown(key)} already exists")
 
 
 class ConcurrencyError(SfaError):
@@ -289,8 +495,8 @@ class ConcurrencyError(SfaError):
         self.expected_version = expected_version
         self.actual_version = actual_version
         super().__init__(
-            f"{kind} {key!r}: expected version {expected_version}, "
-            f"but the stored version is {actual_version}"
+            f"{_text(kind)} {_shown(key)}: expected version {_shown(expected_version)}, "
+            f"but the stored version is {_shown(actual_version)}"
         )
 
 
@@ -315,7 +521,7 @@ class RuleError(SfaError, ValueError):
         self.reason = reason
         self.path = path
         self.rule = rule
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{_text(path, _TEXT_LIMIT)}: {_text(reason, _TEXT_LIMIT)}")
 
 
 class RuleEvaluationError(SfaError):
@@ -345,8 +551,8 @@ class RuleEvaluationError(SfaError):
     def __init__(self, error: Any, *, path: str = "$", reason: str = "") -> None:
         self.error = error
         self.path = path
-        self.reason = reason or f"evaluation failed: {error!r}"
-        super().__init__(f"{path}: {self.reason}")
+        self.reason = reason or f"evaluation failed: {_shown(error)}"
+        super().__init__(f"{_text(path, _TEXT_LIMIT)}: {_text(self.reason, _TEXT_LIMIT)}")
 
 
 class SerializationError(ValidationError):
@@ -406,7 +612,7 @@ repository (a ConfigurationModelRepository); pass configurations=... or use a st
 
     def __init__(self, repository: str, protocol: str) -> None:
         super().__init__(
-            f"this engine's store has no {repository!r} repository (a {protocol}); "
-            f"pass {repository}=... or use a store that has one"
+            f"this engine's store has no {_shown(repository)} repository (a {_text(protocol)}); "
+            f"pass {_text(repository)}=... or use a store that has one"
         )
         self.repository = repository

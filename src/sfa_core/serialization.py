@@ -11,7 +11,14 @@ Documents are plain JSON-compatible data:
 
 Structuring a bad document raises :class:`~sfa_core.errors.SerializationError` (or the
 value's own :class:`~sfa_core.errors.SfaError`, re-raised as a ``SerializationError``)
-whose ``path`` names the bad field.
+whose ``path`` names the bad field. Hostile input (a document nested thousands deep,
+an integer too long to print, text that is not JSON or not UTF-8) raises a
+``SerializationError`` too, never a ``RecursionError`` or a bare ``ValueError``.
+
+JSON text is valid UTF-8 and standard JSON: :func:`to_json` refuses a value holding a
+lone surrogate (a code point U+D800 to U+DFFF not in a pair, which no UTF-8 file or
+database can store), a float NaN or infinity, or anything else JSON cannot hold;
+:func:`from_json` refuses the same (and the non-standard ``NaN`` / ``Infinity`` tokens).
 
 >>> from sfa_core.catalog import Product
 >>> from sfa_core.money import Money
@@ -31,8 +38,11 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import math
+import re
 import types
 import typing
+from collections import abc as cabc
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -45,7 +55,8 @@ from cattrs.errors import (
     IterableValidationError,
 )
 
-from sfa_core.errors import SerializationError, SfaError, ValidationError
+from sfa_core._validate import require_decimal
+from sfa_core.errors import SerializationError, SfaError, ValidationError, _shown
 from sfa_core.money import Money
 
 __all__ = ["TAG", "converter", "from_json", "structure", "to_json", "unstructure"]
@@ -67,7 +78,10 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
         raise SerializationError("not a decimal number", value=value) from None
     if not result.is_finite():
         raise SerializationError("not a finite decimal number", value=value)
-    return result
+    try:
+        return require_decimal(result, "")
+    except ValidationError as exc:  # out of the supported range
+        raise SerializationError(exc.reason, value=value) from None
 
 
 def _structure_money(value: Any, _: type) -> Money:
@@ -75,7 +89,7 @@ def _structure_money(value: Any, _: type) -> Money:
         raise SerializationError('expected {"amount": ..., "currency": ...}', value=value)
     extra = set(value) - {"amount", "currency"}
     if extra:
-        raise SerializationError(f"unknown keys {sorted(extra)}", value=value)
+        raise SerializationError(f"unknown keys {_shown(_sorted_keys(extra))}", value=value)
     for key in ("amount", "currency"):
         if key not in value:
             raise SerializationError(f"missing key {key!r}", value=value)
@@ -84,6 +98,15 @@ def _structure_money(value: Any, _: type) -> Money:
     if not isinstance(currency, str):
         raise SerializationError("expected a currency code", path="currency", value=currency)
     return Money(amount, currency)
+
+
+def _sorted_keys(keys: typing.Iterable[Any]) -> list[Any]:
+    """The keys sorted (by their ``repr`` when they cannot be compared)."""
+    keys = list(keys)
+    try:
+        return sorted(keys)
+    except TypeError:
+        return sorted(keys, key=_shown)
 
 
 def _prefixed(fn: typing.Callable[[], T], prefix: str) -> T:
@@ -161,6 +184,57 @@ def _enum_value(member: enum.Enum) -> Any:
     return member.value
 
 
+_ARRAYS = (
+    list,
+    tuple,
+    set,
+    frozenset,
+    cabc.Sequence,
+    cabc.MutableSequence,
+    cabc.Set,
+    cabc.MutableSet,
+    cabc.Collection,
+    cabc.Iterable,
+)
+_OBJECTS = (dict, cabc.Mapping, cabc.MutableMapping)
+
+
+def _shape(tp: Any) -> tuple[str, bool] | None:
+    """``("array" or "object", optional)`` for a collection-typed field, else ``None``."""
+    members = _union_members(tp) or (tp,)
+    optional = _NONE_TYPE in members
+    kinds = set()
+    for member in members:
+        if member is _NONE_TYPE:
+            continue
+        origin = get_origin(member) or member
+        if origin in _ARRAYS:
+            kinds.add("array")
+        elif origin in _OBJECTS:
+            kinds.add("object")
+        else:
+            return None
+    return (kinds.pop(), optional) if len(kinds) == 1 else None
+
+
+def _check_shape(value: Any, shape: tuple[str, bool], path: str) -> None:
+    """Refuse text or an object where an array belongs (cattrs would iterate it), and so on.
+
+    Without this, ``"lines": "abc"`` would be read as three lines, and a
+    million-character string as a million errors.
+    """
+    kind, optional = shape
+    if value is None and optional:
+        return
+    if kind == "object":
+        if not isinstance(value, Mapping):
+            raise SerializationError("expected an object", path=path, value=value)
+    elif isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(
+        value, cabc.Iterable
+    ):
+        raise SerializationError("expected an array", path=path, value=value)
+
+
 def _structure_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         try:
@@ -216,10 +290,11 @@ def _make_converter() -> cattrs.Converter:
                 return None
             if not isinstance(value, Mapping) or TAG not in value:
                 raise SerializationError(f"expected an object with a {TAG!r} tag", value=value)
-            member = by_tag.get(value[TAG])
+            tag = value[TAG]
+            member = by_tag.get(tag) if isinstance(tag, str) else None
             if member is None:
                 raise SerializationError(
-                    f"unknown {TAG!r}; expected one of {sorted(by_tag)}", path=TAG, value=value[TAG]
+                    f"unknown {TAG!r}; expected one of {sorted(by_tag)}", path=TAG, value=tag
                 )
             body = {k: v for k, v in value.items() if k != TAG}
             return conv.structure(body, member)
@@ -235,6 +310,32 @@ def _make_converter() -> cattrs.Converter:
 
         return unstructure_tagged
 
+    def attrs_structure(cl: Any) -> typing.Callable[[Any, Any], Any]:
+        build = conv.gen_structure_attrs_fromdict(cl)
+        name = _type_name(cl)
+        try:
+            fields = attrs.fields(attrs.resolve_types(cl))
+        except (NameError, TypeError):  # annotations that do not resolve: no shape checks
+            fields = attrs.fields(cl)
+        shapes = {field.name: shape for field in fields if (shape := _shape(field.type))}
+
+        def structure_attrs(value: Any, tp: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise SerializationError(
+                    f"expected an object (a mapping of field names) for {name}", value=value
+                )
+            for key, shape in shapes.items():
+                if key in value:
+                    _check_shape(value[key], shape, key)
+            return build(value, tp)
+
+        return structure_attrs
+
+    # registered after cattrs' own attrs hook, so it is asked first; exact-class hooks
+    # (Money) still win, and generic aliases (not classes) keep cattrs' own hook
+    conv.register_structure_hook_factory(
+        lambda tp: isinstance(tp, type) and attrs.has(tp), attrs_structure
+    )
     conv.register_structure_hook_factory(_is_attrs_union, attrs_union_structure)
     conv.register_unstructure_hook_factory(_is_attrs_union, attrs_union_unstructure)
     return conv
@@ -258,7 +359,12 @@ def unstructure(value: Any) -> Any:
     >>> unstructure(Money("12.30", "EUR"))
     {'amount': '12.30', 'currency': 'EUR'}
     """
-    return converter.unstructure(value)
+    try:
+        return converter.unstructure(value)
+    except RecursionError:
+        raise SerializationError(_TOO_DEEP, value=value) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SerializationError(f"cannot unstructure: {_exc_text(exc)}", value=value) from None
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -282,21 +388,40 @@ def structure(data: Any, cls: type[T]) -> T:
     sfa_core.errors.SerializationError: currency: unknown ISO 4217 currency code (got 'XYZ')
     """
     try:
+        shape = _shape(cls)
+        if shape:
+            _check_shape(data, shape, "")
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
         raise _first_error(exc, "") from None
     except ForbiddenExtraKeysError as exc:
-        raise SerializationError(
-            f"unknown keys {sorted(exc.extra_fields)}", value=sorted(exc.extra_fields)
-        ) from None
+        extra = _sorted_keys(exc.extra_fields)
+        raise SerializationError(f"unknown keys {_shown(extra)}", value=extra) from None
     except SerializationError:
         raise
     except ValidationError as exc:
         raise SerializationError(exc.reason, path=exc.path, value=exc.value) from None
     except SfaError as exc:
         raise SerializationError(str(exc), path=getattr(exc, "path", "")) from None
-    except (TypeError, ValueError, KeyError) as exc:
-        raise SerializationError(f"cannot build {_type_name(cls)}: {exc}", value=data) from None
+    except RecursionError:
+        raise SerializationError(_TOO_DEEP, value=data) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise SerializationError(
+            f"cannot build {_type_name(cls)}: {_exc_text(exc)}", value=data
+        ) from None
+
+
+#: The reason given for a document nested too deeply to handle.
+_TOO_DEEP = "nested too deeply"
+
+
+def _exc_text(exc: BaseException) -> str:
+    """``str(exc)``, bounded and never raising (an exception's own message may fail)."""
+    try:
+        text = str(exc)
+    except Exception:  # a message must never fail to build
+        return type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _type_name(tp: Any) -> str:
@@ -322,7 +447,7 @@ def _first_error(exc: BaseException, path: str) -> SerializationError:
     if isinstance(exc, IterableValidationError):
         with_notes_i, without_i = exc.group_exceptions()
         for sub, inote in with_notes_i:
-            return _first_error(sub, f"{path}[{inote.index!r}]")
+            return _first_error(sub, f"{path}[{_shown(inote.index)}]")
         for sub in without_i:
             return _first_error(sub, path)
     if isinstance(exc, ValidationError):
@@ -332,14 +457,71 @@ def _first_error(exc: BaseException, path: str) -> SerializationError:
     if isinstance(exc, KeyError):
         return SerializationError("required field is missing", path=path)
     if isinstance(exc, ForbiddenExtraKeysError):
-        return SerializationError(
-            f"unknown keys {sorted(exc.extra_fields)}", path=path, value=sorted(exc.extra_fields)
-        )
-    return SerializationError(f"{type(exc).__name__}: {exc}", path=path)
+        extra = _sorted_keys(exc.extra_fields)
+        return SerializationError(f"unknown keys {_shown(extra)}", path=path, value=extra)
+    if isinstance(exc, RecursionError):
+        return SerializationError(_TOO_DEEP, path=path)
+    return SerializationError(f"{type(exc).__name__}: {_exc_text(exc)}", path=path)
+
+
+#: A lone (unpaired) surrogate: a ``str`` can hold it, UTF-8 cannot.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A ``\\uD800``-``\\uDFFF`` escape in JSON text (which may decode to a lone surrogate).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+_LONE_SURROGATE = "text holds a lone surrogate, which is not valid UTF-8"
+
+
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _not_json(item: Any) -> str:
+    """Why ``item`` (a leaf of a document) cannot be written as JSON, or ``""``."""
+    if item is None or isinstance(item, bool):
+        return ""
+    if isinstance(item, str):
+        return _LONE_SURROGATE if _has_surrogate(item) else ""
+    if isinstance(item, int):
+        try:
+            str(item)
+        except ValueError:
+            return "integer too long to write"
+        return ""
+    if isinstance(item, float):
+        return "" if math.isfinite(item) else "not a finite number"
+    return f"{type(item).__name__} is not a JSON type"
+
+
+def _find_bad(doc: Any) -> tuple[str, Any, str]:
+    """The path, value and reason of the first part of ``doc`` that JSON cannot hold."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, Mapping):
+            children: list[tuple[str, Any]] = []
+            for key, sub in item.items():
+                if not isinstance(key, str) or _has_surrogate(key):
+                    why = _not_json(key) or f"keys must be text (got a {type(key).__name__})"
+                    return path, key, f"key: {why}"
+                children.append((_join(path, key), sub))
+            stack.extend(reversed(children))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed([(f"{path}[{i}]", sub) for i, sub in enumerate(item)]))
+        else:
+            why = _not_json(item)
+            if why:
+                return path, item, why
+    return "", doc, "cannot be written as JSON"
 
 
 def to_json(value: Any, *, indent: int | None = None) -> str:
-    """Serialise a value to a JSON string (keys in field order, no floats).
+    r"""Serialise a value to a JSON string (keys in field order, no floats).
+
+    The text is standard JSON that encodes as UTF-8: a value holding a lone
+    surrogate (``"\ud800"``), a float NaN or infinity, an integer too long to
+    write, or an object JSON has no form for, is refused rather than written.
 
     Args:
         value: Any value of the package.
@@ -348,11 +530,35 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     Returns:
         The JSON text.
 
+    Raises:
+        SerializationError: The value cannot be written as JSON; ``path`` names
+            the part that cannot.
+
     >>> from sfa_core.money import Money
     >>> to_json(Money("12.30", "EUR"))
     '{"amount": "12.30", "currency": "EUR"}'
+    >>> from sfa_core.catalog import Product
+    >>> to_json(Product(sku="A-1", name="Bad \ud800 name"))
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.SerializationError: name: text holds a lone surrogate, ...
     """
-    return json.dumps(unstructure(value), indent=indent, ensure_ascii=False)
+    doc = unstructure(value)
+    try:
+        text = json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+    except RecursionError:
+        raise SerializationError(_TOO_DEEP, value=value) from None
+    except (TypeError, ValueError):
+        path, bad, why = _find_bad(doc)
+        raise SerializationError(why, path=path, value=bad) from None
+    if not text.isascii() and _SURROGATE.search(text):
+        path, bad, why = _find_bad(doc)
+        raise SerializationError(why, path=path, value=bad)
+    return text
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
@@ -366,7 +572,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
         The value.
 
     Raises:
-        SerializationError: The text is not JSON, or not a valid ``cls``.
+        SerializationError: The text is not JSON (not text at all, not UTF-8, a lone
+            surrogate, ``NaN`` or ``Infinity``, nested too deeply), or not a valid ``cls``.
 
     >>> from sfa_core.money import Money
     >>> from_json('{"amount": "12.30", "currency": "EUR"}', Money)
@@ -376,8 +583,29 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     ...
     sfa_core.errors.SerializationError: amount: expected a decimal number as a string (got 12.3)
     """
+    if isinstance(text, (bytes, bytearray)):
+        # decoded strictly: json.loads would let an encoded surrogate (b"\xed\xa0\x80") through
+        try:
+            text = bytes(text).decode(json.detect_encoding(text))
+        except UnicodeDecodeError as exc:
+            raise SerializationError(f"not valid JSON: not UTF-8 text: {_exc_text(exc)}") from None
+    if not isinstance(text, str):
+        raise SerializationError("expected JSON text (str or bytes)", value=text)
+    if not text.isascii():
+        found = _SURROGATE.search(text)
+        if found:
+            raise SerializationError(
+                f"not valid JSON: lone surrogate at position {found.start()}, not valid UTF-8"
+            )
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise SerializationError(f"not valid JSON: {_TOO_DEEP}") from None
     except ValueError as exc:
-        raise SerializationError(f"not valid JSON: {exc}") from None
+        raise SerializationError(f"not valid JSON: {_exc_text(exc)}") from None
+    # "\\ud83d\\ude00" is a pair (one character) and welcome; "\\ud800" alone is not
+    if _SURROGATE_ESCAPE.search(text):
+        path, bad, why = _find_bad(data)
+        if _LONE_SURROGATE in why:
+            raise SerializationError(why, path=path, value=bad)
     return structure(data, cls)

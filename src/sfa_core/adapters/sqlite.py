@@ -275,7 +275,9 @@ class _SqliteTable(Generic[T]):
 
     def _dump(self, value: Any) -> str:
         try:
-            doc = json.dumps(unstructure(value), ensure_ascii=False, separators=(",", ":"))
+            doc = json.dumps(
+                unstructure(value), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            )
             doc.encode("utf-8")
         except UnicodeEncodeError:
             raise SerializationError(
