@@ -6,15 +6,21 @@ import datetime as _dt
 import decimal
 import enum
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 import attrs
 
+from sfa_core._frozen import FrozenMap, freeze_map
 from sfa_core.errors import FloatAmountError, InvalidAmountError, ValidationError
 
 __all__ = [
     "as_member",
+    "check_optional_key",
+    "frozen_mapping",
+    "in_range",
+    "require_items",
     "check_bool",
     "check_date",
     "check_decimal",
@@ -48,6 +54,12 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # line names a SKU), and a set lookup costs less than the five checks. Bounded.
 _VALID_KEYS: set[str] = set()
 _VALID_KEYS_MAX = 4096
+
+
+def check_optional_key(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate ``None`` or an identifier (an attrs validator; see :func:`require_key`)."""
+    if value is not None:
+        check_key(instance, attribute, value)
 
 
 def check_key(instance: Any, attribute: Any, value: Any) -> None:
@@ -116,6 +128,41 @@ def check_date(instance: Any, attribute: Any, value: Any) -> None:
     """Validate an optional ``datetime.date`` (an attrs validator; see :func:`require_day`)."""
     if value is not None:
         require_day(value, attribute.name)
+
+
+def frozen_mapping(value: Any, path: str) -> FrozenMap[Any, Any]:
+    """Return ``value`` as a :class:`~sfa_core._frozen.FrozenMap`; refuse anything but a mapping.
+
+    The converter of mapping fields (a product's attributes, a price book's
+    entries), each through a one-line named function that gives its path.
+
+    >>> frozen_mapping({"x": 1}, "attributes")
+    {'x': 1}
+    >>> frozen_mapping([("x", 1)], "attributes")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: attributes: must be a mapping (got [('x', 1)])
+    """
+    if value is None or isinstance(value, Mapping):
+        return freeze_map(value)
+    raise ValidationError("must be a mapping", path=path, value=value)
+
+
+def require_items(value: Any, path: str) -> Any:
+    """Return ``value`` if it can be iterated as a collection of items; refuse the rest.
+
+    Text and bytes are refused too (a string is not a list of SKUs).
+
+    >>> require_items([1, 2], "rules")
+    [1, 2]
+    >>> require_items(3, "rules")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: rules: must be a collection of items (got 3)
+    """
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ValidationError("must be a collection of items", path=path, value=value)
+    return value
 
 
 def require_day(value: Any, path: str) -> _dt.date:
@@ -217,6 +264,15 @@ digits before the point and 30 places after it (got '1E+30')
 
 
 _INT_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether a Decimal is finite and within the supported range (the fast paths' test).
+
+    >>> in_range(Decimal("12.50")), in_range(Decimal("1E+30")), in_range(Decimal("NaN"))
+    (True, False, False)
+    """
+    return value.is_finite() and _LOWEST <= value.adjusted() <= _HIGHEST
 
 
 def _refuse(value: Any, path: str) -> NoReturn:
@@ -346,7 +402,11 @@ def to_optional_decimal(value: Decimal | int | str | None) -> Decimal | None:
 
 def check_decimal(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a finite ``Decimal`` field (after :func:`to_decimal`), naming the field."""
-    if value.__class__ is not Decimal or not value.is_finite():
+    if (
+        value.__class__ is not Decimal
+        or not value.is_finite()
+        or not _LOWEST <= value.adjusted() <= _HIGHEST
+    ):
         require_decimal(value, attribute.name)
 
 

@@ -31,7 +31,7 @@ import decimal
 import functools
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from decimal import (
     ROUND_05UP,
     ROUND_CEILING,
@@ -48,7 +48,7 @@ from typing import Final
 import attrs
 
 from sfa_core._fast import builder
-from sfa_core._validate import require_day, require_decimal
+from sfa_core._validate import in_range, require_day, require_decimal
 from sfa_core.errors import (
     CurrencyMismatchError,
     FloatAmountError,
@@ -60,6 +60,7 @@ from sfa_core.errors import (
 
 __all__ = [
     "DEFAULT_ROUNDING",
+    "MAX_PARTS",
     "ROUNDING_MODES",
     "ExchangeRate",
     "ExchangeRates",
@@ -197,15 +198,20 @@ def _to_currency(code: str) -> str:
     return validate_currency(code)
 
 
+#: The most shares :meth:`Money.split` and :meth:`Money.allocate` make (each
+#: share is a value: a bound on the memory and time one call may take).
+MAX_PARTS = 1_000_000
+
+
 def _operand(value: object, path: str) -> Decimal | int | None:
     """Check a multiplier or divisor: Decimal or int; ``None`` means "not a number type"."""
     cls = value.__class__
     if cls is int:
         return value  # type: ignore[return-value]
     if cls is Decimal or isinstance(value, Decimal):
-        if value.is_finite():  # type: ignore[attr-defined]
+        if in_range(value):  # type: ignore[arg-type]
             return value  # type: ignore[return-value]
-        raise InvalidAmountError("must be a finite number", path=path, value=value)
+        return require_decimal(value, path)  # type: ignore[arg-type]
     if isinstance(value, bool):
         raise InvalidAmountError("must be a Decimal or an int, not a bool", path=path, value=value)
     if isinstance(value, int):
@@ -516,6 +522,10 @@ write round(places=0) (got 0)
         >>> [str(m) for m in Money("-10", "JPY").allocate([1, 0, 2])]
         ['-3 JPY', '0 JPY', '-7 JPY']
         """
+        if isinstance(ratios, Sized) and len(ratios) > MAX_PARTS:
+            raise ValidationError(
+                f"must have at most {MAX_PARTS:,} ratios", path="ratios", value=len(ratios)
+            )
         weights = _weights(ratios)
         places_ = self._places(places)
         return self._distribute(self._units(places_), weights, places_)
@@ -526,7 +536,7 @@ write round(places=0) (got 0)
         The minor units that do not divide evenly go to the first parts, one each.
 
         Args:
-            parts: How many shares, an ``int`` of at least 1.
+            parts: How many shares, an ``int`` from 1 to :data:`MAX_PARTS`.
             places: Decimal places of the unit to split in; ``None`` means the currency's
                 minor units.
 
@@ -542,8 +552,10 @@ write round(places=0) (got 0)
         >>> [str(m) for m in Money("-0.05", "USD").split(2)]
         ['-0.03 USD', '-0.02 USD']
         """
-        if parts.__class__ is not int or parts < 1:
-            raise ValidationError("must be an int of at least 1", path="parts", value=parts)
+        if parts.__class__ is not int or not 1 <= parts <= MAX_PARTS:
+            raise ValidationError(
+                f"must be an int from 1 to {MAX_PARTS:,}", path="parts", value=parts
+            )
         places_ = self._places(places)
         units = self._units(places_)
         sign = -1 if units < 0 else 1
@@ -630,7 +642,7 @@ def _weights(ratios: Sequence[_Number]) -> list[int]:
     fractions: list[tuple[int, int]] = []
     for index, ratio in enumerate(ratios):
         cls = ratio.__class__
-        if cls is int or (cls is Decimal and ratio.is_finite()):  # type: ignore[union-attr]
+        if cls is int or (cls is Decimal and in_range(ratio)):  # type: ignore[arg-type]
             checked: Decimal | int | None = ratio
         else:
             checked = _operand(ratio, f"ratios[{index}]")

@@ -544,3 +544,16 @@ def test_amounts_out_of_the_supported_range_are_refused_at_the_door(amount):
 @pytest.mark.parametrize("amount", ["1" * 30, "-" + "9" * 30, "0." + "0" * 29 + "1", "0"])
 def test_amounts_at_the_edges_of_the_range_are_kept(amount):
     assert Money(amount, "EUR").amount == Decimal(amount)
+
+
+def test_split_and_allocate_have_a_bounded_number_of_parts():
+    from sfa_core.money import MAX_PARTS
+
+    with pytest.raises(ValidationError, match="1 to 1,000,000") as info:
+        Money("1", "EUR").split(MAX_PARTS + 1)
+    assert info.value.path == "parts"
+    with pytest.raises(ValidationError) as info:
+        Money("1", "EUR").allocate([1] * (MAX_PARTS + 1))
+    assert info.value.path == "ratios"
+    with pytest.raises(InvalidAmountError, match="supported range"):
+        Money("1", "EUR") * Decimal("1E+999999")

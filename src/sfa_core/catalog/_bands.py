@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import Any
 
-from sfa_core._validate import require_decimal
+from sfa_core._validate import in_range, require_decimal
 from sfa_core.errors import ValidationError
 
 #: Unlimited precision: sums and products of finite Decimals are exact (never rounded).
@@ -26,7 +26,7 @@ sub = EXACT.subtract
 
 def positive(value: Any, path: str) -> Decimal:
     """Return ``value`` as a finite Decimal > 0 (the fast path takes a finite Decimal as is)."""
-    if value.__class__ is not Decimal or not value.is_finite():
+    if value.__class__ is not Decimal or not in_range(value):
         value = require_decimal(value, path)
     if value <= 0:
         raise ValidationError("must be greater than zero", path=path, value=value)

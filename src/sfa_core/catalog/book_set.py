@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 
 from sfa_core._fast import builder
-from sfa_core._validate import as_member, require_day
+from sfa_core._validate import as_member, require_day, require_items
 from sfa_core.catalog.derivation import Derivation, PriceBase, _check_rounding, _check_text, _items
 from sfa_core.catalog.model import PriceBook, Product
 from sfa_core.errors import MissingRateError, NotFoundError, ValidationError
@@ -548,7 +548,7 @@ def as_book_set(
     elif isinstance(price_books, Mapping):
         price_books = list(price_books.values())
     else:
-        price_books = list(price_books)
+        price_books = list(require_items(price_books, "price_books"))
     books: dict[str, PriceBook] = {}
     for index, book in enumerate(price_books):
         if not isinstance(book, PriceBook):

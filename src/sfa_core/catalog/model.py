@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import attrs
 
-from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
     check_bool,
@@ -27,6 +27,7 @@ from sfa_core._validate import (
     check_optional_amount,
     check_text,
     check_version,
+    frozen_mapping,
     require_day,
     require_key,
     to_decimal,
@@ -175,6 +176,22 @@ def _check_cost(instance: Any, attribute: Any, value: Any) -> None:
         raise ValidationError("must not be negative", path=attribute.name, value=value)
 
 
+def _to_attributes(value: Any) -> FrozenMap[str, Any]:
+    return frozen_mapping(value, "attributes")
+
+
+def _to_entries(value: Any) -> FrozenMap[str, Any]:
+    return frozen_mapping(value, "entries")
+
+
+def _to_tiers(value: Any) -> FrozenMap[str, Any]:
+    return frozen_mapping(value, "tiers")
+
+
+def _to_floors(value: Any) -> FrozenMap[str, Any]:
+    return frozen_mapping(value, "floors")
+
+
 @attrs.frozen
 class Product:
     """A sellable item of the catalog.
@@ -216,7 +233,7 @@ class Product:
     cost: Money | None = attrs.field(default=None, validator=_check_cost)
     active: bool = attrs.field(default=True, validator=check_bool)
     attributes: Mapping[str, AttributeValue] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_attributes
+        factory=FrozenMap, converter=_to_attributes, validator=_check_attributes
     )
     pricing_method: PricingMethod = attrs.field(
         default=PricingMethod.LIST, converter=_to_method, kw_only=True
@@ -350,16 +367,16 @@ class PriceBook:
     currency: str = attrs.field(converter=validate_currency)
     name: str = attrs.field(default="", validator=check_text)
     entries: Mapping[str, Money] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_entries
+        factory=FrozenMap, converter=_to_entries, validator=_check_entries
     )
     active: bool = attrs.field(default=True, validator=check_bool)
     valid_from: _dt.date | None = attrs.field(default=None, validator=check_date)
     valid_until: _dt.date | None = attrs.field(default=None, validator=_check_validity)
     tiers: Mapping[str, TierPricing] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_tiers, kw_only=True
+        factory=FrozenMap, converter=_to_tiers, validator=_check_tiers, kw_only=True
     )
     floors: Mapping[str, Money] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_entries, kw_only=True
+        factory=FrozenMap, converter=_to_floors, validator=_check_entries, kw_only=True
     )
     derived_from: Derivation | None = attrs.field(
         default=None, validator=_check_derivation, kw_only=True
@@ -444,7 +461,7 @@ class PriceBook:
                 value=getattr(self, bound),
             )
         try:
-            return self.entries[sku]
+            return self.entries[require_key(sku, "sku")]
         except KeyError:
             raise NotFoundError(f"price book {self.id!r} entry", sku) from None
 

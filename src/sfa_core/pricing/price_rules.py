@@ -56,6 +56,7 @@ from sfa_core._validate import (
     check_optional_decimal,
     check_text,
     check_version,
+    require_items,
     require_key,
     to_optional_decimal,
     tuple_converter,
@@ -754,7 +755,7 @@ def as_rule_sets(rules: RuleSet | Iterable[RuleSet | PriceRule] | None) -> tuple
         return (rules,)
     result = []
     loose: list[PriceRule] = []
-    for index, item in enumerate(rules):
+    for index, item in enumerate(require_items(rules, "rules")):
         if isinstance(item, RuleSet):
             result.append(item)
         elif isinstance(item, PriceRule):

@@ -44,7 +44,9 @@ from sfa_core._validate import (
     check_positive,
     check_text,
     check_version,
+    in_range,
     require_decimal,
+    require_items,
 )
 from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.errors import ValidationError
@@ -534,7 +536,7 @@ tiers[0] (EUR) (got ['USD'])
         """
         c = positive(count, "count")
         price = unit_price
-        if price.__class__ is not Decimal or not price.is_finite():
+        if price.__class__ is not Decimal or not in_range(price):
             price = require_decimal(unit_price, "unit_price")
         if price < 0:
             raise ValidationError("must not be negative", path="unit_price", value=price)
@@ -617,12 +619,17 @@ def as_schedules(
     ...
     sfa_core.errors.ValidationError: schedules[1]: must be a DiscountSchedule (got 'VOL')
     """
-    if not schedules:
+    if schedules is None:
         return {}
     if isinstance(schedules, Mapping):
+        for key, schedule in schedules.items():
+            if not isinstance(schedule, DiscountSchedule):
+                raise ValidationError(
+                    "must be a DiscountSchedule", path=f"schedules[{key!r}]", value=schedule
+                )
         return schedules
     found: dict[str, DiscountSchedule] = {}
-    for index, schedule in enumerate(schedules):
+    for index, schedule in enumerate(require_items(schedules, "schedules")):
         if not isinstance(schedule, DiscountSchedule):
             raise ValidationError(
                 "must be a DiscountSchedule", path=f"schedules[{index}]", value=schedule

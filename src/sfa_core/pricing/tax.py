@@ -34,7 +34,14 @@ import attrs
 
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
-from sfa_core._validate import check_bool, check_key, require_decimal, require_key, tuple_converter
+from sfa_core._validate import (
+    check_bool,
+    check_key,
+    check_optional_key,
+    require_decimal,
+    require_key,
+    tuple_converter,
+)
 from sfa_core.errors import ValidationError
 from sfa_core.money import ROUNDING_MODES, currency_precision
 
@@ -339,6 +346,7 @@ def _check_rounding(instance: Any, attribute: Any, value: Any) -> None:
 
 
 def _check_default(instance: RateTaxPolicy, attribute: Any, value: str | None) -> None:
+    check_optional_key(instance, attribute, value)
     if value is not None and value not in instance.rates:
         raise ValidationError(
             "must be one of the categories in rates", path="default_category", value=value

@@ -122,7 +122,14 @@ def new_draft(
             "must be an integer >= 0 or None", path="valid_for_days", value=valid_for_days
         )
     check_fields(Quote, fields, ("id", "revision", "supersedes", "version"))
-    valid_until = None if valid_for_days is None else day + _dt.timedelta(days=valid_for_days)
+    try:
+        valid_until = None if valid_for_days is None else day + _dt.timedelta(days=valid_for_days)
+    except OverflowError:
+        raise ValidationError(
+            f"goes past the last date there is from {day.isoformat()}",
+            path="valid_for_days",
+            value=valid_for_days,
+        ) from None
     return Quote(
         id=quote_id,
         account=account,

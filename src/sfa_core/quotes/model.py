@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from sfa_core._fast import fast_init
-from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
     check_bool,
@@ -32,6 +32,7 @@ from sfa_core._validate import (
     check_optional_percent,
     check_text,
     check_version,
+    frozen_mapping,
     require_key,
     to_decimal,
     to_optional_decimal,
@@ -149,6 +150,10 @@ def _to_status(value: QuoteStatus | str) -> QuoteStatus:
     return as_member(QuoteStatus, value, "status")
 
 
+def _to_fields(value: Any) -> FrozenMap[str, Any]:
+    return frozen_mapping(value, "fields")
+
+
 def _check_fields(instance: Any, attribute: Any, value: Mapping[str, Any]) -> None:
     for key, item in value.items():
         require_key(key, f"{attribute.name} key")
@@ -241,7 +246,7 @@ class QuoteLine:
     group: str | None = attrs.field(default=None, validator=_check_optional_key)
     is_return: bool = attrs.field(default=False, validator=check_bool)
     fields: Mapping[str, FieldValue] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_fields
+        factory=FrozenMap, converter=_to_fields, validator=_check_fields
     )
 
     def __attrs_post_init__(self) -> None:
@@ -371,7 +376,7 @@ class Quote:
     revision: int = attrs.field(default=1)
     supersedes: str | None = attrs.field(default=None, validator=_check_optional_key)
     fields: Mapping[str, FieldValue] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_fields
+        factory=FrozenMap, converter=_to_fields, validator=_check_fields
     )
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
 
@@ -464,6 +469,8 @@ class Quote:
         >>> len(q.with_line(QuoteLine(key="L1", sku="X", quantity=1)).lines)
         1
         """
+        if not isinstance(line, QuoteLine):
+            raise ValidationError("must be a QuoteLine", path="line", value=line)
         self.require_draft("edit")
         lines = [existing for existing in self.lines if existing.key != line.key]
         replaced = len(lines) != len(self.lines)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
-from sfa_core._validate import require_day, require_key
+from sfa_core._validate import require_day, require_items, require_key
 from sfa_core.catalog.book_set import PlainBooks, PriceBookSet, as_book_set
 from sfa_core.catalog.model import PriceBook, Product
 from sfa_core.errors import NotFoundError, ValidationError
@@ -54,7 +54,7 @@ def _as_products(catalog: Any) -> Mapping[str, Product]:
     if catalog.__class__ is dict or isinstance(catalog, Mapping):
         return catalog
     products: dict[str, Product] = {}
-    for index, product in enumerate(catalog):
+    for index, product in enumerate(require_items(catalog, "catalog")):
         if not isinstance(product, Product):
             raise ValidationError("must be a Product", path=f"catalog[{index}]", value=product)
         products[product.sku] = product
@@ -114,6 +114,16 @@ def price_quote(
     """
     if not isinstance(quote, Quote):
         raise ValidationError("must be a Quote", path="quote", value=quote)
+    _check_arguments(
+        rates=rates,
+        contracted_prices=contracted_prices,
+        customer=customer,
+        promotions=promotions,
+        promotion_usage=promotion_usage,
+        tax=tax,
+        limits=limits,
+        options=options,
+    )
     if quote.locked and not allow_locked:
         raise QuoteLockedError(quote.id, quote.status, "reprice")
     products = _as_products(catalog)
@@ -212,6 +222,9 @@ def unit_prices(
         raise ValidationError(
             "must be a mapping of SKU to quantity", path="quantities", value=quantities
         )
+    _check_arguments(
+        rates=rates, contracted_prices=contracted_prices, customer=customer, options=options
+    )
     lines = [
         QuoteLine(key=f"L{index}", sku=sku, quantity=quantity)
         for index, (sku, quantity) in enumerate(quantities.items(), start=1)
@@ -251,6 +264,48 @@ def unit_prices(
         states = price_lines(lines, products, context)
     # divided in the caller's context, as a priced line's total would be
     return {state.line.sku: state.extended / state.line.quantity for state in states}
+
+
+def _check_arguments(
+    *,
+    rates: Any = None,
+    contracted_prices: Any = None,
+    customer: Any = None,
+    promotions: Any = (),
+    promotion_usage: Any = None,
+    tax: Any = None,
+    limits: Any = None,
+    options: Any = None,
+) -> None:
+    """Refuse an argument of a pricing call that is not what it must be, naming it."""
+    for name, value, kind in (
+        ("rates", rates, ExchangeRates),
+        ("limits", limits, DiscountLimits),
+        ("options", options, PricingOptions),
+        ("tax", tax, TaxPolicy),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise ValidationError(f"must be a {kind.__name__} or None", path=name, value=value)
+    for name, value in (("customer", customer), ("promotion_usage", promotion_usage)):
+        if value is not None and not isinstance(value, Mapping):
+            raise ValidationError("must be a mapping or None", path=name, value=value)
+    if contracted_prices is not None:
+        if not isinstance(contracted_prices, Mapping):
+            raise ValidationError(
+                "must be a mapping of SKU to Money or None",
+                path="contracted_prices",
+                value=contracted_prices,
+            )
+        for sku, price in contracted_prices.items():
+            if not isinstance(price, Money):
+                raise ValidationError(
+                    "must be a Money", path=f"contracted_prices[{sku!r}]", value=price
+                )
+    for index, promotion in enumerate(require_items(promotions, "promotions")):
+        if not isinstance(promotion, Promotion):
+            raise ValidationError(
+                "must be a Promotion", path=f"promotions[{index}]", value=promotion
+            )
 
 
 def _rule_data(quote: Quote) -> dict[str, Any]:
