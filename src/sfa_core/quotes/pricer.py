@@ -282,10 +282,14 @@ def _check_arguments(
         ("rates", rates, ExchangeRates),
         ("limits", limits, DiscountLimits),
         ("options", options, PricingOptions),
-        ("tax", tax, TaxPolicy),
     ):
         if value is not None and not isinstance(value, kind):
             raise ValidationError(f"must be a {kind.__name__} or None", path=name, value=value)
+    # a structural protocol: its method is what counts (cheaper than isinstance on it)
+    if tax is not None and not callable(getattr(tax, "tax", None)):
+        raise ValidationError(
+            "must be a TaxPolicy (with a tax method) or None", path="tax", value=tax
+        )
     for name, value in (("customer", customer), ("promotion_usage", promotion_usage)):
         if value is not None and not isinstance(value, Mapping):
             raise ValidationError("must be a mapping or None", path=name, value=value)
