@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from sfa_core.configure.completion import ConflictingSelectionsError, Preference, complete
 from sfa_core.configure.configurator import (
+    DEFAULT_EFFORT,
     Alert,
     ConfigurationState,
     ConfigurationStatus,
     Conflict,
     ConstraintRef,
+    EffortExceededError,
     Reason,
     Selections,
     UnsatisfiableModelError,
@@ -40,6 +42,7 @@ from sfa_core.configure.model import (
 )
 
 __all__ = [
+    "DEFAULT_EFFORT",
     "Alert",
     "Attribute",
     "Bundle",
@@ -50,6 +53,7 @@ __all__ = [
     "Conflict",
     "ConflictingSelectionsError",
     "ConstraintRef",
+    "EffortExceededError",
     "Excludes",
     "Feature",
     "Option",

@@ -21,9 +21,11 @@ import contextlib
 import enum
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from sfa_core._validate import as_member
+from sfa_core._validate import as_member, require_decimal
+from sfa_core.configure._checks import require_mapping
 from sfa_core.configure.configurator import (
     ConfigurationState,
     Selections,
@@ -31,6 +33,7 @@ from sfa_core.configure.configurator import (
     _compiled,
     _invalid,
     _literals,
+    _selections,
     configure,
     serialized,
 )
@@ -72,6 +75,7 @@ def complete(
     preference: Preference | str = Preference.DEFAULTS,
     prices: Mapping[str, Decimal | Money] | None = None,
     max_steps: int | None = None,
+    effort: int | None = None,
 ) -> ConfigurationState:
     """Decide every open choice and return the complete configuration's state.
 
@@ -79,11 +83,18 @@ def complete(
         model: The configuration model.
         selections: The user's choices, kept as they are.
         preference: ``"defaults"`` or ``"cheapest"``.
-        prices: Unit price per sku (``Decimal`` or ``Money``), for ``"cheapest"``;
-            skus without a price cost nothing.
+        prices: Unit price per sku (``Decimal``, ``int`` or ``Money``), for
+            ``"cheapest"``; skus without a price cost nothing. ``Money`` prices must
+            all be in one currency; every price must lie in the package's number
+            range (:func:`sfa_core._validate.require_decimal`). Costs are summed
+            exactly.
         max_steps: Branch-and-bound nodes before ``"cheapest"`` settles for the
             cheapest completion found so far; ``None`` (the default) searches to the
-            end, so the result is exactly the cheapest.
+            end, so the result is exactly the cheapest (or the effort budget is spent).
+        effort: The solver's budget, in conflicts (default
+            :data:`~sfa_core.configure.configurator.DEFAULT_EFFORT`). Without
+            ``max_steps``, each branch-and-bound node counts as one conflict more per
+            100 priced options, so that an unbounded search cannot run for long.
 
     Returns:
         The state of the completed selections: every option chosen or rejected,
@@ -92,8 +103,10 @@ def complete(
     Raises:
         ConflictingSelectionsError: The choices, or the quantities given, conflict
             (``state.conflicts`` says why).
-        ValidationError: A choice is unknown, a price is negative or not a number,
-            ``prices`` is missing for ``"cheapest"``, or ``max_steps`` is below 1.
+        ValidationError: A choice is unknown, a price is negative, not a number or
+            out of range, prices are in different currencies, ``prices`` is missing
+            for ``"cheapest"``, or ``max_steps`` is below 1.
+        EffortExceededError: The solver spent its budget before it could answer.
 
     >>> from sfa_core.configure import Bundle, Feature, Option
     >>> model = ConfigurationModel(root=Bundle(sku="PC", features=[
@@ -109,10 +122,7 @@ def complete(
     if max_steps is not None and (max_steps.__class__ is not int or max_steps < 1):
         raise ValidationError("must be an int of at least 1", path="max_steps", value=max_steps)
     compiled = _compiled(model)
-    if selections is None:
-        selections = Selections()
-    elif not isinstance(selections, Selections):
-        raise ValidationError("must be Selections", path="selections", value=selections)
+    selections = _selections(selections)
     chosen = _literals(compiled, selections)
     fixed = [literal for literal, _ in chosen]
     solver = compiled.solver
@@ -139,29 +149,43 @@ def _costs(
     compiled: _Compiled,
     selections: Selections,
     prices: Mapping[str, Decimal | Money],
-) -> dict[int, Decimal]:
-    if not isinstance(prices, Mapping):
-        raise ValidationError("must map skus to prices", path="prices", value=prices)
-    costs: dict[int, Decimal] = {}
+) -> dict[int, Fraction]:
+    """Each priced option's cost (unit price x quantity), exact, by variable."""
+    prices = require_mapping(prices, "prices")
+    costs: dict[int, Fraction] = {}
+    currency: tuple[str, str] | None = None  # (currency, the first sku priced in it)
     for option in model.options():
         price: Any = prices.get(option.sku)
         if price is None:
             continue
-        amount = price.amount if isinstance(price, Money) else price
-        if amount.__class__ is not Decimal or not amount.is_finite() or amount < 0:
+        path = f"prices[{option.sku!r}]"
+        amount: Any = price
+        if isinstance(price, Money):
+            if currency is None:
+                currency = (price.currency, option.sku)
+            elif price.currency != currency[0]:
+                raise ValidationError(
+                    f"is in {price.currency}, but the price of {currency[1]!r} is in "
+                    f"{currency[0]}: prices must share one currency",
+                    path=path,
+                    value=price,
+                )
+            amount = price.amount
+        if not isinstance(amount, (Decimal, int)) or isinstance(amount, bool):
             raise ValidationError(
-                "must be a Decimal or Money of at least 0",
-                path=f"prices[{option.sku!r}]",
-                value=price,
+                "must be a Decimal, an int or Money of at least 0", path=path, value=price
             )
+        number = require_decimal(amount, path)
+        if number < 0:
+            raise ValidationError("must not be negative", path=path, value=price)
         quantity = selections.quantities.get(option.id, option.default_quantity)
-        if amount:
-            costs[compiled.encoding.options[option.id]] = amount * quantity
+        if number:
+            costs[compiled.encoding.options[option.id]] = Fraction(number) * quantity
     return costs
 
 
 def _cheapest(
-    compiled: _Compiled, fixed: list[int], costs: dict[int, Decimal], max_steps: int | None
+    compiled: _Compiled, fixed: list[int], costs: dict[int, Fraction], max_steps: int | None
 ) -> list[int]:
     """The choices plus the priced options of a cheapest completion (branch and bound)."""
     solver = compiled.solver
@@ -170,24 +194,27 @@ def _cheapest(
     solver.set_phases([-var for var in costs])  # search towards leaving priced options out
     order = sorted(costs, key=lambda var: (-costs[var], var))
     best: list[bool] | None = None
-    best_cost: Decimal | None = None
+    best_cost: Fraction | None = None
     steps = 0
+    weight = 1 + len(costs) // 100  # a node's work grows with the priced options
 
     def search(assumed: list[int]) -> None:
         nonlocal best, best_cost, steps
         steps += 1
         if max_steps is not None and steps > max_steps:
             raise _Budget
+        if max_steps is None:
+            solver.spend(weight)  # an unbounded search counts against the effort budget
         implied = solver.propagate(assumed)
         if implied is None:
             return
-        bound = sum((costs[lit] for lit in implied if lit > 0 and lit in costs), Decimal(0))
+        bound = sum((costs[lit] for lit in implied if lit > 0 and lit in costs), Fraction(0))
         if best_cost is not None and bound >= best_cost:
             return
         if not solver.solve(assumed):
             return
         model = solver.model()
-        cost = sum((c for var, c in costs.items() if model[var]), Decimal(0))
+        cost = sum((c for var, c in costs.items() if model[var]), Fraction(0))
         if best_cost is None or cost < best_cost:
             best, best_cost = model, cost
         if cost == bound:

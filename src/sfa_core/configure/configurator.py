@@ -23,13 +23,19 @@ import functools
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_FLOOR
+from decimal import Decimal, localcontext
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
 
-from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._frozen import FrozenMap
 from sfa_core._memo import IdentityMemo
+from sfa_core.configure._checks import (
+    check_mapping,
+    require_count,
+    require_instance,
+    to_map,
+)
 from sfa_core.configure.backbone import Backbone, Cone, LocalRepair
 from sfa_core.configure.encode import Encoding, Group, encode
 from sfa_core.configure.model import (
@@ -39,7 +45,7 @@ from sfa_core.configure.model import (
     selection_data,
 )
 from sfa_core.configure.solver import Solver
-from sfa_core.errors import ValidationError
+from sfa_core.errors import SfaError, ValidationError
 from sfa_core.rules import compile as compile_rule
 
 __all__ = [
@@ -48,6 +54,8 @@ __all__ = [
     "ConfigurationState",
     "ConfigurationStatus",
     "ConstraintRef",
+    "DEFAULT_EFFORT",
+    "EffortExceededError",
     "Reason",
     "Selections",
     "UnsatisfiableModelError",
@@ -76,6 +84,86 @@ class UnsatisfiableModelError(ValidationError):
         )
 
 
+#: The solver's default effort budget: conflicts (dead ends of its search) allowed in
+#: one call of :func:`check_model`, :func:`configure`, :func:`explain`, :func:`repair`
+#: or :func:`~sfa_core.configure.complete` (the first call on a model also compiles
+#: it; without ``max_steps``, the cheapest completion's branch-and-bound nodes count too).
+#: Real models need few: the benchmark models of 2,000 options about ten per click.
+#: Spending it takes about a second, then :class:`EffortExceededError` is raised.
+DEFAULT_EFFORT = 5_000
+
+
+class EffortExceededError(SfaError, RuntimeError):
+    """The solver spent its effort budget before it could answer.
+
+    The model (with these choices) is too hard for the budget: a hostile or
+    unlucky model cannot hold a worker for long. Pass a larger ``effort`` to try
+    harder, or simplify the model.
+
+    Attributes:
+        sku: The model's sku.
+        effort: The budget that was spent (conflicts).
+    """
+
+    def __init__(self, sku: str, effort: int) -> None:
+        self.sku = sku
+        self.effort = effort
+        super().__init__(
+            f"the configurator gave up on the model of {sku} after {effort} conflicts "
+            "(its effort budget; pass a larger effort to try harder)"
+        )
+
+
+class _BudgetedSolver(Solver):
+    """A solver whose :meth:`solve` calls share a budget of conflicts (``left``).
+
+    ``left`` is ``None`` for no budget; once it is spent, a call that meets a
+    conflict raises :class:`EffortExceededError` (the solver stays usable).
+    """
+
+    __slots__ = ("effort", "left", "sku")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sku = ""
+        self.effort = DEFAULT_EFFORT
+        self.left: int | None = None
+
+    def solve(
+        self, assumptions: Sequence[int] = (), *, max_conflicts: int | None = None
+    ) -> bool | None:
+        left = self.left
+        if left is None or max_conflicts is not None:
+            return super().solve(assumptions, max_conflicts=max_conflicts)
+        before = self._conflicts
+        found = super().solve(assumptions, max_conflicts=max(left, 0))
+        self.left = left - (self._conflicts - before)
+        if found is None:
+            raise EffortExceededError(self.sku, self.effort)
+        return found
+
+    def spend(self, amount: int) -> None:
+        """Charge ``amount`` units of other work (a search node) to the budget."""
+        if self.left is not None:
+            self.left -= amount
+            if self.left < 0:
+                raise EffortExceededError(self.sku, self.effort)
+
+    def budget(self, sku: str, effort: int) -> None:
+        """Start a fresh budget of ``effort`` conflicts."""
+        self.sku, self.effort, self.left = sku, effort, effort
+
+
+def _effort(value: Any) -> int:
+    if value is None:
+        return DEFAULT_EFFORT
+    if value.__class__ is not int or value < 1:
+        raise ValidationError(
+            "must be an int of at least 1 (conflicts)", path="effort", value=value
+        )
+    return int(value)
+
+
 @attrs.frozen
 class ConstraintRef:
     """A constraint or structural rule named in an explanation.
@@ -102,10 +190,12 @@ def _check_choices(instance: Any, attribute: Any, value: Mapping[str, Any]) -> N
                 path=f"options[{key!r}]",
                 value=item,
             )
-        if attribute.name == "quantities" and (item.__class__ is not int or item < 1):
-            raise ValidationError(
-                "must be an int of at least 1", path=f"quantities[{key!r}]", value=item
-            )
+        if attribute.name == "quantities":
+            if item.__class__ is not int or item < 1:
+                raise ValidationError(
+                    "must be an int of at least 1", path=f"quantities[{key!r}]", value=item
+                )
+            require_count(item, f"quantities[{key!r}]")
         if attribute.name == "attributes" and not isinstance(item, str):
             raise ValidationError("must be a value (str)", path=f"attributes[{key!r}]", value=item)
 
@@ -124,13 +214,13 @@ class Selections:
     """
 
     options: Mapping[str, bool] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+        factory=FrozenMap, converter=to_map, validator=[check_mapping, _check_choices]
     )
     quantities: Mapping[str, int] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+        factory=FrozenMap, converter=to_map, validator=[check_mapping, _check_choices]
     )
     attributes: Mapping[str, str] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_choices
+        factory=FrozenMap, converter=to_map, validator=[check_mapping, _check_choices]
     )
 
 
@@ -161,13 +251,21 @@ class Conflict:
 class Alert:
     """An alert rule whose condition holds for the current configuration.
 
+    An alert rule's condition is any JSON Logic, so it may fail on some
+    configurations (a division by a quantity that is zero): the click still
+    answers, and reports the rule with ``error`` set to why it failed (its
+    ``message`` is then the rule's message too), so that one broken rule
+    cannot break every click.
+
     Attributes:
         rule: The rule's id.
         message: Its message.
+        error: ``None`` when the condition holds; why it could not be evaluated otherwise.
     """
 
     rule: str
     message: str
+    error: str | None = None
 
 
 @attrs.frozen
@@ -261,12 +359,14 @@ class Reason:
 class _Compiled:
     """A model's clauses loaded in a solver, with witnesses kept across clicks."""
 
-    def __init__(self, model: ConfigurationModel) -> None:
+    def __init__(self, model: ConfigurationModel, effort: int = DEFAULT_EFFORT) -> None:
         self.model = model
         self.encoding: Encoding = encode(model)
         self.solver = _solver(self.encoding.count, self.encoding.groups)
-        self._guarded: tuple[Solver, list[int]] | None = None
+        self.solver.budget(model.sku, effort)
+        self._guarded: tuple[_BudgetedSolver, list[int]] | None = None
         self.lock = threading.RLock()  # one click at a time on the shared solver
+        self.depth = 0  # calls under way on this thread (the outermost one sets the budget)
         self.decisions = sorted(self.encoding.names)
         self.relations = tuple(c for c in model.constraints if isinstance(c, QuantityRelation))
         if not self.solver.solve():
@@ -284,10 +384,18 @@ class _Compiled:
         self.local = LocalRepair(self.encoding.count, self.encoding.native, self.solver.model())
         self.local.use_cones({v: cone for v, cone in self.cones.items() if len(cone) > 1})
 
-    def guarded(self) -> tuple[Solver, list[int]]:
+    def budget(self, effort: int) -> None:
+        """Give both solvers a fresh budget of ``effort`` conflicts."""
+        self.solver.budget(self.model.sku, effort)
+        if self._guarded is not None:
+            self._guarded[0].budget(self.model.sku, effort)
+
+    def guarded(self) -> tuple[_BudgetedSolver, list[int]]:
         """A second solver where group i holds only while its selector is assumed."""
         if self._guarded is None:
-            solver = Solver()
+            solver = _BudgetedSolver()
+            solver.budget(self.model.sku, self.solver.effort)
+            solver.left = self.solver.left
             for _ in range(self.encoding.count):
                 solver.new_var()
             selectors = []
@@ -308,8 +416,14 @@ class _Compiled:
         return tuple(_ref(groups[owner[lit]]) for lit in sorted(kept, key=owner.__getitem__))
 
 
-def _solver(count: int, groups: Sequence[Group]) -> Solver:
-    return Solver.from_clauses(count, (clause for group in groups for clause in group.clauses))
+def _solver(count: int, groups: Sequence[Group]) -> _BudgetedSolver:
+    solver = _BudgetedSolver()
+    for _ in range(count):
+        solver.new_var()
+    for group in groups:
+        for clause in group.clauses:
+            solver.add_clause(clause)
+    return solver
 
 
 def _ref(group: Group) -> ConstraintRef:
@@ -319,10 +433,18 @@ def _ref(group: Group) -> ConstraintRef:
 _COMPILED: IdentityMemo[ConfigurationModel, _Compiled] = IdentityMemo()
 
 
-def _compiled(model: ConfigurationModel) -> _Compiled:
+def _compiled(model: ConfigurationModel, effort: int = DEFAULT_EFFORT) -> _Compiled:
     if not isinstance(model, ConfigurationModel):
         raise ValidationError("must be a ConfigurationModel", path="model", value=model)
-    return _COMPILED.get(model, _Compiled)
+    return _COMPILED.get(model, lambda m: _Compiled(m, effort))
+
+
+def _selections(selections: Any) -> Selections:
+    """``selections`` checked (``None``: no choices yet)."""
+    if selections is None:
+        return Selections()
+    require_instance(selections, Selections, "Selections", "selections")
+    return selections  # type: ignore[no-any-return]
 
 
 P = ParamSpec("P")
@@ -330,36 +452,50 @@ R = TypeVar("R")
 
 
 def serialized(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` holding the lock of its model's compiled solver.
+    """Run ``fn`` holding the lock of its model's compiled solver, within an effort budget.
 
     The first argument of ``fn`` is the model, or a state holding it; threads take
-    turns on the shared solver.
+    turns on the shared solver. The outermost call gives the solver a fresh budget
+    of ``effort`` conflicts (the keyword argument, else :data:`DEFAULT_EFFORT`); the
+    calls it makes share it.
     """
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        first = args[0] if args else None
+        first = args[0] if args else kwargs.get("model", kwargs.get("state"))
         model = first.model if isinstance(first, ConfigurationState) else first
         if not isinstance(model, ConfigurationModel):
             return fn(*args, **kwargs)  # fn reports the bad argument
-        with _compiled(model).lock:
-            return fn(*args, **kwargs)
+        effort = _effort(kwargs.get("effort"))
+        compiled = _compiled(model, effort)
+        with compiled.lock:
+            if compiled.depth:
+                return fn(*args, **kwargs)
+            compiled.budget(effort)
+            compiled.depth = 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                compiled.depth = 0
 
     return run
 
 
-def check_model(model: ConfigurationModel) -> None:
+@serialized
+def check_model(model: ConfigurationModel, *, effort: int | None = None) -> None:
     """Check that ``model`` admits a valid configuration (and compile it for later clicks).
 
     Args:
         model: The model.
+        effort: The solver's budget, in conflicts (default :data:`DEFAULT_EFFORT`).
 
     Raises:
         UnsatisfiableModelError: No configuration is valid; names a minimal set of
             conflicting constraints.
         ValidationError: A rule condition cannot be used (see the model docs).
+        EffortExceededError: The solver spent its budget before it could decide.
     """
-    _compiled(model)
+    _compiled(model, _effort(effort))
 
 
 # -- choices as literals --------------------------------------------------------------------
@@ -441,13 +577,17 @@ def _backbone(compiled: _Compiled, assumptions: list[int]) -> tuple[set[int], se
 
 @serialized
 def configure(
-    model: ConfigurationModel, selections: Selections | None = None
+    model: ConfigurationModel,
+    selections: Selections | None = None,
+    *,
+    effort: int | None = None,
 ) -> ConfigurationState:
     """Answer one click: status, what is forced, what stays selectable.
 
     Args:
         model: The configuration model.
         selections: The user's choices (none: the start).
+        effort: The solver's budget, in conflicts (default :data:`DEFAULT_EFFORT`).
 
     Returns:
         The :class:`ConfigurationState`.
@@ -457,12 +597,10 @@ def configure(
             quantity is out of bounds or not editable (the path names it:
             ``"quantities['seats']"``).
         UnsatisfiableModelError: The model has no valid configuration at all.
+        EffortExceededError: The solver spent its budget before it could answer.
     """
     compiled = _compiled(model)
-    if selections is None:
-        selections = Selections()
-    elif not isinstance(selections, Selections):
-        raise ValidationError("must be Selections", path="selections", value=selections)
+    selections = _selections(selections)
     chosen = _literals(compiled, selections)
     assumptions = [literal for literal, _ in chosen]
     encoding = compiled.encoding
@@ -560,7 +698,8 @@ def _quantities(
             if key not in quantities or limit not in quantities or key in given:
                 continue
             option = model.option(key)
-            cap = int((relation.ratio * quantities[limit]).to_integral_value(ROUND_FLOOR))
+            numerator, denominator = relation.ratio.as_integer_ratio()
+            cap = numerator * quantities[limit] // denominator  # exact, however large
             if option.quantity_editable and option.min_quantity <= cap < quantities[key]:
                 quantities[key] = cap
                 changed = True
@@ -575,13 +714,19 @@ def _quantity_conflicts(
     found = []
     for constraint in relations:
         have, limit = quantities.get(constraint.option), quantities.get(constraint.limit)
-        if have is not None and limit is not None and have > constraint.ratio * limit:
+        if have is None or limit is None:
+            continue
+        numerator, denominator = constraint.ratio.as_integer_ratio()
+        if have * denominator > numerator * limit:  # exact, however large
             ref = ConstraintRef(constraint.id, "quantity", constraint.describe())
+            with localcontext() as exact:
+                exact.prec = 200  # ratio and quantities stay within the supported range
+                bound = constraint.ratio * Decimal(limit)
             found.append(
                 Conflict(
                     (f"{constraint.option} x {have}", f"{constraint.limit} x {limit}"),
                     (ref,),
-                    f"{constraint.describe()}: {have} > {constraint.ratio * limit}",
+                    f"{constraint.describe()}: {have} > {bound}",
                 )
             )
     return tuple(found)
@@ -594,11 +739,16 @@ def _alerts(
     if not rules:
         return ()
     data = selection_data(model, quantities, values)
-    return tuple(
-        Alert(rule.id, rule.describe())
-        for rule in rules
-        if compile_rule(rule.condition).evaluate(data)
-    )
+    found = []
+    for rule in rules:
+        try:
+            holds = compile_rule(rule.condition).evaluate(data)
+        except SfaError as exc:  # reported as data: one broken rule must not break clicks
+            found.append(Alert(rule.id, rule.describe(), error=str(exc)))
+            continue
+        if holds:
+            found.append(Alert(rule.id, rule.describe()))
+    return tuple(found)
 
 
 def _shrink(solver: Solver, candidates: list[int], extra: list[int]) -> list[int]:
@@ -650,12 +800,15 @@ def _invalid(
 
 
 @serialized
-def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason:
+def explain(
+    state: ConfigurationState, subject: str | tuple[str, str], *, effort: int | None = None
+) -> Reason:
     """Say why an option (or an attribute value) is forced, unavailable or free.
 
     Args:
         state: A state :func:`configure` returned.
         subject: An option id, or ``(attribute id, value)``.
+        effort: The solver's budget, in conflicts (default :data:`DEFAULT_EFFORT`).
 
     Returns:
         The :class:`Reason`: a minimal set of the user's choices and of the
@@ -663,6 +816,7 @@ def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason
 
     Raises:
         ValidationError: The subject is unknown, or ``state`` is not a state.
+        EffortExceededError: The solver spent its budget before it could answer.
     """
     if not isinstance(state, ConfigurationState):
         raise ValidationError("must be a ConfigurationState", path="state", value=state)
@@ -701,7 +855,11 @@ def explain(state: ConfigurationState, subject: str | tuple[str, str]) -> Reason
 
 @serialized
 def repair(
-    model: ConfigurationModel, selections: Selections, *, limit: int = 5
+    model: ConfigurationModel,
+    selections: Selections,
+    *,
+    limit: int = 5,
+    effort: int | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """Propose the smallest sets of choices to drop so that the rest can hold.
 
@@ -709,6 +867,7 @@ def repair(
         model: The model.
         selections: Conflicting choices.
         limit: At most this many proposals.
+        effort: The solver's budget, in conflicts (default :data:`DEFAULT_EFFORT`).
 
     Returns:
         Proposals, each a tuple of choice labels (``"r32 chosen"``, or
@@ -717,11 +876,14 @@ def repair(
         blame).
 
     Raises:
-        ValidationError: A choice is unknown, or ``limit`` is below 1.
+        ValidationError: A choice is unknown, ``selections`` is not
+            :class:`Selections`, or ``limit`` is below 1.
+        EffortExceededError: The solver spent its budget before it could answer.
     """
     if limit.__class__ is not int or limit < 1:
         raise ValidationError("must be an int of at least 1", path="limit", value=limit)
     compiled = _compiled(model)
+    require_instance(selections, Selections, "Selections", "selections")
     chosen = _literals(compiled, selections)
     literals = [lit for lit, _ in chosen]
     solver = compiled.solver

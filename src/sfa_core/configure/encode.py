@@ -76,6 +76,7 @@ class Encoding:
         # variables of counters: what the local repair walks on
         self.native: list[tuple[tuple[int, ...], tuple[int, ...], int]] = []
         self._clauses: list[Clause] = []
+        self._shared: dict[int, int] = {}  # id of a formula node -> its variable
         for option in model.options():
             self.options[option.id] = self._new()
         for attribute in model.attributes:
@@ -264,7 +265,8 @@ class Encoding:
             # quantities they can take meet it.
             lowest, _ = self.model.option(constraint.option).quantity_bounds
             _, highest = self.model.option(constraint.limit).quantity_bounds
-            if highest is not None and lowest > constraint.ratio * highest:
+            numerator, denominator = constraint.ratio.as_integer_ratio()
+            if highest is not None and lowest * denominator > numerator * highest:  # exact
                 self._add([-options[constraint.option], -options[constraint.limit]])
             kind = "quantity"
         self._group(constraint.id, kind, constraint.describe())
@@ -275,7 +277,11 @@ class Encoding:
         if rule.kind is RuleKind.ALERT:
             return
         path = f"rules[{rule.id!r}].condition"
-        condition = self._tseitin(self._formula(rule.condition, path))
+        formula = self._formula(rule.condition, path)
+        # an ``if`` uses its test twice: the formula is a DAG, encoded once per node
+        self._shared = {}
+        condition = self._tseitin(formula)
+        self._shared = {}
         if rule.kind is RuleKind.VALIDATION:
             self._add([-condition])
         elif rule.kind is RuleKind.FILTER:
@@ -389,8 +395,12 @@ class Encoding:
             var = self._new()
             self._add([var] if formula[1] else [-var])
             return var
+        done = self._shared.get(id(formula))
+        if done is not None:
+            return done
         parts = [self._tseitin(f) for f in formula[1]]
         var = self._new()
+        self._shared[id(formula)] = var
         if tag == "and":  # var <-> all parts
             for part in parts:
                 self._add([-var, part])

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
     check_bool,
@@ -42,7 +42,16 @@ from sfa_core._validate import (
     check_version,
     require_key,
     to_decimal,
-    tuple_converter,
+)
+from sfa_core.configure._checks import (
+    check_count,
+    check_mapping,
+    check_optional_count,
+    check_ratio,
+    check_sequence,
+    require_instance,
+    to_map,
+    to_tuple,
 )
 from sfa_core.errors import RuleError, ValidationError
 from sfa_core.rules import compile as compile_rule
@@ -63,16 +72,6 @@ __all__ = [
     "SelectionAction",
     "SelectionKind",
 ]
-
-
-def _check_count(instance: Any, attribute: Any, value: Any) -> None:
-    if value.__class__ is not int or value < 0:
-        raise ValidationError("must be an int >= 0", path=attribute.name, value=value)
-
-
-def _check_optional_count(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _check_count(instance, attribute, value)
 
 
 def _check_keys(instance: Any, attribute: Any, value: tuple[Any, ...]) -> None:
@@ -126,13 +125,13 @@ class Option:
     name: str = attrs.field(default="", validator=check_text)
     selected: bool = attrs.field(default=False, validator=check_bool)
     required: bool = attrs.field(default=False, validator=check_bool)
-    default_quantity: int = attrs.field(default=1, validator=_check_count)
-    min_quantity: int = attrs.field(default=1, validator=_check_count)
-    max_quantity: int | None = attrs.field(default=None, validator=_check_optional_count)
+    default_quantity: int = attrs.field(default=1, validator=check_count)
+    min_quantity: int = attrs.field(default=1, validator=check_count)
+    max_quantity: int | None = attrs.field(default=None, validator=check_optional_count)
     quantity_editable: bool = attrs.field(default=False, validator=check_bool)
     bundle: str | None = attrs.field(default=None)
     attributes: Mapping[str, str] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_text_map
+        factory=FrozenMap, converter=to_map, validator=[check_mapping, _check_text_map]
     )
 
     def __attrs_post_init__(self) -> None:
@@ -180,7 +179,12 @@ class Option:
 
         Returns:
             ``True`` when ``min_quantity <= quantity <= max_quantity``.
+
+        Raises:
+            ValidationError: ``quantity`` is not an int (a bool is not one).
         """
+        if quantity.__class__ is not int:
+            raise ValidationError("must be an int", path="quantity", value=quantity)
         return self.min_quantity <= quantity and (
             self.max_quantity is None or quantity <= self.max_quantity
         )
@@ -204,10 +208,10 @@ class Feature:
     """
 
     id: str = attrs.field(validator=check_key)
-    options: tuple[Option, ...] = attrs.field(converter=tuple_converter)
+    options: tuple[Option, ...] = attrs.field(converter=to_tuple, validator=check_sequence)
     name: str = attrs.field(default="", validator=check_text)
-    min_options: int = attrs.field(default=0, validator=_check_count)
-    max_options: int | None = attrs.field(default=None, validator=_check_optional_count)
+    min_options: int = attrs.field(default=0, validator=check_count)
+    max_options: int | None = attrs.field(default=None, validator=check_optional_count)
 
     def __attrs_post_init__(self) -> None:
         for index, option in enumerate(self.options):
@@ -240,7 +244,7 @@ class Bundle:
     """
 
     sku: str = attrs.field(validator=check_key)
-    features: tuple[Feature, ...] = attrs.field(converter=tuple_converter)
+    features: tuple[Feature, ...] = attrs.field(converter=to_tuple, validator=check_sequence)
     name: str = attrs.field(default="", validator=check_text)
 
     def __attrs_post_init__(self) -> None:
@@ -266,7 +270,9 @@ class Attribute:
     """
 
     id: str = attrs.field(validator=check_key)
-    values: tuple[str, ...] = attrs.field(converter=tuple_converter, validator=_check_nonempty_keys)
+    values: tuple[str, ...] = attrs.field(
+        converter=to_tuple, validator=[check_sequence, _check_nonempty_keys]
+    )
     name: str = attrs.field(default="", validator=check_text)
     required: bool = attrs.field(default=True, validator=check_bool)
     product_attribute: str | None = attrs.field(default=None)
@@ -289,7 +295,9 @@ class Requires:
 
     id: str = attrs.field(validator=check_key)
     option: str = attrs.field(validator=check_key)
-    needs: tuple[str, ...] = attrs.field(converter=tuple_converter, validator=_check_nonempty_keys)
+    needs: tuple[str, ...] = attrs.field(
+        converter=to_tuple, validator=[check_sequence, _check_nonempty_keys]
+    )
     message: str = attrs.field(default="", validator=check_text)
 
     def describe(self) -> str:
@@ -316,7 +324,7 @@ class Excludes:
 
     id: str = attrs.field(validator=check_key)
     options: tuple[str, ...] = attrs.field(
-        converter=tuple_converter, validator=_check_nonempty_keys
+        converter=to_tuple, validator=[check_sequence, _check_nonempty_keys]
     )
     message: str = attrs.field(default="", validator=check_text)
 
@@ -350,7 +358,9 @@ class Compatibility:
     id: str = attrs.field(validator=check_key)
     option: str = attrs.field(validator=check_key)
     attribute: str = attrs.field(validator=check_key)
-    values: tuple[str, ...] = attrs.field(converter=tuple_converter, validator=_check_nonempty_keys)
+    values: tuple[str, ...] = attrs.field(
+        converter=to_tuple, validator=[check_sequence, _check_nonempty_keys]
+    )
     message: str = attrs.field(default="", validator=check_text)
 
     def describe(self) -> str:
@@ -379,7 +389,7 @@ class QuantityRelation:
     id: str = attrs.field(validator=check_key)
     option: str = attrs.field(validator=check_key)
     limit: str = attrs.field(validator=check_key)
-    ratio: Decimal = attrs.field(default=Decimal(1), converter=to_decimal)
+    ratio: Decimal = attrs.field(default=Decimal(1), converter=to_decimal, validator=check_ratio)
     message: str = attrs.field(default="", validator=check_text)
 
     def __attrs_post_init__(self) -> None:
@@ -481,10 +491,12 @@ class ProductRule:
     kind: RuleKind = attrs.field(converter=_to_rule_kind)
     condition: Any = attrs.field(default=True, validator=_check_condition)
     message: str = attrs.field(default="", validator=check_text)
-    actions: tuple[SelectionAction, ...] = attrs.field(default=(), converter=tuple_converter)
+    actions: tuple[SelectionAction, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=check_sequence
+    )
     feature: str | None = attrs.field(default=None)
     keep: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple_converter, validator=_check_keys
+        default=(), converter=to_tuple, validator=[check_sequence, _check_keys]
     )
 
     def __attrs_post_init__(self) -> None:
@@ -529,6 +541,7 @@ _CONSTRAINTS = (Requires, Excludes, Compatibility, QuantityRelation)
 
 def _check_items(kind: type | tuple[type, ...], label: str) -> Any:
     def check(instance: Any, attribute: Any, value: tuple[Any, ...]) -> None:
+        check_sequence(instance, attribute, value)
         for index, item in enumerate(value):
             if not isinstance(item, kind):
                 raise ValidationError(
@@ -536,6 +549,10 @@ def _check_items(kind: type | tuple[type, ...], label: str) -> Any:
                 )
 
     return check
+
+
+def _check_root(instance: Any, attribute: Any, value: Any) -> None:
+    require_instance(value, Bundle, "a Bundle", attribute.name)
 
 
 @attrs.frozen
@@ -572,22 +589,22 @@ class ConfigurationModel:
     sfa_core.errors.ValidationError: constraints[0].options[1]: no option has this id (got 'r64')
     """
 
-    root: Bundle = attrs.field(validator=attrs.validators.instance_of(Bundle))
+    root: Bundle = attrs.field(validator=_check_root)
     bundles: tuple[Bundle, ...] = attrs.field(
-        default=(), converter=tuple_converter, validator=_check_items(Bundle, "a Bundle")
+        default=(), converter=to_tuple, validator=_check_items(Bundle, "a Bundle")
     )
     attributes: tuple[Attribute, ...] = attrs.field(
-        default=(), converter=tuple_converter, validator=_check_items(Attribute, "an Attribute")
+        default=(), converter=to_tuple, validator=_check_items(Attribute, "an Attribute")
     )
     constraints: tuple[Constraint, ...] = attrs.field(
         default=(),
-        converter=tuple_converter,
+        converter=to_tuple,
         validator=_check_items(
             _CONSTRAINTS, "a Requires, Excludes, Compatibility or QuantityRelation"
         ),
     )
     rules: tuple[ProductRule, ...] = attrs.field(
-        default=(), converter=tuple_converter, validator=_check_items(ProductRule, "a ProductRule")
+        default=(), converter=to_tuple, validator=_check_items(ProductRule, "a ProductRule")
     )
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
     _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -666,8 +683,11 @@ class ConfigurationModel:
 
         Returns:
             The parent option's id, or ``None`` for an option of the root bundle.
+
+        Raises:
+            ValidationError: No option has this id.
         """
-        return self._index.parents.get(option_id)
+        return self._index.parents.get(self.option(option_id).id)
 
     def feature_of(self, option_id: str) -> Feature:
         """Return the feature offering ``option_id``.
@@ -677,8 +697,20 @@ class ConfigurationModel:
 
         Returns:
             The feature.
+
+        Raises:
+            ValidationError: No option has this id.
+
+        >>> model = ConfigurationModel(root=Bundle(sku="PC", features=[
+        ...     Feature(id="disk", options=[Option(id="ssd", sku="SSD")])]))
+        >>> model.feature_of("ssd").id
+        'disk'
+        >>> model.feature_of("NOPE")
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.ValidationError: option: no option has this id (got 'NOPE')
         """
-        return self._index.feature_of[option_id]
+        return self._index.feature_of[self.option(option_id).id]
 
 
 class _Index:
