@@ -390,8 +390,8 @@ def test_var_reads_attrs_fields_and_mappings_only() -> None:
     quote = Quote(account=Account("ACME", "gold"), lines=({"sku": "A"},))
     assert rules.evaluate({"var": "account.tier"}, quote) == "gold"
     assert rules.evaluate({"var": "lines.0.sku"}, quote) == "A"
-    # Private attrs fields are declared fields, so they are data; nothing else is.
-    assert rules.evaluate({"var": "account._secret"}, quote) == "s3cret"
+    # Private (``_x``) attrs fields never resolve: only public declared fields are data.
+    assert rules.evaluate({"var": "account._secret"}, quote) is None
     for name in ("__class__", "account.__dict__", "account.__class__.__init__", "lines.count"):
         assert rules.evaluate({"var": name}, quote) is None
 

@@ -29,6 +29,9 @@ from sfa_core.rules._builder import (
 )
 from sfa_core.rules._compiler import (
     MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_SIZE,
+    MAX_STEPS,
     OPERATORS,
     CompiledRule,
     compile,
@@ -44,6 +47,9 @@ __all__ = [
     "Expr",
     "FIELD_TYPES",
     "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_SIZE",
+    "MAX_STEPS",
     "OPERATORS",
     "Schema",
     "all_of",

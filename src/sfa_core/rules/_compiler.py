@@ -16,18 +16,40 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sfa_core.errors import RuleError, RuleEvaluationError
+from sfa_core.errors import RuleError, RuleEvaluationError, ValidationError
 from sfa_core.rules import _operators as ops
 from sfa_core.rules import _semantics as sem
 from sfa_core.rules._builder import Expr
 from sfa_core.rules._explain import Explanation, Recorder, explanation_of
 from sfa_core.rules._schema import Schema
 
-__all__ = ["MAX_DEPTH", "OPERATORS", "CompiledRule", "compile", "evaluate"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_SIZE",
+    "MAX_STEPS",
+    "OPERATORS",
+    "CompiledRule",
+    "compile",
+    "evaluate",
+]
 
 #: The deepest nesting a rule may have. Each operation counts one level, and so
 #: does each array written as a value; the argument list of an operation does not.
 MAX_DEPTH = 64
+
+#: The default step budget of one evaluation: each item an iterating operator
+#: (``map``, ``filter``, ``reduce``, ``all``, ``some``, ``none``) visits costs one step
+#: plus one per operation of its body; ``merge`` costs one per item it returns.
+MAX_STEPS = ops.MAX_STEPS
+
+#: The default size budget: the longest text (characters) or array (items) that
+#: ``cat``, ``substr`` or ``merge`` may build.
+MAX_SIZE = ops.MAX_SIZE
+
+#: The default magnitude budget: the largest ``|adjusted exponent|`` of a number an
+#: arithmetic operation computes (``1E+1000`` is within it, ``1E+1001`` is not).
+MAX_EXPONENT = ops.MAX_EXPONENT
 
 #: The names of the supported operators.
 OPERATORS: frozenset[str] = frozenset(ops.OPERATORS)
@@ -115,6 +137,10 @@ class _Parser:
     def __init__(self, schema: Schema | None) -> None:
         self.schema = schema
         self.scopes = False
+        # whether evaluating needs a shared step budget: several iterating operations,
+        # or work that an iterator body repeats (see ops.COUNTED)
+        self.counted = False
+        self._top_iterators = 0
 
     def parse(self, rule: Any, path: str, depth: int, in_body: bool) -> Node:
         cls = type(rule)
@@ -181,6 +207,11 @@ class _Parser:
         node = Node(
             op, tuple(args), None, path, {op: sources if listed else sources[0]}, in_body=in_body
         )
+        if in_body and op in ops.COUNTED:
+            self.counted = True
+        elif op in ops.ITERATORS:
+            self._top_iterators += 1
+            self.counted = self.counted or self._top_iterators > 1
         if op == "val" and args and (args[0].op is not None or isinstance(args[0].value, list)):
             self.scopes = True
         if self.schema is not None:
@@ -417,8 +448,19 @@ class CompiledRule:
         {'>': [{'var': 'quote.net_total'}, 50000]}
     """
 
-    __slots__ = ("_fn", "_key", "_log", "_root", "_schema", "_scopes", "_source", "_traced")
+    __slots__ = (
+        "_budgets",
+        "_fn",
+        "_key",
+        "_log",
+        "_root",
+        "_schema",
+        "_scopes",
+        "_source",
+        "_traced",
+    )
 
+    _budgets: tuple[int, int, int]
     _fn: ops.Fn
     _key: str | None
     _log: Callable[[Any], Any] | None
@@ -434,7 +476,15 @@ class CompiledRule:
         *,
         schema: Schema | Mapping[str, str] | None = None,
         log: Callable[[Any], Any] | None = None,
+        max_steps: int = MAX_STEPS,
+        max_size: int = MAX_SIZE,
+        max_exponent: int = MAX_EXPONENT,
     ) -> None:
+        budgets = (
+            _budget("max_steps", max_steps),
+            _budget("max_size", max_size),
+            _budget("max_exponent", max_exponent),
+        )
         if isinstance(rule, Expr):
             rule = rule.to_json()
         if schema is not None and not isinstance(schema, Schema):
@@ -446,9 +496,35 @@ class CompiledRule:
         self._schema = schema
         self._log = log
         self._scopes = parser.scopes
+        self._budgets = budgets
         self._key = None
         self._traced = None
-        self._fn = _build(root, ops.BuildState(trace=False, scopes=parser.scopes, log=log))
+        self._fn = _counting(_build(root, self._state(trace=False)), parser.counted, budgets[0])
+
+    def _state(self, *, trace: bool) -> ops.BuildState:
+        max_steps, max_size, max_exponent = self._budgets
+        return ops.BuildState(
+            trace=trace,
+            scopes=self._scopes,
+            log=self._log,
+            max_steps=max_steps,
+            max_size=max_size,
+            max_exponent=max_exponent,
+        )
+
+    @property
+    def budgets(self) -> dict[str, int]:
+        """The evaluation budgets the rule was compiled with.
+
+        Returns:
+            ``{"max_steps": ..., "max_size": ..., "max_exponent": ...}``.
+
+        Example:
+            >>> from sfa_core import rules
+            >>> rules.compile({"var": "x"}, max_steps=500).budgets
+            {'max_steps': 500, 'max_size': 100000, 'max_exponent': 1000}
+        """
+        return dict(zip(("max_steps", "max_size", "max_exponent"), self._budgets, strict=True))
 
     @property
     def source(self) -> Any:
@@ -480,7 +556,8 @@ class CompiledRule:
 
         Raises:
             RuleEvaluationError: Evaluation failed where JSON Logic says it
-                fails (division by zero, arithmetic on non-numbers, ``throw``).
+                fails (division by zero, arithmetic on non-numbers, ``throw``),
+                or spent one of its budgets (see :func:`compile`).
 
         Example:
             >>> from decimal import Decimal
@@ -489,7 +566,10 @@ class CompiledRule:
             >>> rule.evaluate({"a": Decimal("0.1"), "b": Decimal("0.2")})
             True
         """
-        return self._fn(data, _ROOT)
+        try:
+            return self._fn(data, _ROOT)
+        except _ESCAPES as exc:
+            raise _escaped(exc) from None
 
     def matches(self, data: Any = None) -> bool:
         """Return whether the rule's result for ``data`` is truthy.
@@ -508,7 +588,7 @@ class CompiledRule:
             >>> rules.compile({"missing": ["owner"]}).matches({"owner": "ana"})
             False
         """
-        return sem.truthy(self._fn(data, _ROOT))
+        return sem.truthy(self.evaluate(data))
 
     def _predicate(self) -> Callable[[Any], bool]:
         """Return ``matches`` as a plain function, one call shorter when the root is a test."""
@@ -516,14 +596,20 @@ class CompiledRule:
         if self._root.op in _BOOLEAN_ROOTS:
 
             def test(data: Any) -> bool:
-                result: bool = fn(data, _ROOT)
+                try:
+                    result: bool = fn(data, _ROOT)
+                except _ESCAPES as exc:
+                    raise _escaped(exc) from None
                 return result
 
             return test
         truthy = sem.truthy
 
         def truthy_test(data: Any) -> bool:
-            return truthy(fn(data, _ROOT))
+            try:
+                return truthy(fn(data, _ROOT))
+            except _ESCAPES as exc:
+                raise _escaped(exc) from None
 
         return truthy_test
 
@@ -552,11 +638,15 @@ class CompiledRule:
         """
         traced = self._traced
         if traced is None:
-            state = ops.BuildState(trace=True, scopes=True, log=self._log)
-            traced = self._traced = _build(self._root, state)
+            traced = self._traced = _build(self._root, self._state(trace=True))
         recorder = Recorder()
         with contextlib.suppress(RuleEvaluationError):
-            traced(data, ops.Ctx(recorder, None, None, None))
+            try:
+                traced(data, ops.Ctx(recorder, None, None, None, [self._budgets[0]]))
+            except _ESCAPES as exc:
+                error = _escaped(exc)
+                while recorder.stack:
+                    recorder.fail(recorder.stack[-1], error.error)
         return explanation_of(recorder.roots[0])
 
     def _canonical(self) -> str:
@@ -580,11 +670,65 @@ class CompiledRule:
         return f"CompiledRule({text})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self._source, self._schema, self._log))
+        return (_restore, (self._source, self._schema, self._log, self._budgets))
 
 
-def _restore(source: Any, schema: Schema | None, log: Callable[[Any], Any] | None) -> CompiledRule:
-    return CompiledRule(source, schema=schema, log=log)
+def _restore(
+    source: Any,
+    schema: Schema | None,
+    log: Callable[[Any], Any] | None,
+    budgets: tuple[int, int, int] = (MAX_STEPS, MAX_SIZE, MAX_EXPONENT),
+) -> CompiledRule:
+    max_steps, max_size, max_exponent = budgets
+    return CompiledRule(
+        source,
+        schema=schema,
+        log=log,
+        max_steps=max_steps,
+        max_size=max_size,
+        max_exponent=max_exponent,
+    )
+
+
+def _counting(fn: ops.Fn, counted: bool, max_steps: int) -> ops.Fn:
+    """Give each evaluation of a rule that repeats work its own step budget.
+
+    A rule with no iterating operation, or one flat iteration outside any other,
+    runs on the shared root context: its one iterator checks its own cost.
+    """
+    if not counted:
+        return fn
+    new_ctx = ops.Ctx
+
+    def with_budget(data: Any, ctx: ops.Ctx) -> Any:
+        return fn(data, new_ctx(ctx.rec, None, None, None, [max_steps]))
+
+    return with_budget
+
+
+def _budget(name: str, value: Any) -> int:
+    if type(value) is not int or value < 1:
+        raise ValidationError("a budget must be a positive whole number", path=name, value=value)
+    return value
+
+
+# What may escape the closures besides RuleEvaluationError: a failure no operation
+# converted, and Python's own limits met by hostile data (a signalling NaN, a number
+# too large for a float, data nested too deep or cyclic).
+_ESCAPES = (sem.Fail, ArithmeticError, RecursionError)
+
+
+def _escaped(exc: BaseException) -> RuleEvaluationError:
+    """Turn an exception that escaped the closures into a :class:`RuleEvaluationError`."""
+    if isinstance(exc, sem.Fail):
+        return RuleEvaluationError(exc.error, path="$", reason=exc.reason)
+    if isinstance(exc, RecursionError):
+        reason = "the data is nested too deep (or contains itself) to evaluate"
+        return RuleEvaluationError({"type": "Data Too Deep"}, path="$", reason=reason)
+    kind = type(exc).__name__
+    return RuleEvaluationError(
+        {"type": "NaN"}, path="$", reason=f"arithmetic failed on the data ({kind})"
+    )
 
 
 def _canonical_json(value: Any) -> str:
@@ -598,8 +742,17 @@ def compile(
     *,
     schema: Schema | Mapping[str, str] | None = None,
     log: Callable[[Any], Any] | None = None,
+    max_steps: int = MAX_STEPS,
+    max_size: int = MAX_SIZE,
+    max_exponent: int = MAX_EXPONENT,
 ) -> CompiledRule:
     """Validate a JSON Logic rule and compile it into closures, once.
+
+    Evaluation has budgets, so that a rule written by an end user cannot tie
+    up the host: when one is spent, evaluation fails with a
+    :class:`~sfa_core.errors.RuleEvaluationError` whose ``error`` is
+    ``{"type": "Budget", "budget": ..., "limit": ...}`` (a ``try`` in the rule
+    does not catch it).
 
     Args:
         rule: The rule: JSON (``dict``/``list``/scalars; tuples are read as
@@ -608,11 +761,22 @@ def compile(
             against (a :class:`Schema` or a plain mapping).
         log: Called with the value of every ``log`` operation; without it,
             ``log`` only returns its value.
+        max_steps: The step budget of one evaluation: each item an iterating
+            operator (``map``, ``filter``, ``reduce``, ``all``, ``some``,
+            ``none``) visits costs one step plus one per operation of its body,
+            charged when the operator starts; ``merge`` inside an iterator costs
+            one step per item it returns.
+        max_size: The longest text (characters) or array (items) ``cat``,
+            ``substr`` or ``merge`` may return.
+        max_exponent: The largest ``|adjusted exponent|`` of a number ``+``,
+            ``-``, ``*``, ``/`` or ``%`` may compute (``1E+1000`` is allowed,
+            ``1E+1001`` is not).
 
     Returns:
         The :class:`CompiledRule`.
 
     Raises:
+        ValidationError: A budget is not a positive ``int``.
         RuleError: The rule is malformed: unknown operator, wrong operand
             count, a value that is not JSON (an object, NaN), nesting deeper
             than :data:`MAX_DEPTH`, an unknown or mistyped field. ``path`` is
@@ -628,8 +792,24 @@ def compile(
         Traceback (most recent call last):
         ...
         sfa_core.errors.RuleError: $['>'][1]: field 'tier' (string) is compared ... the number 5
+        >>> doubling = {"reduce": [[0] * 40, {"cat": [{"var": "accumulator"}] * 2}, "x"]}
+        >>> rules.compile(doubling).evaluate()
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.RuleEvaluationError: $.reduce[1]: evaluation budget spent: a text ...
+        >>> rules.compile({"map": [list(range(10)), {"var": ""}]}, max_steps=5).evaluate()
+        Traceback (most recent call last):
+        ...
+        sfa_core.errors.RuleEvaluationError: $: evaluation budget spent: more than 5 steps
     """
-    return CompiledRule(rule, schema=schema, log=log)
+    return CompiledRule(
+        rule,
+        schema=schema,
+        log=log,
+        max_steps=max_steps,
+        max_size=max_size,
+        max_exponent=max_exponent,
+    )
 
 
 @functools.lru_cache(maxsize=512)

@@ -187,8 +187,16 @@ def explanation_of(frame: Frame) -> Explanation:
 # --------------------------------------------------------------------------- rendering
 
 
-def _encode(value: Any) -> str:
-    """Return ``value`` as compact JSON-like text (exact decimals, amounts with currency)."""
+#: How deep into nested data an explanation's text goes (deeper, and cycles, show ``…``).
+_MAX_SHOWN_DEPTH = 16
+
+
+def _encode(value: Any, depth: int = 0) -> str:
+    """Return ``value`` as compact JSON-like text (exact decimals, amounts with currency).
+
+    Nesting deeper than :data:`_MAX_SHOWN_DEPTH` (and so a value that contains
+    itself) is shown as ``…``; private (``_x``) fields of attrs values are left out.
+    """
     import json
 
     cls = type(value)
@@ -203,18 +211,35 @@ def _encode(value: Any) -> str:
         return f"{value.amount:f} {value.currency}"
     if k in (sem.STR, sem.DATE):
         return json.dumps(sem.to_text(value), ensure_ascii=False)
+    if depth >= _MAX_SHOWN_DEPTH and (k == sem.ARR or k == sem.OBJ):
+        return "…"
+    deeper = depth + 1
     if k == sem.ARR:
-        return "[" + ",".join(_encode(item) for item in value) + "]"
+        return "[" + _joined(_encode(item, deeper) for item in value) + "]"
     if isinstance(value, Mapping):
-        items = (f"{_encode(str(key))}:{_encode(item)}" for key, item in value.items())
-        return "{" + ",".join(items) + "}"
+        items = (f"{_encode(str(key))}:{_encode(item, deeper)}" for key, item in value.items())
+        return "{" + _joined(items) + "}"
     if attrs.has(cls):
         items = (
-            f"{_encode(field.name)}:{_encode(getattr(value, field.name))}"
+            f"{_encode(field.name)}:{_encode(getattr(value, field.name), deeper)}"
             for field in attrs.fields(cls)
+            if not field.name.startswith("_")
         )
-        return "{" + ",".join(items) + "}"
+        return "{" + _joined(items) + "}"
     return repr(value)
+
+
+def _joined(parts: Iterator[str]) -> str:
+    """Join parts with commas, stopping (with ``…``) once longer than a line shows."""
+    found: list[str] = []
+    size = 0
+    for part in parts:
+        if size > _MAX_TEXT:
+            found.append("…")
+            break
+        found.append(part)
+        size += len(part) + 1
+    return ",".join(found)
 
 
 def show(value: Any) -> str:

@@ -28,28 +28,59 @@ class Ctx:
     (``{"val": [[-2], "x"]}``) or is being explained.
     """
 
-    __slots__ = ("data", "index", "rec", "up")
+    __slots__ = ("budget", "data", "index", "rec", "up")
 
-    def __init__(self, rec: Any, data: Any, index: int | None, up: Ctx | None) -> None:
+    def __init__(
+        self,
+        rec: Any,
+        data: Any,
+        index: int | None,
+        up: Ctx | None,
+        budget: list[int] | None = None,
+    ) -> None:
         self.rec = rec
         self.data = data
         self.index = index
         self.up = up
+        #: The steps left to the evaluation (one shared cell), or ``None`` when the
+        #: rule has no iterating operator and so cannot spend them.
+        self.budget = budget
 
 
-#: The context of a plain top-level evaluation.
+#: The context of a plain top-level evaluation of a rule without iterating operators.
 ROOT = Ctx(None, None, None, None)
+
+#: The default step budget of an evaluation (see :func:`sfa_core.rules.compile`).
+MAX_STEPS = 100_000
+#: The default size budget: the longest text or array an operation may build.
+MAX_SIZE = 100_000
+#: The default magnitude budget: the largest ``|adjusted exponent|`` of a computed number.
+MAX_EXPONENT = 1000
 
 
 class BuildState:
-    """Options of one closure tree: traced or fast, scope pushing, log sink."""
+    """Options of one closure tree: traced or fast, scope pushing, log sink, budgets."""
 
-    __slots__ = ("log", "scopes", "trace")
+    __slots__ = ("big", "log", "max_exponent", "max_size", "max_steps", "scopes", "trace")
 
-    def __init__(self, *, trace: bool, scopes: bool, log: Callable[[Any], Any] | None) -> None:
+    def __init__(
+        self,
+        *,
+        trace: bool,
+        scopes: bool,
+        log: Callable[[Any], Any] | None,
+        max_steps: int = MAX_STEPS,
+        max_size: int = MAX_SIZE,
+        max_exponent: int = MAX_EXPONENT,
+    ) -> None:
         self.trace = trace
         self.scopes = scopes or trace
         self.log = log
+        self.max_steps = max_steps
+        self.max_size = max_size
+        self.max_exponent = max_exponent
+        # ints strictly between -big and big have |adjusted exponent| <= max_exponent
+        self.big = 10 ** (max_exponent + 1)
 
     def const(self, node: Any) -> tuple[bool, Any]:
         """Return ``(True, value)`` when ``node`` is a literal that may be inlined."""
@@ -60,6 +91,85 @@ class BuildState:
 
 def _raise(error: Any, path: str, reason: str = "") -> RuleEvaluationError:
     return RuleEvaluationError(error, path=path, reason=reason)
+
+
+def _steps_spent(path: str, limit: int) -> RuleEvaluationError:
+    fail = sem.budget_failure("steps", limit, f"more than {limit} steps")
+    return _raise(fail.error, path, fail.reason)
+
+
+def _size_spent(path: str, limit: int, what: str, size: int) -> RuleEvaluationError:
+    fail = sem.budget_failure("size", limit, f"{what} longer than {limit} ({size})")
+    return _raise(fail.error, path, fail.reason)
+
+
+def _magnitude_spent(path: str, limit: int) -> RuleEvaluationError:
+    fail = sem.budget_failure("magnitude", limit, f"a number beyond 1E+{limit} or 1E-{limit}")
+    return _raise(fail.error, path, fail.reason)
+
+
+def _overflow(path: str, limit: int) -> RuleEvaluationError:
+    fail = sem.budget_failure("magnitude", limit, "a number too large for a float")
+    return _raise(fail.error, path, fail.reason)
+
+
+def check_number(value: Any, st: BuildState, path: str) -> Any:
+    """Return a computed number, or fail when it is beyond the magnitude budget."""
+    cls = type(value)
+    if cls is int:
+        big = st.big
+        if -big < value < big:
+            return value
+        raise _magnitude_spent(path, st.max_exponent)
+    if cls is Decimal and value.is_finite() and value:
+        if -st.max_exponent <= value.adjusted() <= st.max_exponent:
+            return value
+        raise _magnitude_spent(path, st.max_exponent)
+    return value
+
+
+def charge(ctx: Ctx, steps: int, path: str, limit: int) -> None:
+    """Spend ``steps`` of the evaluation's step budget, failing when it is spent.
+
+    Without a shared budget (a rule whose only iterating operation is flat and
+    outside any other: it runs once), ``steps`` alone are checked against ``limit``.
+    """
+    budget = ctx.budget
+    if budget is None:
+        if steps > limit:
+            raise _steps_spent(path, limit)
+        return
+    left = budget[0] - steps
+    budget[0] = left
+    if left < 0:
+        raise _steps_spent(path, limit)
+
+
+#: Steps charged per this many characters or items built by ``cat``, ``substr``
+#: and ``merge`` inside an iterator body.
+SIZE_PER_STEP = 100
+
+#: Operators whose work inside an iterator body needs the shared step budget.
+COUNTED = frozenset({"map", "filter", "all", "some", "none", "reduce", "cat", "substr", "merge"})
+
+
+def body_weight(node: Any) -> int:
+    """The steps one item of an iterator costs: 1 + the operations of its body.
+
+    Operations inside a nested iterator's body are charged by that iterator.
+    """
+    weight = 1
+    stack = [node.args[1]]
+    while stack:
+        current = stack.pop()
+        if current.op is None:
+            continue
+        weight += 1
+        if current.op in ITERATORS:
+            stack.extend(current.args[:1] + current.args[2:])
+        else:
+            stack.extend(current.args)
+    return weight
 
 
 def copy_json(value: Any) -> Any:
@@ -233,6 +343,8 @@ def op_try(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         except RuleEvaluationError as exc:
             failure = exc
         for handler in rest:
+            if type(failure.error) is sem.BudgetSpent:
+                break  # a spent budget is not caught
             try:
                 return handler(failure.error, ctx)
             except RuleEvaluationError as exc:
@@ -299,7 +411,7 @@ def op_order(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         try:
             return slow(x, y)
         except Fail as exc:
-            raise _raise(exc.error, path) from None
+            raise _raise(exc.error, path, exc.reason) from None
 
     if len(kids) == 2:
         left, right = kids
@@ -314,7 +426,7 @@ def op_order(node: Any, kids: list[Fn], st: BuildState) -> Fn:
                 if tx is int or tx is float:
                     return fast(x, number)
                 if tx is Decimal:
-                    return x == x and fast(x, exact)
+                    return not x.is_nan() and fast(x, exact)
                 return general(x, number)
 
             return against_number
@@ -373,6 +485,7 @@ _EQUALITIES: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
 def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``==``, ``!=`` (JavaScript loose equality) and ``===``, ``!==`` (strict)."""
     equal, negated = _EQUALITIES[node.op]
+    path = node.path
     if len(kids) == 2:
         left, right = kids
         inline, value = st.const(node.args[1])
@@ -386,7 +499,10 @@ def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
                     x = left(data, ctx)
                     if type(x) is str:
                         return (x == expected) is not negated
-                    return equal(x, expected) is not negated
+                    try:
+                        return equal(x, expected) is not negated
+                    except Fail as exc:
+                        raise _raise(exc.error, path, exc.reason) from None
 
                 return against_text
 
@@ -395,12 +511,20 @@ def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
                 tx = type(x)
                 if tx is int or tx is float:
                     return (x == expected) is not negated
-                return equal(x, expected) is not negated
+                try:
+                    return equal(x, expected) is not negated
+                except Fail as exc:
+                    raise _raise(exc.error, path, exc.reason) from None
 
             return against_number
 
         def pair(data: Any, ctx: Ctx) -> bool:
-            return equal(left(data, ctx), right(data, ctx)) is not negated
+            x = left(data, ctx)
+            y = right(data, ctx)
+            try:
+                return equal(x, y) is not negated
+            except Fail as exc:
+                raise _raise(exc.error, path, exc.reason) from None
 
         return pair
 
@@ -408,8 +532,11 @@ def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         previous = kids[0](data, ctx)
         for kid in kids[1:]:
             current = kid(data, ctx)
-            if equal(previous, current) is negated:
-                return False
+            try:
+                if equal(previous, current) is negated:
+                    return False
+            except Fail as exc:
+                raise _raise(exc.error, path, exc.reason) from None
             previous = current
         return True
 
@@ -419,6 +546,7 @@ def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 def op_in(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``in``: membership in an array (strict equality) or a substring test."""
     needle, haystack = kids
+    path = node.path
     inline, value = st.const(node.args[1])
     if inline and type(value) is list:
         items = value
@@ -428,13 +556,20 @@ def op_in(node: Any, kids: list[Fn], st: BuildState) -> Fn:
             x = needle(data, ctx)
             if type(x) is str:
                 return x in texts
-            return sem.includes(items, x)
+            try:
+                return sem.includes(items, x)
+            except Fail as exc:
+                raise _raise(exc.error, path, exc.reason) from None
 
         return in_literal
 
     def contains(data: Any, ctx: Ctx) -> bool:
         x = needle(data, ctx)
-        return sem.includes(haystack(data, ctx), x)
+        found = haystack(data, ctx)
+        try:
+            return sem.includes(found, x)
+        except Fail as exc:
+            raise _raise(exc.error, path, exc.reason) from None
 
     return contains
 
@@ -445,34 +580,43 @@ _Fast = Callable[[Any, Any], Any]
 _Slow = Callable[[Any, Any], Any]
 
 
-def _arith_pair(path: str, fast: _Fast, slow: _Slow, left: Fn, right: Fn) -> Fn:
+def _arith_pair(st: BuildState, path: str, fast: _Fast, slow: _Slow, left: Fn, right: Fn) -> Fn:
+    big = st.big
+
     def pair(data: Any, ctx: Ctx) -> Any:
         x = left(data, ctx)
         y = right(data, ctx)
         tx = type(x)
         ty = type(y)
-        if (tx is int or tx is float) and (ty is int or ty is float):
-            result = fast(x, y)
-            if result == result:
-                return result
         try:
-            return slow(x, y)
+            if (tx is int or tx is float) and (ty is int or ty is float):
+                result = fast(x, y)
+                if type(result) is int:
+                    if -big < result < big:
+                        return result
+                elif result == result:
+                    return result
+            return check_number(slow(x, y), st, path)
         except Fail as exc:
-            raise _raise(exc.error, path) from None
+            raise _raise(exc.error, path, exc.reason) from None
+        except OverflowError:
+            raise _overflow(path, st.max_exponent) from None
 
     return pair
 
 
-def _arith_fold(path: str, slow: _Slow, kids: list[Fn]) -> Fn:
+def _arith_fold(st: BuildState, path: str, slow: _Slow, kids: list[Fn]) -> Fn:
     first, rest = kids[0], kids[1:]
 
     def fold(data: Any, ctx: Ctx) -> Any:
         try:
             total = sem.to_arith(first(data, ctx))
             for kid in rest:
-                total = slow(total, kid(data, ctx))
+                total = check_number(slow(total, kid(data, ctx)), st, path)
         except Fail as exc:
-            raise _raise(exc.error, path) from None
+            raise _raise(exc.error, path, exc.reason) from None
+        except OverflowError:
+            raise _overflow(path, st.max_exponent) from None
         return total
 
     return fold
@@ -483,37 +627,42 @@ def _unary(path: str, fn: Callable[[Any], Any], kid: Fn) -> Fn:
         try:
             return fn(kid(data, ctx))
         except Fail as exc:
-            raise _raise(exc.error, path) from None
+            raise _raise(exc.error, path, exc.reason) from None
 
     return unary
 
 
 def _arithmetic(
-    node: Any, kids: list[Fn], fast: _Fast, slow: _Slow, one: Callable[[Any], Any]
+    node: Any,
+    kids: list[Fn],
+    st: BuildState,
+    fast: _Fast,
+    slow: _Slow,
+    one: Callable[[Any], Any],
 ) -> Fn:
     """Build ``+``, ``-`` or ``*`` by operand count: ``one`` for one, a pair, or a fold."""
     if len(kids) == 1:
         return _unary(node.path, one, kids[0])
     if len(kids) == 2:
-        return _arith_pair(node.path, fast, slow, *kids)
-    return _arith_fold(node.path, slow, kids)
+        return _arith_pair(st, node.path, fast, slow, *kids)
+    return _arith_fold(st, node.path, slow, kids)
 
 
 def op_plus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``+``: the sum of the operands cast to numbers (one operand: a cast)."""
     if not kids:
         return literal(0)
-    return _arithmetic(node, kids, _op.add, sem.add, sem.to_arith)
+    return _arithmetic(node, kids, st, _op.add, sem.add, sem.to_arith)
 
 
 def op_minus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``-``: the difference (one operand: the negation)."""
-    return _arithmetic(node, kids, _op.sub, sem.sub, sem.neg)
+    return _arithmetic(node, kids, st, _op.sub, sem.sub, sem.neg)
 
 
 def op_times(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``*``: the product of the operands."""
-    return _arithmetic(node, kids, _op.mul, sem.mul, sem.to_arith)
+    return _arithmetic(node, kids, st, _op.mul, sem.mul, sem.to_arith)
 
 
 def op_divide(node: Any, kids: list[Fn], st: BuildState) -> Fn:
@@ -530,17 +679,19 @@ def op_divide(node: Any, kids: list[Fn], st: BuildState) -> Fn:
                 if result == result:
                     return result
             try:
-                return sem.div(x, y)
+                return check_number(sem.div(x, y), st, path)
             except Fail as exc:
-                raise _raise(exc.error, path) from None
+                raise _raise(exc.error, path, exc.reason) from None
+            except OverflowError:
+                raise _overflow(path, st.max_exponent) from None
 
         return divide
-    return _arith_fold(node.path, sem.div, kids)
+    return _arith_fold(st, node.path, sem.div, kids)
 
 
 def op_modulo(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``%``: the remainder, with the sign of the dividend."""
-    return _arith_fold(node.path, sem.mod, kids)
+    return _arith_fold(st, node.path, sem.mod, kids)
 
 
 def op_extreme(node: Any, kids: list[Fn], st: BuildState) -> Fn:
@@ -553,7 +704,7 @@ def op_extreme(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         try:
             return sem.extreme(values, largest=largest)
         except Fail as exc:
-            raise _raise(exc.error, path) from None
+            raise _raise(exc.error, path, exc.reason) from None
 
     return extreme
 
@@ -563,9 +714,20 @@ def op_extreme(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 def op_cat(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``cat``: the operands as text, joined (``null`` adds nothing)."""
+    path = node.path
+    limit = st.max_size
+    steps = st.max_steps
 
     def cat(data: Any, ctx: Ctx) -> str:
-        return "".join([sem.cat_text(kid(data, ctx)) for kid in kids])
+        try:
+            text = "".join([sem.cat_text(kid(data, ctx)) for kid in kids])
+        except Fail as exc:
+            raise _raise(exc.error, path, exc.reason) from None
+        if len(text) > limit:
+            raise _size_spent(path, limit, "a text of characters", len(text))
+        if ctx.budget is not None:
+            charge(ctx, len(text) // SIZE_PER_STEP, path, steps)
+        return text
 
     return cat
 
@@ -574,9 +736,7 @@ def _integer(value: Any) -> int:
     number = sem.arith_number(value)
     if number is None:
         return 0
-    if number in (float("inf"), float("-inf")):
-        return 1 << 62 if number > 0 else -(1 << 62)
-    return int(number)
+    return sem.clamp_int(number)
 
 
 def substring(text: str, start: Any, length: Any) -> str:
@@ -601,16 +761,31 @@ def op_substr(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     source, start = kids[0], kids[1]
     length = kids[2] if len(kids) > 2 else None
 
+    path = node.path
+    limit = st.max_size
+    steps = st.max_steps
+
     def substr(data: Any, ctx: Ctx) -> str:
-        text = sem.to_text(source(data, ctx))
+        try:
+            text = sem.to_text(source(data, ctx))
+        except Fail as exc:
+            raise _raise(exc.error, path, exc.reason) from None
         begin = start(data, ctx)
-        return substring(text, begin, MISSING if length is None else length(data, ctx))
+        result = substring(text, begin, MISSING if length is None else length(data, ctx))
+        if len(result) > limit:
+            raise _size_spent(path, limit, "a text of characters", len(result))
+        if ctx.budget is not None:
+            charge(ctx, len(result) // SIZE_PER_STEP, path, steps)
+        return result
 
     return substr
 
 
 def op_merge(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``merge``: the operands flattened one level into one array."""
+    path = node.path
+    limit = st.max_size
+    steps = st.max_steps
 
     def merge(data: Any, ctx: Ctx) -> list[Any]:
         result: list[Any] = []
@@ -621,6 +796,10 @@ def op_merge(node: Any, kids: list[Fn], st: BuildState) -> Fn:
                 result.append(value)
             else:
                 result.extend(items)
+            if len(result) > limit:
+                raise _size_spent(path, limit, "an array of items", len(result))
+        if ctx.budget is not None:
+            charge(ctx, len(result) // SIZE_PER_STEP, path, steps)
         return result
 
     return merge
@@ -763,7 +942,7 @@ def resolve_val(args: list[Any], data: Any, ctx: Ctx) -> Any:
     path = args
     if type(args[0]) is list and len(args[0]) == 1:
         levels = sem.arith_number(args[0][0])
-        value = _climb(ctx, abs(int(levels))) if levels is not None else None
+        value = _climb(ctx, abs(sem.clamp_int(levels))) if levels is not None else None
         path = args[1:]
     for part in path:
         if part is None:
@@ -914,17 +1093,27 @@ def op_missing_some(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 # --------------------------------------------------------------------------- iterators
 
 
+def _pricing(node: Any, st: BuildState) -> tuple[int, str, int]:
+    """The per-item step cost of an iterator, its path and the step budget."""
+    return body_weight(node), node.path, st.max_steps
+
+
 def op_map(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``map``: the body evaluated for each item of the array."""
     source, body = kids
+    weight, path, steps = _pricing(node, st)
     if st.scopes:
 
         def map_scoped(data: Any, ctx: Ctx) -> list[Any]:
             items = sem.as_sequence(source(data, ctx))
             if items is None:
                 return []
+            cost = len(items) * weight
+            if cost > steps or ctx.budget is not None:
+                charge(ctx, cost, path, steps)
             rec = ctx.rec
-            return [body(item, Ctx(rec, data, i, ctx)) for i, item in enumerate(items)]
+            budget = ctx.budget
+            return [body(item, Ctx(rec, data, i, ctx, budget)) for i, item in enumerate(items)]
 
         return map_scoped
 
@@ -932,6 +1121,9 @@ def op_map(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         items = _items(source(data, ctx))
         if items is None:
             return []
+        cost = len(items) * weight
+        if cost > steps or ctx.budget is not None:
+            charge(ctx, cost, path, steps)
         return [body(item, ctx) for item in items]
 
     return map_items
@@ -942,15 +1134,22 @@ def op_filter(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     source, body = kids
     scoped = st.scopes
     truthy = sem.truthy
+    weight, path, steps = _pricing(node, st)
 
     def filter_items(data: Any, ctx: Ctx) -> list[Any]:
         items = sem.as_sequence(source(data, ctx))
         if items is None:
             return []
+        cost = len(items) * weight
+        if cost > steps or ctx.budget is not None:
+            charge(ctx, cost, path, steps)
         if scoped:
             rec = ctx.rec
+            budget = ctx.budget
             return [
-                item for i, item in enumerate(items) if truthy(body(item, Ctx(rec, data, i, ctx)))
+                item
+                for i, item in enumerate(items)
+                if truthy(body(item, Ctx(rec, data, i, ctx, budget)))
             ]
         return [item for item in items if truthy(body(item, ctx))]
 
@@ -962,19 +1161,24 @@ def _items(value: Any) -> Any:
     return value if type(value) is list else sem.as_sequence(value)
 
 
-def _any_truthy(kids: list[Fn], st: BuildState) -> Fn:
+def _any_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """Whether the body is truthy for at least one item (stops at the first)."""
     source, body = kids
     truthy = sem.truthy
+    weight, path, steps = _pricing(node, st)
     if st.scopes:
 
         def any_scoped(data: Any, ctx: Ctx) -> bool:
             items = _items(source(data, ctx))
             if not items:
                 return False
+            cost = len(items) * weight
+            if cost > steps or ctx.budget is not None:
+                charge(ctx, cost, path, steps)
             rec = ctx.rec
+            budget = ctx.budget
             for i, item in enumerate(items):
-                value = body(item, Ctx(rec, data, i, ctx))
+                value = body(item, Ctx(rec, data, i, ctx, budget))
                 if value is True or (value is not False and truthy(value)):
                     return True
             return False
@@ -985,6 +1189,9 @@ def _any_truthy(kids: list[Fn], st: BuildState) -> Fn:
         items = _items(source(data, ctx))
         if not items:
             return False
+        cost = len(items) * weight
+        if cost > steps or ctx.budget is not None:
+            charge(ctx, cost, path, steps)
         for item in items:
             value = body(item, ctx)
             if value is True or (value is not False and truthy(value)):
@@ -998,15 +1205,20 @@ def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``all``: whether the body is truthy for every item (``false`` for an empty array)."""
     source, body = kids
     truthy = sem.truthy
+    weight, path, steps = _pricing(node, st)
     if st.scopes:
 
         def every_scoped(data: Any, ctx: Ctx) -> bool:
             items = _items(source(data, ctx))
             if not items:
                 return False
+            cost = len(items) * weight
+            if cost > steps or ctx.budget is not None:
+                charge(ctx, cost, path, steps)
             rec = ctx.rec
+            budget = ctx.budget
             for i, item in enumerate(items):
-                value = body(item, Ctx(rec, data, i, ctx))
+                value = body(item, Ctx(rec, data, i, ctx, budget))
                 if not (value is True or (value is not False and truthy(value))):
                     return False
             return True
@@ -1017,6 +1229,9 @@ def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         items = _items(source(data, ctx))
         if not items:
             return False
+        cost = len(items) * weight
+        if cost > steps or ctx.budget is not None:
+            charge(ctx, cost, path, steps)
         for item in items:
             value = body(item, ctx)
             if not (value is True or (value is not False and truthy(value))):
@@ -1028,12 +1243,12 @@ def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 def op_some(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``some``: whether the body is truthy for at least one item."""
-    return _any_truthy(kids, st)
+    return _any_truthy(node, kids, st)
 
 
 def op_none(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``none``: whether the body is truthy for no item."""
-    found = _any_truthy(kids, st)
+    found = _any_truthy(node, kids, st)
 
     def none(data: Any, ctx: Ctx) -> bool:
         return not found(data, ctx)
@@ -1046,16 +1261,21 @@ def op_reduce(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     source, body = kids[0], kids[1]
     initial = kids[2] if len(kids) > 2 else None
     scoped = st.scopes
+    weight, path, steps = _pricing(node, st)
 
     def reduce(data: Any, ctx: Ctx) -> Any:
         items = _items(source(data, ctx))
         accumulator = None if initial is None else initial(data, ctx)
         if items is None:
             return accumulator
+        cost = len(items) * weight
+        if cost > steps or ctx.budget is not None:
+            charge(ctx, cost, path, steps)
         rec = ctx.rec
+        budget = ctx.budget
         for i, item in enumerate(items):
             scope = {"current": item, "accumulator": accumulator}
-            accumulator = body(scope, Ctx(rec, data, i, ctx) if scoped else ctx)
+            accumulator = body(scope, Ctx(rec, data, i, ctx, budget) if scoped else ctx)
         return accumulator
 
     return reduce

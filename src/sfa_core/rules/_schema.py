@@ -30,7 +30,7 @@ def _freeze_fields(value: Any) -> FrozenMap[str, str]:
             raise ValidationError(
                 "field names must not have empty parts", path="fields", value=name
             )
-        if type_name not in FIELD_TYPES:
+        if not isinstance(type_name, str) or type_name not in FIELD_TYPES:
             raise ValidationError(
                 f"unknown field type (expected one of {', '.join(sorted(FIELD_TYPES))})",
                 path=f"fields[{name!r}]",

@@ -11,6 +11,7 @@ by the compiled closures; the functions here are the general cases.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import importlib
 import math
 import re
@@ -28,11 +29,39 @@ MISSING: Any = object()
 
 
 class Fail(Exception):
-    """Evaluation failed with a JSON Logic error value (converted by the caller)."""
+    """Evaluation failed with a JSON Logic error value (converted by the caller).
 
-    def __init__(self, error: Any) -> None:
+    ``reason`` is the message of the :class:`~sfa_core.errors.RuleEvaluationError`
+    it becomes (empty for the default one).
+    """
+
+    def __init__(self, error: Any, reason: str = "") -> None:
         super().__init__(error)
         self.error = error
+        self.reason = reason
+
+
+class BudgetSpent(dict):  # type: ignore[type-arg]
+    """The error value of an evaluation that spent one of its budgets.
+
+    A plain ``dict`` (``{"type": "Budget", "budget": "steps", "limit": 100000}``)
+    whose class tells it apart from thrown values: ``try`` does not catch it.
+    """
+
+
+def budget_failure(budget: str, limit: int, reason: str) -> Fail:
+    """Return the failure of an evaluation that spent its ``budget``."""
+    error = BudgetSpent(type="Budget", budget=budget, limit=limit)
+    return Fail(error, f"evaluation budget spent: {reason}")
+
+
+#: The deepest nesting of arrays in the data that text conversion follows.
+MAX_DATA_DEPTH = 200
+
+#: Numbers whose adjusted exponent is beyond this are written in scientific notation.
+TEXT_EXPONENT = 1000
+
+_TEXT_CONTEXT = decimal.Context(prec=28)
 
 
 def nan_error() -> Fail:
@@ -306,10 +335,10 @@ def div(a: Any, b: Any) -> Any:
     if type(x) is int and type(y) is int:
         if x % y == 0:
             return x // y
-        return _checked(x / y)
+        return _checked(x / y)  # OverflowError: the caller reports the magnitude budget
     try:
         return _checked(x / y)
-    except (DecimalException, OverflowError):
+    except DecimalException:
         raise nan_error() from None
 
 
@@ -396,7 +425,7 @@ def to_text(value: Any) -> str:
     if cls is bool:
         return "true" if value else "false"
     if cls is int:
-        return str(value)
+        return _int_text(value)
     if cls is float:
         return js_number_text(value)
     if value is None:
@@ -405,10 +434,10 @@ def to_text(value: Any) -> str:
     if k == NUM:
         number = plain_number(value)
         if isinstance(number, Decimal):
-            return format(number, "f")
+            return decimal_text(number)
         return to_text(number)
     if k == MONEY:
-        return format(value.amount, "f")
+        return decimal_text(value.amount)
     if k == STR:
         return str(value)
     if k == BOOL:
@@ -416,8 +445,52 @@ def to_text(value: Any) -> str:
     if k == DATE:
         return str(value.isoformat())
     if k == ARR:
-        return ",".join("" if item is None else to_text(item) for item in value)
+        return _join(value, set(), 1)
     return "[object Object]"
+
+
+def _int_text(value: int) -> str:
+    try:
+        return str(value)
+    except ValueError:  # more digits than int() writes: scientific, as JavaScript does
+        return str(_TEXT_CONTEXT.create_decimal(value))
+
+
+def decimal_text(number: Decimal) -> str:
+    """Return a ``Decimal`` as text: its digits, or scientific notation beyond 1E±1000.
+
+    ``Decimal("72000.00")`` is ``"72000.00"``; ``Decimal("1E+2000")`` stays
+    ``"1E+2000"`` rather than two thousand digits.
+    """
+    if number.is_finite() and -TEXT_EXPONENT <= number.adjusted() <= TEXT_EXPONENT:
+        return format(number, "f")
+    return str(number)
+
+
+def _join(items: Any, active: set[int], depth: int) -> str:
+    """Join an array's items as text, as JavaScript's ``Array.prototype.join`` does.
+
+    An array met again inside itself adds nothing (as in JavaScript); arrays nested
+    deeper than :data:`MAX_DATA_DEPTH` fail with a budget error.
+    """
+    if depth > MAX_DATA_DEPTH:
+        raise budget_failure(
+            "depth", MAX_DATA_DEPTH, f"an array nested deeper than {MAX_DATA_DEPTH} levels"
+        )
+    ident = id(items)
+    if ident in active:
+        return ""
+    active.add(ident)
+    parts = []
+    for item in items:
+        if item is None:
+            parts.append("")
+        elif type(item) is list or type(item) is tuple or kind(item) == ARR:
+            parts.append(_join(item, active, depth + 1))
+        else:
+            parts.append(to_text(item))
+    active.discard(ident)
+    return ",".join(parts)
 
 
 def cat_text(value: Any) -> str:
@@ -520,10 +593,14 @@ def greater_equal(a: Any, b: Any) -> bool:
     return pair is not None and pair[0] >= pair[1]
 
 
+def _is_nan(x: Any) -> bool:
+    return x.is_nan() if type(x) is Decimal else bool(x != x)
+
+
 def _number_equal(x: Any, y: Any) -> bool:
     x = plain_number(x)
     y = plain_number(y)
-    if x != x or y != y:
+    if _is_nan(x) or _is_nan(y):
         return False
     x, y = coerce_pair(x, y)
     return bool(x == y)
@@ -633,7 +710,10 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 def _attrs_field_names(cls: type) -> frozenset[str]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = frozenset(field.name for field in attrs.fields(cls))
+        # private (``_x``) and dunder names never resolve: only public fields are data
+        names = frozenset(
+            field.name for field in attrs.fields(cls) if not field.name.startswith("_")
+        )
         _FIELD_NAMES[cls] = names
     return names
 
@@ -678,6 +758,26 @@ def _step_slow(container: Any, key: str, index: int | None) -> Any:
     if attrs.has(cls) and key in _attrs_field_names(cls):
         return getattr(container, key)
     return MISSING
+
+
+def clamp_int(number: int | float | Decimal) -> int:
+    """Return a number as an ``int`` for an index or a count, clamped to ±2**62.
+
+    Infinities and huge numbers (``Decimal("1E+999999999")``) are clamped
+    without building their digits.
+    """
+    if type(number) is int:
+        return number if -_CLAMP < number < _CLAMP else (_CLAMP if number > 0 else -_CLAMP)
+    if number != number:  # pragma: no cover - callers pass numbers, not NaN
+        return 0
+    if number > _CLAMP:
+        return _CLAMP
+    if number < -_CLAMP:
+        return -_CLAMP
+    return int(number)
+
+
+_CLAMP = 1 << 62
 
 
 def segment(value: Any) -> tuple[str, int | None]:
