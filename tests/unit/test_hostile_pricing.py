@@ -104,3 +104,21 @@ def test_constructors_and_methods_name_a_bad_value(make, path):
         make()
     assert info.value.path == path
     assert isinstance(info.value, SfaError)
+
+
+def test_pricing_options_refuse_a_rounding_that_is_not_a_policy():
+    from sfa_core.pricing import PricingOptions
+
+    with pytest.raises(ValidationError) as info:
+        PricingOptions(rounding="")
+    assert info.value.path == "rounding"
+
+
+def test_a_rule_holding_a_huge_integer_can_be_hashed_and_compared():
+    from sfa_core import rules
+
+    first = rules.compile({"==": [{"var": "x"}, 10**5000]})
+    second = rules.compile({"==": [{"var": "x"}, 10**5000]})
+    assert hash(first) == hash(second)
+    assert first == second
+    assert first != rules.compile({"==": [{"var": "x"}, 10**5000 + 1]})

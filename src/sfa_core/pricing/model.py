@@ -144,6 +144,11 @@ class RoundingPolicy:
     mode: str = attrs.field(default=DEFAULT_ROUNDING, validator=_check_rounding)
 
 
+def _check_policy(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, RoundingPolicy):
+        raise ValidationError("must be a RoundingPolicy", path=attribute.name, value=value)
+
+
 @attrs.frozen
 class PricingOptions:
     """Switches between the orders and behaviours the anchors offer.
@@ -168,7 +173,7 @@ class PricingOptions:
     partner_discount_first: bool = attrs.field(default=False, validator=check_bool)
     channel_discounts_off_list: bool = attrs.field(default=False, validator=check_bool)
     allow_negative_prices: bool = attrs.field(default=False, validator=check_bool)
-    rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy)
+    rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy, validator=_check_policy)
     _order: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:

@@ -734,7 +734,23 @@ def _escaped(exc: BaseException) -> RuleEvaluationError:
 def _canonical_json(value: Any) -> str:
     import json
 
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except ValueError:  # an int too long for decimal text: written in hexadecimal instead
+        return json.dumps(
+            _hex_ints(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+
+
+def _hex_ints(value: Any) -> Any:
+    """``value`` with every int too long for decimal text replaced by a hex marker."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value.bit_length() < 10_000 else {"$int": hex(value)}
+    if isinstance(value, list):
+        return [_hex_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _hex_ints(item) for key, item in value.items()}
+    return value
 
 
 def compile(
