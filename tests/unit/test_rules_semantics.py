@@ -173,7 +173,8 @@ LOGIC = [
     ({"and": [1, 3]}, 3),
     ({"and": [1, 0, 3]}, 0),
     ({"and": [True, "", {"throw": "never"}]}, ""),
-    ({"and": []}, None),
+    ({"and": []}, False),  # as the newer shared suites say (it used to be null)
+    ({"or": []}, False),
     ({"or": [0, "", "x"]}, "x"),
     ({"or": [0, False]}, False),
     ({"or": [[], 0, 1]}, 1),

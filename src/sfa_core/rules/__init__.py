@@ -34,6 +34,7 @@ from sfa_core.rules._compiler import (
     MAX_STEPS,
     OPERATORS,
     CompiledRule,
+    Dialect,
     compile,
     evaluate,
 )
@@ -43,6 +44,7 @@ from sfa_core.rules._semantics import truthy
 
 __all__ = [
     "CompiledRule",
+    "Dialect",
     "Explanation",
     "Expr",
     "FIELD_TYPES",

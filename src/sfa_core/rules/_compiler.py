@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import enum
 import functools
 import math
 from collections.abc import Callable, Mapping
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_STEPS",
     "OPERATORS",
     "CompiledRule",
+    "Dialect",
     "compile",
     "evaluate",
 ]
@@ -71,6 +73,43 @@ _RESULT_TYPES = {
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
+class Dialect(str, enum.Enum):
+    """Which JSON Logic semantics a rule is compiled with.
+
+    ``CLASSIC`` (the default) follows jsonlogic.com and the classic shared test
+    suite. ``COMMUNITY`` follows the newer shared test suites of the json-logic
+    organisation: every object is truthy (even ``{}``); ``==``, ``!=``, ``<``,
+    ``<=``, ``>``, ``>=`` fail with ``{"type": "NaN"}`` rather than answer when a side
+    has no number (an array, an object, non-numeric text against a number);
+    ``null == 0``; ``all``, ``some`` and ``none`` fail on a non-array; ``if``,
+    ``and``, ``or`` and the comparisons take their operands as an array;
+    ``*`` without operands is 1, ``/`` of one operand its reciprocal, ``!`` and
+    ``!!`` accept no operand; and more operators accept a computed operand list
+    (``{"cat": {"var": "parts"}}``).
+
+    Example:
+        >>> from sfa_core import rules
+        >>> rules.compile({"!!": [{}]}).evaluate(), rules.compile(
+        ...     {"!!": [{}]}, dialect="community").evaluate()
+        (False, True)
+        >>> rules.Dialect("community") is rules.Dialect.COMMUNITY
+        True
+    """
+
+    CLASSIC = "classic"
+    COMMUNITY = "community"
+
+
+def _dialect(value: Any) -> Dialect:
+    try:
+        return Dialect(value)
+    except ValueError:
+        names = ", ".join(repr(d.value) for d in Dialect)
+        raise ValidationError(
+            f"unknown dialect (one of {names})", path="dialect", value=value
+        ) from None
+
+
 def child_path(path: str, key: str | int) -> str:
     """Return the JSON path of ``key`` under ``path``.
 
@@ -88,7 +127,7 @@ def child_path(path: str, key: str | int) -> str:
 class Node:
     """One parsed node of a rule: an operation, a literal or an array of rules."""
 
-    __slots__ = ("args", "in_body", "is_body", "op", "path", "source", "value")
+    __slots__ = ("args", "computed", "in_body", "is_body", "op", "path", "source", "value")
 
     def __init__(
         self,
@@ -107,6 +146,8 @@ class Node:
         self.source = source
         self.in_body = in_body
         self.is_body = False
+        #: Whether the one operand is a rule computing the operand list.
+        self.computed = False
 
 
 def _json_type(value: Any) -> str:
@@ -134,8 +175,10 @@ def _is_iso_date(text: str) -> bool:
 class _Parser:
     """Validates a rule and turns it into :class:`Node` values."""
 
-    def __init__(self, schema: Schema | None) -> None:
+    def __init__(self, schema: Schema | None, dialect: str = ops.CLASSIC) -> None:
         self.schema = schema
+        self.community = dialect == ops.COMMUNITY
+        self.computable = ops.COMPUTED_COMMUNITY if self.community else ops.COMPUTED_CLASSIC
         self.scopes = False
         # whether evaluating needs a shared step budget: several iterating operations,
         # or work that an iterator body repeats (see ops.COUNTED)
@@ -192,11 +235,34 @@ class _Parser:
         if spec is None:
             raise RuleError(f"unknown operator {op!r}", path=path, rule=rule)
         base = child_path(path, op)
+        if op == "preserve":
+            value = self._literal(raw, base, depth)
+            node = Node(op, (), value, path, {op: value}, in_body=in_body)
+            if self.schema is not None:
+                self._check_types(node)
+            return node
         listed = type(raw) is list or type(raw) is tuple
+        computed = not listed and isinstance(raw, Mapping) and bool(raw) and op in self.computable
+        if self.community and not listed and op in ops.LAZY:
+            raise RuleError(
+                f"{op!r} takes its operands as an array (community dialect)", path=path, rule=rule
+            )
         raw_args = list(raw) if listed else [raw]
         count = len(raw_args)
-        if count < spec.low or (spec.high is not None and count > spec.high):
-            raise RuleError(f"{op!r} takes {spec.arity()}, got {count}", path=path, rule=rule)
+        low, high = ops.arity(op, self.community)
+        if not computed and (count < low or (high is not None and count > high)):
+            arity = ops.Spec(spec.build, low, high).arity()
+            raise RuleError(f"{op!r} takes {arity}, got {count}", path=path, rule=rule)
+        if self.community and op in ops.ITERATORS:
+            # a literal null array (or, for map and filter, rule to apply) is refused
+            for i in (0, 1) if op in ("map", "filter") else (0,):
+                if raw_args[i] is None:
+                    what = "an array" if i == 0 else "a rule to apply"
+                    raise RuleError(
+                        f"{op!r} needs {what}, got null (community dialect)",
+                        path=child_path(base, i),
+                        rule=rule,
+                    )
         args = []
         for i, arg in enumerate(raw_args):
             body = i == 1 and op in ops.ITERATORS
@@ -207,7 +273,8 @@ class _Parser:
         node = Node(
             op, tuple(args), None, path, {op: sources if listed else sources[0]}, in_body=in_body
         )
-        if in_body and op in ops.COUNTED:
+        node.computed = computed
+        if in_body and (op in ops.COUNTED or computed):
             self.counted = True
         elif op in ops.ITERATORS:
             self._top_iterators += 1
@@ -217,6 +284,38 @@ class _Parser:
         if self.schema is not None:
             self._check_types(node)
         return node
+
+    def _literal(self, value: Any, path: str, depth: int) -> Any:
+        """Check that ``value`` is JSON and return a copy (lists for tuples): ``preserve``."""
+        cls = type(value)
+        if value is None or cls is bool or cls is int or cls is str:
+            return value
+        if cls is float:
+            if not math.isfinite(value):
+                raise RuleError(
+                    f"not a JSON value: {value!r} (numbers must be finite)", path=path, rule=value
+                )
+            return value
+        if cls is list or cls is tuple:
+            self._check_depth(depth + 1, path, value)
+            return [
+                self._literal(item, child_path(path, i), depth + 1) for i, item in enumerate(value)
+            ]
+        if isinstance(value, Mapping):
+            self._check_depth(depth + 1, path, value)
+            copy = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise RuleError(
+                        f"not a JSON object key: {key!r} (keys are text)", path=path, rule=value
+                    )
+                copy[key] = self._literal(item, child_path(path, key), depth + 1)
+            return copy
+        raise RuleError(
+            f"not a JSON value: {cls.__module__}.{cls.__qualname__} {value!r}",
+            path=path,
+            rule=value,
+        )
 
     # ------------------------------------------------------------------ schema checks
 
@@ -243,7 +342,7 @@ class _Parser:
 
     def _static_type(self, node: Node) -> str:
         """The type a node is known to produce (``"any"`` when it cannot be known)."""
-        if node.op is None:
+        if node.op is None or node.op == "preserve":
             return _json_type(node.value)
         if node.op in ("var", "val"):
             name = self._field_name(node)
@@ -271,7 +370,7 @@ class _Parser:
 
     def _check_types(self, node: Node) -> None:
         op = node.op
-        if node.in_body:
+        if node.in_body or node.computed or op == "preserve":
             return
         if op in ("var", "val", "exists"):
             name = self._field_name(node)
@@ -423,6 +522,9 @@ def _build(node: Node, state: ops.BuildState) -> ops.Fn:
         kids = [_build(arg, state) for arg in node.args]
         if node.op == "[]":
             fn = ops.array(node, kids, state)
+        elif node.computed:
+            low, high = ops.arity(node.op, state.community)
+            fn = ops.op_computed(node, kids[0], state, low, high)
         else:
             fn = ops.OPERATORS[node.op].build(node, kids, state)
     return _traced(fn, node) if state.trace else fn
@@ -450,6 +552,7 @@ class CompiledRule:
 
     __slots__ = (
         "_budgets",
+        "_dialect",
         "_fn",
         "_key",
         "_log",
@@ -461,6 +564,7 @@ class CompiledRule:
     )
 
     _budgets: tuple[int, int, int]
+    _dialect: Dialect
     _fn: ops.Fn
     _key: str | None
     _log: Callable[[Any], Any] | None
@@ -479,7 +583,9 @@ class CompiledRule:
         max_steps: int = MAX_STEPS,
         max_size: int = MAX_SIZE,
         max_exponent: int = MAX_EXPONENT,
+        dialect: Dialect | str = Dialect.CLASSIC,
     ) -> None:
+        chosen = _dialect(dialect)
         budgets = (
             _budget("max_steps", max_steps),
             _budget("max_size", max_size),
@@ -489,7 +595,7 @@ class CompiledRule:
             rule = rule.to_json()
         if schema is not None and not isinstance(schema, Schema):
             schema = Schema(schema)
-        parser = _Parser(schema)
+        parser = _Parser(schema, chosen.value)
         root = parser.parse(rule, "$", 0, False)
         self._root = root
         self._source = root.source
@@ -497,6 +603,7 @@ class CompiledRule:
         self._log = log
         self._scopes = parser.scopes
         self._budgets = budgets
+        self._dialect = chosen
         self._key = None
         self._traced = None
         self._fn = _counting(_build(root, self._state(trace=False)), parser.counted, budgets[0])
@@ -510,7 +617,22 @@ class CompiledRule:
             max_steps=max_steps,
             max_size=max_size,
             max_exponent=max_exponent,
+            dialect=self._dialect.value,
         )
+
+    @property
+    def dialect(self) -> Dialect:
+        """The dialect the rule was compiled with.
+
+        Returns:
+            A :class:`Dialect`.
+
+        Example:
+            >>> from sfa_core import rules
+            >>> rules.compile({"var": "x"}).dialect
+            <Dialect.CLASSIC: 'classic'>
+        """
+        return self._dialect
 
     @property
     def budgets(self) -> dict[str, int]:
@@ -588,7 +710,8 @@ class CompiledRule:
             >>> rules.compile({"missing": ["owner"]}).matches({"owner": "ana"})
             False
         """
-        return sem.truthy(self.evaluate(data))
+        truthy = sem.truthy_community if self._dialect is Dialect.COMMUNITY else sem.truthy
+        return truthy(self.evaluate(data))
 
     def _predicate(self) -> Callable[[Any], bool]:
         """Return ``matches`` as a plain function, one call shorter when the root is a test."""
@@ -603,7 +726,7 @@ class CompiledRule:
                 return result
 
             return test
-        truthy = sem.truthy
+        truthy = sem.truthy_community if self._dialect is Dialect.COMMUNITY else sem.truthy
 
         def truthy_test(data: Any) -> bool:
             try:
@@ -647,7 +770,8 @@ class CompiledRule:
                 error = _escaped(exc)
                 while recorder.stack:
                     recorder.fail(recorder.stack[-1], error.error)
-        return explanation_of(recorder.roots[0])
+        truthy = sem.truthy_community if self._dialect is Dialect.COMMUNITY else sem.truthy
+        return explanation_of(recorder.roots[0], truthy)
 
     def _canonical(self) -> str:
         key = self._key
@@ -658,19 +782,26 @@ class CompiledRule:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CompiledRule):
             return NotImplemented
-        return self._canonical() == other._canonical()
+        return self._dialect is other._dialect and self._canonical() == other._canonical()
 
     def __hash__(self) -> int:
-        return hash(self._canonical())
+        if self._dialect is Dialect.CLASSIC:
+            return hash(self._canonical())
+        return hash((self._dialect.value, self._canonical()))
 
     def __repr__(self) -> str:
         text = self._canonical()
         if len(text) > 120:
             text = text[:119] + "…"
+        if self._dialect is not Dialect.CLASSIC:
+            return f"CompiledRule({text}, dialect={self._dialect.value!r})"
         return f"CompiledRule({text})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self._source, self._schema, self._log, self._budgets))
+        if self._dialect is Dialect.CLASSIC:
+            return (_restore, (self._source, self._schema, self._log, self._budgets))
+        args = (self._source, self._schema, self._log, self._budgets, self._dialect.value)
+        return (_restore, args)
 
 
 def _restore(
@@ -678,6 +809,7 @@ def _restore(
     schema: Schema | None,
     log: Callable[[Any], Any] | None,
     budgets: tuple[int, int, int] = (MAX_STEPS, MAX_SIZE, MAX_EXPONENT),
+    dialect: str = "classic",
 ) -> CompiledRule:
     max_steps, max_size, max_exponent = budgets
     return CompiledRule(
@@ -687,6 +819,7 @@ def _restore(
         max_steps=max_steps,
         max_size=max_size,
         max_exponent=max_exponent,
+        dialect=dialect,
     )
 
 
@@ -761,6 +894,7 @@ def compile(
     max_steps: int = MAX_STEPS,
     max_size: int = MAX_SIZE,
     max_exponent: int = MAX_EXPONENT,
+    dialect: Dialect | str = Dialect.CLASSIC,
 ) -> CompiledRule:
     """Validate a JSON Logic rule and compile it into closures, once.
 
@@ -787,12 +921,15 @@ def compile(
         max_exponent: The largest ``|adjusted exponent|`` of a number ``+``,
             ``-``, ``*``, ``/`` or ``%`` may compute (``1E+1000`` is allowed,
             ``1E+1001`` is not).
+        dialect: ``"classic"`` (the default) or ``"community"``, a
+            :class:`Dialect`: which semantics the rule follows where the
+            classic and the newer shared test suites disagree.
 
     Returns:
         The :class:`CompiledRule`.
 
     Raises:
-        ValidationError: A budget is not a positive ``int``.
+        ValidationError: A budget is not a positive ``int``, or the dialect is unknown.
         RuleError: The rule is malformed: unknown operator, wrong operand
             count, a value that is not JSON (an object, NaN), nesting deeper
             than :data:`MAX_DEPTH`, an unknown or mistyped field. ``path`` is
@@ -825,22 +962,25 @@ def compile(
         max_steps=max_steps,
         max_size=max_size,
         max_exponent=max_exponent,
+        dialect=dialect,
     )
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(key: str) -> CompiledRule:
+def _compiled(key: str, dialect: Dialect = Dialect.CLASSIC) -> CompiledRule:
     import json
 
-    return CompiledRule(json.loads(key))
+    return CompiledRule(json.loads(key), dialect=dialect)
 
 
-def evaluate(rule: Any, data: Any = None) -> Any:
+def evaluate(rule: Any, data: Any = None, *, dialect: Dialect | str = Dialect.CLASSIC) -> Any:
     """Evaluate a rule once, compiling it through a small cache of recent rules.
 
     Args:
         rule: A JSON rule, a builder expression or a :class:`CompiledRule`.
         data: The data the rule reads.
+        dialect: The dialect to compile a JSON rule with (a
+            :class:`CompiledRule` keeps its own).
 
     Returns:
         What the rule evaluates to.
@@ -858,8 +998,9 @@ def evaluate(rule: Any, data: Any = None) -> Any:
         return rule.evaluate(data)
     if isinstance(rule, Expr):
         rule = rule.to_json()
+    chosen = _dialect(dialect)
     try:
         key = _canonical_json(rule)
     except (TypeError, ValueError):
-        return CompiledRule(rule).evaluate(data)
-    return _compiled(key).evaluate(data)
+        return CompiledRule(rule, dialect=chosen).evaluate(data)
+    return _compiled(key, chosen).evaluate(data)

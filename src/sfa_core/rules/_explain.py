@@ -8,7 +8,7 @@ unevaluated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -157,26 +157,34 @@ def _skipped(node: Any) -> Explanation:
     )
 
 
-def explanation_of(frame: Frame) -> Explanation:
-    """Turn the record of a traced evaluation into an :class:`Explanation` tree."""
+def explanation_of(frame: Frame, truthy: Callable[[Any], bool] = sem.truthy) -> Explanation:
+    """Turn the record of a traced evaluation into an :class:`Explanation` tree.
+
+    ``truthy`` is the truthiness of the rule's dialect.
+    """
     node = frame.node
     children: list[Explanation] = []
     for child in node.args:
         frames = [record for record in frame.children if record.node is child]
         if frames:
-            children.extend(explanation_of(record) for record in frames)
+            children.extend(explanation_of(record, truthy) for record in frames)
         else:
             children.append(_skipped(child))
     operands = tuple(
         record.result for record in frame.children if record.done and not record.node.is_body
     )
+    if node.computed and len(operands) == 1:
+        # the operand list was computed: its items are the operands
+        items = sem.as_sequence(operands[0])
+        if items is not None:
+            operands = tuple(items)
     return Explanation(
         operator=node.op,
         path=node.path,
         source=node.source,
         operands=operands,
         result=frame.result,
-        truthy=frame.done and sem.truthy(frame.result),
+        truthy=frame.done and truthy(frame.result),
         children=tuple(children),
         evaluated=True,
         error=frame.error,
@@ -281,7 +289,7 @@ def _headline(node: Explanation) -> str:
     op = node.operator
     if not node.evaluated:
         return f"skipped: {show(node.source)}"
-    if op in _COMPARISONS and node.children:
+    if op in _COMPARISONS and len(node.children) > 1:
         text = f" {op} ".join(_operand(child) for child in node.children)
     elif op in _LOOKUPS:
         text = f"{_name_of(node)} ({show(node.result)})"
@@ -310,8 +318,10 @@ def _render(node: Explanation, depth: int) -> list[str]:
     if node.operator in _LOOKUPS or not node.evaluated:
         return lines
     for child in node.children:
-        if node.operator in _COMPARISONS and (
-            child.operator is None or child.operator in _LOOKUPS or not child.evaluated
+        if (
+            node.operator in _COMPARISONS
+            and len(node.children) > 1
+            and (child.operator is None or child.operator in _LOOKUPS or not child.evaluated)
         ):
             continue
         lines.extend(_render(child, depth + 1))

@@ -28,7 +28,7 @@ class Ctx:
     (``{"val": [[-2], "x"]}``) or is being explained.
     """
 
-    __slots__ = ("budget", "data", "index", "rec", "up")
+    __slots__ = ("args", "budget", "data", "index", "rec", "up")
 
     def __init__(
         self,
@@ -37,6 +37,7 @@ class Ctx:
         index: int | None,
         up: Ctx | None,
         budget: list[int] | None = None,
+        args: Any = None,
     ) -> None:
         self.rec = rec
         self.data = data
@@ -45,6 +46,8 @@ class Ctx:
         #: The steps left to the evaluation (one shared cell), or ``None`` when the
         #: rule has no iterating operator and so cannot spend them.
         self.budget = budget
+        #: The evaluated operands of an operation whose operand list was computed.
+        self.args = args
 
 
 #: The context of a plain top-level evaluation of a rule without iterating operators.
@@ -58,10 +61,26 @@ MAX_SIZE = 100_000
 MAX_EXPONENT = 1000
 
 
-class BuildState:
-    """Options of one closure tree: traced or fast, scope pushing, log sink, budgets."""
+#: The dialects: ``"classic"`` (jsonlogic.com) and ``"community"`` (the newer shared suites).
+CLASSIC = "classic"
+COMMUNITY = "community"
 
-    __slots__ = ("big", "log", "max_exponent", "max_size", "max_steps", "scopes", "trace")
+
+class BuildState:
+    """Options of one closure tree: traced or fast, scope pushing, log sink, budgets, dialect."""
+
+    __slots__ = (
+        "big",
+        "community",
+        "dialect",
+        "log",
+        "max_exponent",
+        "max_size",
+        "max_steps",
+        "scopes",
+        "trace",
+        "truthy",
+    )
 
     def __init__(
         self,
@@ -72,8 +91,13 @@ class BuildState:
         max_steps: int = MAX_STEPS,
         max_size: int = MAX_SIZE,
         max_exponent: int = MAX_EXPONENT,
+        dialect: str = CLASSIC,
     ) -> None:
         self.trace = trace
+        self.dialect = dialect
+        self.community = dialect == COMMUNITY
+        #: The truthiness of the dialect.
+        self.truthy: Callable[[Any], bool] = sem.truthy_community if self.community else sem.truthy
         self.scopes = scopes or trace
         self.log = log
         self.max_steps = max_steps
@@ -212,6 +236,7 @@ def array(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 def op_if(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``if`` / ``?:``: condition, value pairs and an optional else value."""
     count = len(kids)
+    truthy = st.truthy
     if count == 0:
         return literal(None)
     if count == 1:
@@ -221,7 +246,7 @@ def op_if(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
         def if3(data: Any, ctx: Ctx) -> Any:
             test = cond(data, ctx)
-            if test is True or (test is not False and sem.truthy(test)):
+            if test is True or (test is not False and truthy(test)):
                 return then(data, ctx)
             return other(data, ctx)
 
@@ -232,7 +257,7 @@ def op_if(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     def chain(data: Any, ctx: Ctx) -> Any:
         for test, value in pairs:
             result = test(data, ctx)
-            if result is True or (result is not False and sem.truthy(result)):
+            if result is True or (result is not False and truthy(result)):
                 return value(data, ctx)
         return None if fallback is None else fallback(data, ctx)
 
@@ -240,9 +265,10 @@ def op_if(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 
 def op_and(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``and``: the first falsy operand, or the last one."""
+    """``and``: the first falsy operand, or the last one (``false`` without operands)."""
+    truthy = st.truthy
     if not kids:
-        return literal(None)
+        return literal(False)
     if len(kids) == 1:
         return kids[0]
     if len(kids) == 2:
@@ -250,7 +276,7 @@ def op_and(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
         def and2(data: Any, ctx: Ctx) -> Any:
             value = first(data, ctx)
-            if value is False or (value is not True and not sem.truthy(value)):
+            if value is False or (value is not True and not truthy(value)):
                 return value
             return second(data, ctx)
 
@@ -260,7 +286,7 @@ def op_and(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         value = None
         for kid in kids:
             value = kid(data, ctx)
-            if value is False or (value is not True and not sem.truthy(value)):
+            if value is False or (value is not True and not truthy(value)):
                 return value
         return value
 
@@ -268,9 +294,10 @@ def op_and(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 
 def op_or(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``or``: the first truthy operand, or the last one."""
+    """``or``: the first truthy operand, or the last one (``false`` without operands)."""
+    truthy = st.truthy
     if not kids:
-        return literal(None)
+        return literal(False)
     if len(kids) == 1:
         return kids[0]
     if len(kids) == 2:
@@ -278,7 +305,7 @@ def op_or(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
         def or2(data: Any, ctx: Ctx) -> Any:
             value = first(data, ctx)
-            if value is True or (value is not False and sem.truthy(value)):
+            if value is True or (value is not False and truthy(value)):
                 return value
             return second(data, ctx)
 
@@ -288,7 +315,7 @@ def op_or(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         value = None
         for kid in kids:
             value = kid(data, ctx)
-            if value is True or (value is not False and sem.truthy(value)):
+            if value is True or (value is not False and truthy(value)):
                 return value
         return value
 
@@ -296,8 +323,11 @@ def op_or(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 
 def op_not(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``!``: the negated truthiness of the operand."""
-    (kid,) = kids
+    """``!``: the negated truthiness of the operand (``true`` without one)."""
+    if not kids:
+        return literal(True)
+    kid = kids[0]
+    truthy = st.truthy
 
     def negate(data: Any, ctx: Ctx) -> bool:
         value = kid(data, ctx)
@@ -305,17 +335,20 @@ def op_not(node: Any, kids: list[Fn], st: BuildState) -> Fn:
             return False
         if value is False:
             return True
-        return not sem.truthy(value)
+        return not truthy(value)
 
     return negate
 
 
 def op_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``!!``: the truthiness of the operand."""
-    (kid,) = kids
+    """``!!``: the truthiness of the operand (``false`` without one)."""
+    if not kids:
+        return literal(False)
+    kid = kids[0]
+    truthy = st.truthy
 
     def test(data: Any, ctx: Ctx) -> bool:
-        return sem.truthy(kid(data, ctx))
+        return truthy(kid(data, ctx))
 
     return test
 
@@ -336,6 +369,7 @@ def op_coalesce(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 def op_try(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``try``: the first operand that does not fail; later ones see the error as data."""
     first, rest = kids[0], kids[1:]
+    scoped = st.scopes
 
     def attempt(data: Any, ctx: Ctx) -> Any:
         try:
@@ -346,6 +380,8 @@ def op_try(node: Any, kids: list[Fn], st: BuildState) -> Fn:
             if type(failure.error) is sem.BudgetSpent:
                 break  # a spent budget is not caught
             try:
+                if scoped:  # the error is the handler's data; ``[2]`` climbs to the try's data
+                    return handler(failure.error, Ctx(ctx.rec, data, None, ctx, ctx.budget))
                 return handler(failure.error, ctx)
             except RuleEvaluationError as exc:
                 failure = exc
@@ -392,13 +428,21 @@ _ORDERINGS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any, Any], boo
 }
 
 
+_COMMUNITY_ORDERINGS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any, Any], bool]]] = {
+    "<": (_op.lt, sem.community_less),
+    "<=": (_op.le, sem.community_less_equal),
+    ">": (_op.gt, sem.community_greater),
+    ">=": (_op.ge, sem.community_greater_equal),
+}
+
+
 def _literal_decimal(value: int | float) -> Decimal:
     return sem.decimal_of_float(value) if type(value) is float else Decimal(value)
 
 
 def op_order(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``<``, ``<=``, ``>``, ``>=``; with three operands, a between (lazy chain)."""
-    fast, slow = _ORDERINGS[node.op]
+    fast, slow = (_COMMUNITY_ORDERINGS if st.community else _ORDERINGS)[node.op]
     path = node.path
 
     def general(x: Any, y: Any) -> bool:
@@ -482,9 +526,16 @@ _EQUALITIES: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
 }
 
 
+_COMMUNITY_EQUALITIES: dict[str, tuple[Callable[[Any, Any], bool], bool]] = {
+    **_EQUALITIES,
+    "==": (sem.community_equal, False),
+    "!=": (sem.community_equal, True),
+}
+
+
 def op_equal(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``==``, ``!=`` (JavaScript loose equality) and ``===``, ``!==`` (strict)."""
-    equal, negated = _EQUALITIES[node.op]
+    equal, negated = (_COMMUNITY_EQUALITIES if st.community else _EQUALITIES)[node.op]
     path = node.path
     if len(kids) == 2:
         left, right = kids
@@ -661,12 +712,26 @@ def op_minus(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 
 
 def op_times(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``*``: the product of the operands."""
+    """``*``: the product of the operands (without operands, in the community dialect: 1)."""
+    if not kids:
+        return literal(1)
     return _arithmetic(node, kids, st, _op.mul, sem.mul, sem.to_arith)
 
 
 def op_divide(node: Any, kids: list[Fn], st: BuildState) -> Fn:
-    """``/``: the quotient; dividing by zero fails with ``{"type": "NaN"}``."""
+    """``/``: the quotient; dividing by zero fails with ``{"type": "NaN"}``.
+
+    One operand (allowed in the community dialect) gives its reciprocal.
+    """
+    if len(kids) == 1:
+
+        def reciprocal(value: Any) -> Any:
+            try:
+                return check_number(sem.div(1, value), st, node.path)
+            except OverflowError:
+                raise _overflow(node.path, st.max_exponent) from None
+
+        return _unary(node.path, reciprocal, kids[0])
     if len(kids) == 2:
         left, right = kids
         path = node.path
@@ -1133,7 +1198,7 @@ def op_filter(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``filter``: the items for which the body is truthy."""
     source, body = kids
     scoped = st.scopes
-    truthy = sem.truthy
+    truthy = st.truthy
     weight, path, steps = _pricing(node, st)
 
     def filter_items(data: Any, ctx: Ctx) -> list[Any]:
@@ -1156,6 +1221,11 @@ def op_filter(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     return filter_items
 
 
+def _not_an_array(path: str, op: str) -> RuleEvaluationError:
+    reason = f"{op!r} iterates over an array, got something else"
+    return _raise({"type": "Invalid Arguments"}, path, reason)
+
+
 def _items(value: Any) -> Any:
     """The items of an array operand (``None`` for anything else)."""
     return value if type(value) is list else sem.as_sequence(value)
@@ -1164,13 +1234,16 @@ def _items(value: Any) -> Any:
 def _any_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """Whether the body is truthy for at least one item (stops at the first)."""
     source, body = kids
-    truthy = sem.truthy
+    truthy = st.truthy
     weight, path, steps = _pricing(node, st)
+    strict = st.community
     if st.scopes:
 
         def any_scoped(data: Any, ctx: Ctx) -> bool:
             items = _items(source(data, ctx))
             if not items:
+                if items is None and strict:
+                    raise _not_an_array(path, node.op)
                 return False
             cost = len(items) * weight
             if cost > steps or ctx.budget is not None:
@@ -1188,6 +1261,8 @@ def _any_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     def any_item(data: Any, ctx: Ctx) -> bool:
         items = _items(source(data, ctx))
         if not items:
+            if items is None and strict:
+                raise _not_an_array(path, node.op)
             return False
         cost = len(items) * weight
         if cost > steps or ctx.budget is not None:
@@ -1204,13 +1279,16 @@ def _any_truthy(node: Any, kids: list[Fn], st: BuildState) -> Fn:
 def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     """``all``: whether the body is truthy for every item (``false`` for an empty array)."""
     source, body = kids
-    truthy = sem.truthy
+    truthy = st.truthy
     weight, path, steps = _pricing(node, st)
+    strict = st.community
     if st.scopes:
 
         def every_scoped(data: Any, ctx: Ctx) -> bool:
             items = _items(source(data, ctx))
             if not items:
+                if items is None and strict:
+                    raise _not_an_array(path, "all")
                 return False
             cost = len(items) * weight
             if cost > steps or ctx.budget is not None:
@@ -1228,6 +1306,8 @@ def op_all(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     def every(data: Any, ctx: Ctx) -> bool:
         items = _items(source(data, ctx))
         if not items:
+            if items is None and strict:
+                raise _not_an_array(path, "all")
             return False
         cost = len(items) * weight
         if cost > steps or ctx.budget is not None:
@@ -1279,6 +1359,78 @@ def op_reduce(node: Any, kids: list[Fn], st: BuildState) -> Fn:
         return accumulator
 
     return reduce
+
+
+# --------------------------------------------------------------------------- computed operands
+
+
+def op_preserve(node: Any, kids: list[Fn], st: BuildState) -> Fn:
+    """``preserve``: its operand as a value, not read as a rule (``node.value``)."""
+    return literal(node.value)
+
+
+class _Shape:
+    """The operation a computed operand list is applied to: one slot per operand."""
+
+    __slots__ = ("args", "op", "path")
+
+    def __init__(self, op: str | None, path: str, args: tuple[_Shape, ...] = ()) -> None:
+        self.op = op
+        self.path = path
+        self.args = args
+
+
+def _slot(index: int) -> Fn:
+    def slot(data: Any, ctx: Ctx) -> Any:
+        return ctx.args[index]
+
+    return slot
+
+
+#: Closures built for computed operand lists are kept for counts up to this many.
+_CACHED_COUNTS = 16
+
+
+def op_computed(node: Any, inner: Fn, st: BuildState, low: int, high: int | None) -> Fn:
+    """An operation whose single operand is a rule computing its operand list.
+
+    ``{"max": {"var": "xs"}}``: the operand is evaluated; an array is the
+    operand list, anything else the one operand. The count is checked against
+    the operator's (``low``..``high``) when evaluating; the list counts against
+    the size budget (and, inside an iterator, one step per 100 operands).
+    """
+    op = node.op
+    build = OPERATORS[op].build
+    path = node.path
+    limit = st.max_size
+    steps = st.max_steps
+    arity = Spec(build, low, high).arity()
+    cache: dict[int, Fn] = {}
+
+    def built(count: int) -> Fn:
+        fn = cache.get(count)
+        if fn is None:
+            shape = _Shape(op, path, tuple(_Shape("$arg", path) for _ in range(count)))
+            fn = build(shape, [_slot(i) for i in range(count)], st)
+            if count <= _CACHED_COUNTS:
+                cache[count] = fn
+        return fn
+
+    def computed(data: Any, ctx: Ctx) -> Any:
+        value = inner(data, ctx)
+        items = sem.as_sequence(value)
+        args = [value] if items is None else list(items)
+        count = len(args)
+        if count < low or (high is not None and count > high):
+            reason = f"{op!r} takes {arity}, got {count} (computed)"
+            raise _raise({"type": "Invalid Arguments"}, path, reason)
+        if count > limit:
+            raise _size_spent(path, limit, "an operand list of items", count)
+        if ctx.budget is not None:
+            charge(ctx, count // SIZE_PER_STEP, path, steps)
+        return built(count)(data, Ctx(ctx.rec, ctx.data, ctx.index, ctx.up, ctx.budget, args))
+
+    return computed
 
 
 # --------------------------------------------------------------------------- the table
@@ -1344,7 +1496,38 @@ OPERATORS: dict[str, Spec] = {
     "some": Spec(op_some, 2, 2),
     "none": Spec(op_none, 2, 2),
     "reduce": Spec(op_reduce, 2, 3),
+    "preserve": Spec(op_preserve, 1, 1),
 }
+
+#: Operand counts that differ in the community dialect.
+COMMUNITY_ARITY: dict[str, tuple[int, int | None]] = {
+    "!": (0, 1),
+    "!!": (0, 1),
+    "*": (0, None),
+    "/": (1, None),
+}
+
+#: Operators whose single operand may be a rule computing the operand list. In the
+#: classic dialect, only those for which an array operand could not mean anything else.
+COMPUTED_CLASSIC = frozenset(
+    {"+", "-", "*", "/", "%", "max", "min", "in", "substr", "missing_some"}
+)
+COMPUTED_COMMUNITY = COMPUTED_CLASSIC | frozenset(
+    {"!", "!!", "cat", "merge", "var", "val", "exists"}
+)
+
+#: Operators whose operands are evaluated lazily: in the community dialect their
+#: operands must be written as an array.
+LAZY = frozenset({"if", "?:", "and", "or", "==", "===", "!=", "!==", "<", "<=", ">", ">="})
+
+
+def arity(op: str, community: bool) -> tuple[int, int | None]:
+    """The operand count bounds of ``op`` in a dialect."""
+    if community and op in COMMUNITY_ARITY:
+        return COMMUNITY_ARITY[op]
+    spec = OPERATORS[op]
+    return spec.low, spec.high
+
 
 #: Operators whose second operand is evaluated once per array item, with the item as data.
 ITERATORS = frozenset({"map", "filter", "all", "some", "none", "reduce"})

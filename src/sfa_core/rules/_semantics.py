@@ -797,3 +797,123 @@ def as_sequence(value: Any) -> Sequence[Any] | None:
     if kind(value) == ARR:
         return value  # type: ignore[no-any-return]
     return None
+
+
+# --------------------------------------------------------------------------- community dialect
+
+
+def truthy_community(value: Any) -> bool:
+    """Return whether ``value`` is truthy in the community dialect.
+
+    As :func:`truthy`, except that every object is truthy, even an empty one.
+
+    Args:
+        value: Any value a rule may see.
+
+    Returns:
+        Its truthiness.
+
+    Example:
+        >>> from sfa_core.rules._semantics import truthy_community
+        >>> [truthy_community(v) for v in (0, "0", [], {}, None)]
+        [False, True, False, True, False]
+    """
+    cls = type(value)
+    if cls is bool:
+        return value  # type: ignore[no-any-return]
+    if cls is dict:
+        return True
+    if cls is int or cls is str or cls is list:
+        return bool(value)
+    if value is None:
+        return False
+    if cls is float:
+        return bool(value == value and value != 0.0)
+    if kind(value) == OBJ:
+        return True
+    return _truthy_slow(value)
+
+
+def _strict_number(value: Any, k: int) -> int | float | Decimal:
+    """``value`` as a number for a community comparison; NaN (and non-numbers) fail."""
+    if k == NULL:
+        return 0
+    if k == BOOL:
+        return int(value)
+    number: int | float | Decimal | None
+    if k == NUM:
+        number = plain_number(value)
+        if _is_nan(number):
+            number = None
+    elif k == STR:
+        number = parse_number(str(value))
+    else:
+        number = None
+    if number is None:
+        raise Fail({"type": "NaN"}, f"cannot compare {to_text_safe(value)} as a number")
+    return number
+
+
+def to_text_safe(value: Any) -> str:
+    """Return a short description of ``value`` for an error message."""
+    k = kind(value)
+    if k == ARR:
+        return "an array"
+    if k == OBJ:
+        return "an object"
+    return repr(to_text(value))
+
+
+def community_pair(a: Any, b: Any) -> tuple[Any, Any]:
+    """Return two values that compare as ``a`` and ``b`` do in the community dialect.
+
+    Two texts compare as text, two amounts (same currency) or two dates as
+    themselves; anything else is converted to numbers (``null`` is 0, booleans
+    0 and 1, numeric text its number), and what has no number (arrays, objects,
+    other text) fails with ``{"type": "NaN"}``.
+    """
+    ka = kind(a)
+    kb = kind(b)
+    if ka == MONEY and kb == MONEY:
+        check_money_pair(a, b)
+        return a.amount, b.amount
+    if ka == DATE and kb == DATE and _native_dates(a, b):
+        return a, b
+    a, ka = _normalise(a, ka)
+    b, kb = _normalise(b, kb)
+    if ka == STR and kb == STR:
+        return str(a), str(b)
+    return coerce_pair(_strict_number(a, ka), _strict_number(b, kb))
+
+
+def community_equal(a: Any, b: Any) -> bool:
+    """Return ``a == b`` in the community dialect (see :func:`community_pair`)."""
+    ta = type(a)
+    if ta is type(b) and (ta is str or ta is int or ta is float or ta is bool):
+        return bool(a == b)
+    x, y = community_pair(a, b)
+    return bool(x == y)
+
+
+def community_less(a: Any, b: Any) -> bool:
+    """Return ``a < b`` in the community dialect."""
+    x, y = community_pair(a, b)
+    return bool(x < y)
+
+
+def community_less_equal(a: Any, b: Any) -> bool:
+    """Return ``a <= b`` in the community dialect."""
+    x, y = community_pair(a, b)
+    return bool(x <= y)
+
+
+def community_greater(a: Any, b: Any) -> bool:
+    """Return ``a > b`` in the community dialect."""
+    x, y = community_pair(a, b)
+    return bool(x > y)
+
+
+def community_greater_equal(a: Any, b: Any) -> bool:
+    """Return ``a >= b`` in the community dialect."""
+    x, y = community_pair(a, b)
+    return bool(x >= y)
