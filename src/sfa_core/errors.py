@@ -22,6 +22,16 @@ abbreviated. The attribute keeps the value itself:
 'quantity: too large (got <int of 5001 digits>)'
 >>> err.value == 10**5000
 True
+
+Every error class also has a stable, machine-readable :attr:`~SfaError.code`, so that a
+host's API can map errors to its own responses without parsing English. The codes are
+listed in the documentation page "Errors and their codes"; a class without a code of
+its own shares its parent's.
+
+>>> ValidationError.code, err.code
+('validation_error', 'validation_error')
+>>> CurrencyMismatchError("EUR", "USD").code
+'currency_mismatch'
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from __future__ import annotations
 import datetime as _dt
 import reprlib
 from itertools import islice
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "AlreadyExistsError",
@@ -245,14 +255,22 @@ class SfaError(Exception):
 
     Catch this to handle anything the package raises on purpose.
 
+    Attributes:
+        code: A stable, machine-readable name of the kind of error, in snake_case
+            (``"not_found"``, ``"currency_mismatch"``...). It is a class attribute:
+            every class documents its own, and a subclass without one shares its
+            parent's. Codes do not change between releases, messages may.
+
     Example:
         >>> from sfa_core import Money, SfaError
         >>> try:
         ...     Money("1", "EUR") + Money("1", "USD")
         ... except SfaError as err:
-        ...     print(type(err).__name__)
-        CurrencyMismatchError
+        ...     print(type(err).__name__, err.code)
+        CurrencyMismatchError currency_mismatch
     """
+
+    code: ClassVar[str] = "sfa_error"
 
 
 class ValidationError(SfaError, ValueError):
@@ -272,6 +290,8 @@ class ValidationError(SfaError, ValueError):
         ...     print(type(err).__name__, err.path, repr(err.value), err.reason, sep=" | ")
         ValidationError | sku | '' | must not be empty
     """
+
+    code: ClassVar[str] = "validation_error"
 
     def __init__(self, reason: str, *, path: str = "", value: Any = _MISSING) -> None:
         self.reason = reason
@@ -298,6 +318,8 @@ class InvalidAmountError(ValidationError):
         sfa_core.errors.InvalidAmountError: amount: must be a finite number (got 'NaN')
     """
 
+    code: ClassVar[str] = "invalid_amount"
+
 
 class FloatAmountError(InvalidAmountError, TypeError):
     """A ``float`` was given where an exact amount is required.
@@ -317,12 +339,14 @@ class FloatAmountError(InvalidAmountError, TypeError):
         Decimal('0.1')
     """
 
+    code: ClassVar[str] = "float_amount"
+
 
 class UnknownCurrencyError(ValidationError):
     """A currency code is not an ISO 4217 code known to babel.
 
     Attributes:
-        code: The code that was given.
+        currency: The currency code that was given (also in ``value``).
 
     Example:
         >>> from sfa_core.money import Money
@@ -330,13 +354,16 @@ class UnknownCurrencyError(ValidationError):
         Traceback (most recent call last):
         ...
         sfa_core.errors.UnknownCurrencyError: currency: unknown ISO 4217 currency code (got 'XYZ')
-        >>> UnknownCurrencyError("XYZ", path="lines[0].currency").code
-        'XYZ'
+        >>> err = UnknownCurrencyError("XYZ", path="lines[0].currency")
+        >>> err.currency, err.code
+        ('XYZ', 'unknown_currency')
     """
 
-    def __init__(self, code: object, *, path: str = "currency") -> None:
-        self.code = code
-        super().__init__("unknown ISO 4217 currency code", path=path, value=code)
+    code: ClassVar[str] = "unknown_currency"
+
+    def __init__(self, currency: object, *, path: str = "currency") -> None:
+        self.currency = currency
+        super().__init__("unknown ISO 4217 currency code", path=path, value=currency)
 
 
 class CurrencyMismatchError(SfaError, ValueError):
@@ -358,6 +385,8 @@ class CurrencyMismatchError(SfaError, ValueError):
         EUR USD add
         cannot add EUR with USD: currencies differ
     """
+
+    code: ClassVar[str] = "currency_mismatch"
 
     def __init__(
         self, left: str, right: str, *, operation: str = "combine", path: str = ""
@@ -388,6 +417,8 @@ class MissingRateError(SfaError, LookupError):
         MissingRateError EUR USD 2027-01-01
     """
 
+    code: ClassVar[str] = "missing_rate"
+
     def __init__(self, source: str, target: str, on: _dt.date) -> None:
         self.source = source
         self.target = target
@@ -416,6 +447,8 @@ class NotFoundError(SfaError, LookupError):
         >>> str(NotFoundError("product", "A-1"))
         "product 'A-1' not found"
     """
+
+    code: ClassVar[str] = "not_found"
 
     def __init__(self, kind: str, key: object) -> None:
         self.kind = kind
@@ -448,6 +481,8 @@ class AlreadyExistsError(SfaError):
         >>> err.kind, err.key
         ('product', 'A-1')
     """
+
+    code: ClassVar[str] = "already_exists"
 
     def __init__(self, kind: str, key: object) -> None:
         self.kind = kind
@@ -487,6 +522,8 @@ class ConcurrencyError(SfaError):
         (1, 2)
     """
 
+    code: ClassVar[str] = "concurrency_conflict"
+
     def __init__(
         self, kind: str, key: object, expected_version: int, actual_version: int | None
     ) -> None:
@@ -516,6 +553,8 @@ class RuleError(SfaError, ValueError):
         ...     print(type(err).__name__, err.path, err.rule, err.reason, sep=" | ")
         RuleError | $.and[1] | {'>': [1]} | '>' takes at least 2 operands, got 1
     """
+
+    code: ClassVar[str] = "rule_error"
 
     def __init__(self, reason: str, *, path: str = "$", rule: Any = None) -> None:
         self.reason = reason
@@ -548,6 +587,8 @@ class RuleEvaluationError(SfaError):
         ({'type': 'NaN'}, '$.and[1]')
     """
 
+    code: ClassVar[str] = "rule_evaluation_error"
+
     def __init__(self, error: Any, *, path: str = "$", reason: str = "") -> None:
         self.error = error
         self.path = path
@@ -570,6 +611,8 @@ class SerializationError(ValidationError):
         SerializationError | amount | 12.3 | expected a decimal number as a string
     """
 
+    code: ClassVar[str] = "serialization_error"
+
 
 class StorageError(SfaError):
     """The storage layer cannot do what was asked (for example a schema newer than the code).
@@ -587,6 +630,8 @@ class StorageError(SfaError):
         ...
         sfa_core.errors.StorageError: database schema version 99 is newer than ... upgrade sfa_core
     """
+
+    code: ClassVar[str] = "storage_error"
 
 
 class MissingRepositoryError(StorageError):
@@ -609,6 +654,8 @@ class MissingRepositoryError(StorageError):
         sfa_core.errors.MissingRepositoryError: this engine's store has no 'configurations' \
 repository (a ConfigurationModelRepository); pass configurations=... or use a store that has one
     """
+
+    code: ClassVar[str] = "missing_repository"
 
     def __init__(self, repository: str, protocol: str) -> None:
         super().__init__(

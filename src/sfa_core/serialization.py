@@ -20,6 +20,13 @@ lone surrogate (a code point U+D800 to U+DFFF not in a pair, which no UTF-8 file
 database can store), a float NaN or infinity, or anything else JSON cannot hold;
 :func:`from_json` refuses the same (and the non-standard ``NaN`` / ``Infinity`` tokens).
 
+JSON text carries the version of its format, so that a document written by a newer
+release is refused rather than misread: :func:`to_json` writes
+``{"format": 1, "value": ...}``, and :func:`from_json` refuses a ``format`` it does not
+know. A document without a ``format`` (written before documents carried one) is read as
+format 1. The plain data of :func:`unstructure` has no envelope (what the SQLite
+adapter stores); :func:`structure` reads either.
+
 >>> from sfa_core.catalog import Product
 >>> from sfa_core.money import Money
 >>> doc = unstructure(Product(sku="A-1", name="Widget", cost=Money("2.50", "EUR")))
@@ -59,12 +66,29 @@ from sfa_core._validate import require_decimal
 from sfa_core.errors import SerializationError, SfaError, ValidationError, _shown
 from sfa_core.money import Money
 
-__all__ = ["TAG", "converter", "from_json", "structure", "to_json", "unstructure"]
+__all__ = [
+    "FORMAT_VERSION",
+    "TAG",
+    "converter",
+    "from_json",
+    "structure",
+    "to_json",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
 #: Key that tags a member of a union of attrs classes with its class name.
 TAG = "type"
+
+#: Version of the JSON document format :func:`to_json` writes and the newest
+#: :func:`from_json` reads. It changes only when a document of this release would be
+#: misread by an older one.
+FORMAT_VERSION = 1
+
+#: Keys of the envelope of a JSON document: its format version and the value itself.
+_FORMAT = "format"
+_VALUE = "value"
 
 _NONE_TYPE = type(None)
 
@@ -371,7 +395,9 @@ def structure(data: Any, cls: type[T]) -> T:
     """Turn plain data back into a value of ``cls``.
 
     Args:
-        data: What :func:`unstructure` produced (or ``json.loads`` read).
+        data: What :func:`unstructure` produced, or what ``json.loads`` read of
+            :func:`to_json`'s text: a top-level object with a ``"format"`` key is the
+            envelope ``{"format": 1, "value": ...}``, whose format is checked.
         cls: The class (or type such as ``list[Product]``) to build.
 
     Returns:
@@ -379,7 +405,8 @@ def structure(data: Any, cls: type[T]) -> T:
 
     Raises:
         SerializationError: The data does not describe a valid ``cls``; ``path``
-            names the bad field.
+            names the bad field. Or it is an envelope whose format is newer than
+            :data:`FORMAT_VERSION` (path ``"format"``).
 
     >>> from sfa_core.money import Money
     >>> structure({"amount": "1.50", "currency": "XYZ"}, Money)
@@ -388,6 +415,7 @@ def structure(data: Any, cls: type[T]) -> T:
     sfa_core.errors.SerializationError: currency: unknown ISO 4217 currency code (got 'XYZ')
     """
     try:
+        data = _unwrap(data)
         shape = _shape(cls)
         if shape:
             _check_shape(data, shape, "")
@@ -519,6 +547,9 @@ def _find_bad(doc: Any) -> tuple[str, Any, str]:
 def to_json(value: Any, *, indent: int | None = None) -> str:
     r"""Serialise a value to a JSON string (keys in field order, no floats).
 
+    The document is an envelope naming its format version (:data:`FORMAT_VERSION`)
+    around the value's plain data: ``{"format": 1, "value": ...}``.
+
     The text is standard JSON that encodes as UTF-8: a value holding a lone
     surrogate (``"\ud800"``), a float NaN or infinity, an integer too long to
     write, or an object JSON has no form for, is refused rather than written.
@@ -536,7 +567,7 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
 
     >>> from sfa_core.money import Money
     >>> to_json(Money("12.30", "EUR"))
-    '{"amount": "12.30", "currency": "EUR"}'
+    '{"format": 1, "value": {"amount": "12.30", "currency": "EUR"}}'
     >>> from sfa_core.catalog import Product
     >>> to_json(Product(sku="A-1", name="Bad \ud800 name"))
     Traceback (most recent call last):
@@ -544,8 +575,9 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     sfa_core.errors.SerializationError: name: text holds a lone surrogate, ...
     """
     doc = unstructure(value)
+    envelope = {_FORMAT: FORMAT_VERSION, _VALUE: doc}
     try:
-        text = json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(envelope, indent=indent, ensure_ascii=False, allow_nan=False)
     except RecursionError:
         raise SerializationError(_TOO_DEEP, value=value) from None
     except (TypeError, ValueError):
@@ -564,6 +596,11 @@ def _refuse_constant(name: str) -> Any:
 def from_json(text: str | bytes, cls: type[T]) -> T:
     """Read a value of ``cls`` from JSON text.
 
+    Reads what :func:`to_json` writes, ``{"format": 1, "value": ...}``, and also a
+    document without a ``format`` (the value's plain data, as written before
+    documents carried their format), read as format 1. So a top-level object with a
+    ``"format"`` key is always taken as an envelope.
+
     Args:
         text: The JSON document.
         cls: The class to build.
@@ -573,11 +610,20 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
 
     Raises:
         SerializationError: The text is not JSON (not text at all, not UTF-8, a lone
-            surrogate, ``NaN`` or ``Infinity``, nested too deeply), or not a valid ``cls``.
+            surrogate, ``NaN`` or ``Infinity``, nested too deeply), its ``format`` is
+            newer than :data:`FORMAT_VERSION` or not a format at all (path
+            ``"format"``), or it is not a valid ``cls`` (``path`` names the field in
+            the value).
 
     >>> from sfa_core.money import Money
+    >>> from_json('{"format": 1, "value": {"amount": "12.30", "currency": "EUR"}}', Money)
+    Money(amount=Decimal('12.30'), currency='EUR')
     >>> from_json('{"amount": "12.30", "currency": "EUR"}', Money)
     Money(amount=Decimal('12.30'), currency='EUR')
+    >>> from_json('{"format": 2, "value": {"amount": "12.30", "currency": "EUR"}}', Money)
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.SerializationError: format: written in a newer format than ... (got 2)
     >>> from_json('{"amount": 12.3, "currency": "EUR"}', Money)
     Traceback (most recent call last):
     ...
@@ -609,3 +655,36 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
         if _LONE_SURROGATE in why:
             raise SerializationError(why, path=path, value=bad)
     return structure(data, cls)
+
+
+def _unwrap(data: Any) -> Any:
+    """The value's plain data inside a document, after checking the document's format.
+
+    A document without a ``"format"`` key is the plain data itself (format 1).
+    """
+    if not isinstance(data, Mapping) or _FORMAT not in data:
+        return data
+    version = data[_FORMAT]
+    if not _is_int(version) or version < 1:
+        raise SerializationError(
+            "expected the document's format version, a positive integer",
+            path=_FORMAT,
+            value=version,
+        )
+    if version > FORMAT_VERSION:
+        raise SerializationError(
+            f"written in a newer format than this release of sfa_core reads "
+            f"(format {FORMAT_VERSION} at most); upgrade sfa_core to read it",
+            path=_FORMAT,
+            value=version,
+        )
+    extra = set(data) - {_FORMAT, _VALUE}
+    if extra:
+        keys = _sorted_keys(extra)
+        raise SerializationError(f"unknown keys next to {_FORMAT!r}", value=keys)
+    if _VALUE not in data:
+        raise SerializationError(
+            f"a document with a {_FORMAT!r} holds its data under {_VALUE!r}; it is missing",
+            path=_VALUE,
+        )
+    return data[_VALUE]

@@ -119,7 +119,7 @@ def test_every_error_builds_a_bounded_message(value):
 def test_the_error_keeps_the_original_value(value):
     err = ValidationError("bad", path="x", value=value)
     assert err.value is value
-    assert UnknownCurrencyError(value).code is value
+    assert UnknownCurrencyError(value).currency is value
     assert NotFoundError("product", value).key is value
     assert RuleEvaluationError(value).error is value
 

@@ -119,7 +119,7 @@ class TestConstruction:
         with pytest.raises(UnknownCurrencyError) as info:
             Money("1", bad)  # type: ignore[arg-type]
         assert info.value.path == "currency"
-        assert info.value.code == bad
+        assert info.value.currency == bad
         assert isinstance(info.value, ValidationError)
 
     def test_zero_has_the_minor_units_of_the_currency(self) -> None:

@@ -9,7 +9,14 @@ import pytest
 from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import SerializationError
 from sfa_core.money import Money
-from sfa_core.serialization import TAG, from_json, structure, to_json, unstructure
+from sfa_core.serialization import (
+    FORMAT_VERSION,
+    TAG,
+    from_json,
+    structure,
+    to_json,
+    unstructure,
+)
 
 
 def test_product_document_shape():
@@ -151,3 +158,85 @@ def test_bad_enum_value_names_the_field():
     with pytest.raises(SerializationError) as info:
         structure(doc, Drawing)
     assert info.value.path == "colour"
+
+
+# The issue: a document written by a newer release would be misread by this one.
+# JSON documents now carry their format version; a newer format is refused, naming it.
+
+
+def test_to_json_names_its_format_version():
+    doc = json.loads(to_json(Money("12.30", "EUR")))
+    assert doc == {"format": FORMAT_VERSION, "value": {"amount": "12.30", "currency": "EUR"}}
+    assert FORMAT_VERSION == 1
+
+
+def test_a_document_of_a_newer_format_is_refused_naming_the_version():
+    text = json.dumps({"format": 2, "value": {"amount": "12.30", "currency": "EUR"}})
+    with pytest.raises(SerializationError) as info:
+        from_json(text, Money)
+    assert (info.value.path, info.value.value) == ("format", 2)
+    assert str(info.value).startswith("format: written in a newer format")
+    assert "(got 2)" in str(info.value)
+    with pytest.raises(SerializationError, match="newer format"):
+        structure(json.loads(text), Money)
+
+
+def test_a_document_of_a_newer_format_is_refused_whatever_its_shape():
+    # a later format may change everything but the "format" key
+    with pytest.raises(SerializationError) as info:
+        from_json('{"format": 7, "data": [1, 2]}', Money)
+    assert (info.value.path, info.value.value) == ("format", 7)
+
+
+def test_a_document_without_a_format_reads_as_format_one():
+    book = PriceBook(id="EU", currency="EUR", entries={"A": Money("1.10", "EUR")})
+    legacy = json.dumps(unstructure(book))  # as to_json wrote it before
+    assert from_json(legacy, PriceBook) == book
+    assert from_json('{"amount": "12.30", "currency": "EUR"}', Money) == Money("12.30", "EUR")
+    assert from_json("[]", list[Product]) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "cls"),
+    [
+        (Money("0.10", "EUR"), Money),
+        (PriceBook(id="EU", currency="EUR", entries={"A": Money("1", "EUR")}), PriceBook),
+        ([Product(sku="A", name="x"), Product(sku="B", name="y")], list[Product]),
+        ({"format": 3, "value": 4}, dict[str, int]),
+        (Decimal("1.50"), Decimal),
+    ],
+)
+def test_every_value_round_trips_through_the_envelope(value, cls):
+    text = to_json(value)
+    assert json.loads(text)["format"] == FORMAT_VERSION
+    assert from_json(text, cls) == value
+    assert structure(json.loads(text), cls) == value
+
+
+@pytest.mark.parametrize(
+    ("doc", "path", "value"),
+    [
+        ({"format": "1", "value": {}}, "format", "1"),
+        ({"format": 0, "value": {}}, "format", 0),
+        ({"format": True, "value": {}}, "format", True),
+        ({"format": 1.0, "value": {}}, "format", 1.0),
+        ({"format": 1}, "value", None),
+        ({"format": 1, "value": {}, "extra": 1}, "", ["extra"]),
+    ],
+)
+def test_a_bad_envelope_is_refused_naming_the_field(doc, path, value):
+    with pytest.raises(SerializationError) as info:
+        from_json(json.dumps(doc), Money)
+    assert (info.value.path, info.value.value) == (path, value)
+
+
+def test_paths_inside_an_envelope_name_the_field_of_the_value():
+    text = json.dumps({"format": 1, "value": {"amount": "x", "currency": "EUR"}})
+    with pytest.raises(SerializationError) as info:
+        from_json(text, Money)
+    assert (info.value.path, info.value.value) == ("amount", "x")
+
+
+def test_stored_rows_are_plain_data_without_an_envelope():
+    # the SQLite adapter stores unstructure()'s data under its own schema version
+    assert "format" not in unstructure(Money("1", "EUR"))

@@ -1,6 +1,14 @@
-"""Errors of pricing a line: each names the line (``lines[3].sku``) and the value."""
+"""Errors of pricing a line: each names the line (``lines[3].sku``) and the value.
+
+Each has its own stable :attr:`~sfa_core.errors.SfaError.code`:
+
+>>> UnknownProductError(2, "L3", "NOPE").code
+'unknown_product'
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from sfa_core.errors import ValidationError
 
@@ -15,6 +23,8 @@ class LinePricingError(ValidationError):
         line: The line's key.
         sku: The SKU it names.
     """
+
+    code: ClassVar[str] = "line_pricing_error"
 
     def __init__(self, index: int, line: str, sku: str, reason: str, field: str = "sku") -> None:
         self.index = index
@@ -32,6 +42,8 @@ class UnknownProductError(LinePricingError):
     sfa_core.pricing.errors.UnknownProductError: lines[2].sku: line 'L3': no product ...'NOPE')
     """
 
+    code: ClassVar[str] = "unknown_product"
+
     def __init__(self, index: int, line: str, sku: str) -> None:
         super().__init__(index, line, sku, "no product has this SKU")
 
@@ -44,6 +56,8 @@ class InactiveProductError(LinePricingError):
     ...
     sfa_core.pricing.errors.InactiveProductError: lines[0].sku: line 'L1': ... inactive (got 'OLD')
     """
+
+    code: ClassVar[str] = "inactive_product"
 
     def __init__(self, index: int, line: str, sku: str) -> None:
         super().__init__(index, line, sku, "the product is inactive")
@@ -60,6 +74,8 @@ class MissingPriceError(LinePricingError):
     ...
     sfa_core.pricing.errors.MissingPriceError: lines[1].sku: line 'L2': price book 'EU' has no ...
     """
+
+    code: ClassVar[str] = "missing_price"
 
     def __init__(
         self, index: int, line: str, sku: str, price_book: str, what: str = "price"
