@@ -185,7 +185,7 @@ ALL = [
 def test_every_class_round_trips(pair):
     cls, value = pair
     doc = json.loads(to_json(value))
-    assert doc == unstructure(value)
+    assert doc == {"format": 1, "value": unstructure(value)}
     assert structure(doc, cls) == value
 
 

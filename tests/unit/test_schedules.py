@@ -41,7 +41,7 @@ TERM = DiscountSchedule("T-1", [(12, 0), (24, 5), (None, 10)], basis="term")
 
 def round_trip(value, cls):
     doc = json.loads(to_json(value))
-    assert doc == unstructure(value)
+    assert doc == {"format": 1, "value": unstructure(value)}
     return structure(doc, cls)
 
 

@@ -32,7 +32,7 @@ ROWS = [(10, "5.00"), (20, "4.50", "10.00"), (None, "4.00")]
 def round_trip(value, cls):
     """Documents are plain JSON: unstructure, through JSON text, and back."""
     doc = json.loads(to_json(value))
-    assert doc == unstructure(value)
+    assert doc == {"format": 1, "value": unstructure(value)}
     return structure(doc, cls)
 
 

@@ -15,9 +15,12 @@ line amount (a ``Decimal``, never rounded: sums and products are computed withou
 precision limit), and ``price(quantity)`` returns a :class:`TierPrice` that also holds
 the :class:`TierCharge` of every tier used, so the amount explains itself.
 
-Tier bounds follow the package-wide convention: ``up_to`` is an *inclusive* upper
-bound, a tier covers the quantities in ``(previous up_to, up_to]``, the first tier
-starts above 0 and quantities may be fractional (hours, gigabytes).
+Tier bounds follow the package-wide convention by default: ``up_to`` is an *inclusive*
+upper bound, a tier covers the quantities in ``(previous up_to, up_to]``, the first tier
+starts above 0 and quantities may be fractional (hours, gigabytes). A table can say
+otherwise with ``bounds=TierBounds.LOWER_INCLUSIVE`` (Salesforce CPQ's ``[lower, upper)``):
+``up_to`` is then an *exclusive* upper bound and a quantity exactly at it belongs to the
+next tier. The two agree on every quantity that is not exactly at a bound.
 
 >>> from decimal import Decimal
 >>> table = TierTable.graduated([(10, "5.00"), (None, "4.00")])
@@ -28,7 +31,7 @@ Decimal('70.00')
 from __future__ import annotations
 
 import enum
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
@@ -49,6 +52,7 @@ __all__ = [
     "PackagePricing",
     "PackageRounding",
     "Tier",
+    "TierBounds",
     "TierCharge",
     "TierMode",
     "TierPrice",
@@ -108,6 +112,69 @@ class PackageRounding(str, enum.Enum):
 
     UP = "up"
     DOWN = "down"
+
+
+class TierBounds(str, enum.Enum):
+    """Which end of a tier its ``up_to`` includes (tier tables and discount schedules).
+
+    * ``UPPER_INCLUSIVE`` (the default, Stripe's convention): a tier covers
+      ``(previous up_to, up_to]``; a quantity exactly at ``up_to`` is in that tier.
+    * ``LOWER_INCLUSIVE`` (Salesforce CPQ's ``[lower, upper)``): a tier covers
+      ``[previous up_to, up_to)``; a quantity exactly at ``up_to`` is in the next tier.
+      Write CPQ's upper bounds as they are: the CPQ tier "1 to 11" is ``up_to=11``.
+
+    Only a quantity exactly at a bound is priced differently; with whole quantities,
+    an upper-inclusive ``up_to=10`` and a lower-inclusive ``up_to=11`` are the same tier.
+
+    >>> TierBounds("lower_inclusive")
+    <TierBounds.LOWER_INCLUSIVE: 'lower_inclusive'>
+    """
+
+    UPPER_INCLUSIVE = "upper_inclusive"
+    LOWER_INCLUSIVE = "lower_inclusive"
+
+
+def to_tier_bounds(value: Any) -> TierBounds:
+    """Return ``value`` as a :class:`TierBounds` (a member or its value).
+
+    Args:
+        value: ``"upper_inclusive"``, ``"lower_inclusive"`` or a member.
+
+    Returns:
+        The member.
+
+    Raises:
+        ValidationError: Any other value (path ``bounds``).
+
+    >>> to_tier_bounds("upper")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: bounds: must be one of 'upper_inclusive', \
+'lower_inclusive' (got 'upper')
+    """
+    return as_member(TierBounds, value, "bounds")
+
+
+def tier_index(edges: Sequence[Decimal], quantity: Decimal, bounds: TierBounds) -> int:
+    """Return the index of the tier ``quantity`` falls in, by the bound convention.
+
+    Args:
+        edges: The finite ``up_to`` bounds, increasing.
+        quantity: A quantity ``> 0``.
+        bounds: Which end of a tier ``up_to`` includes.
+
+    Returns:
+        The tier's index (``len(edges)`` for the open last tier).
+
+    >>> edges = (Decimal(10), Decimal(20))
+    >>> tier_index(edges, Decimal(10), TierBounds.UPPER_INCLUSIVE)
+    0
+    >>> tier_index(edges, Decimal(10), TierBounds.LOWER_INCLUSIVE)
+    1
+    """
+    if bounds is TierBounds.UPPER_INCLUSIVE:
+        return bisect_left(edges, quantity)
+    return bisect_right(edges, quantity)
 
 
 def _mode(value: Any) -> TierMode:
@@ -275,14 +342,18 @@ class TierTable:
     Semantics (Stripe Billing):
 
     * volume: ``amount = q * unit_amount + flat_amount`` of the tier reached (the tier
-      with ``previous up_to < q <= up_to``);
+      with ``previous up_to < q <= up_to``, or ``previous up_to <= q < up_to`` with
+      ``bounds="lower_inclusive"``);
     * graduated: the sum over the tiers touched of ``units_in_tier * unit_amount +
       flat_amount``, where ``units_in_tier = max(0, min(q, up_to) - previous up_to)``
-      and a tier is touched when it holds units.
+      and a tier is touched when it holds units (so the bound convention changes no
+      graduated amount, only which tier a volume quantity at a bound reaches).
 
     Attributes:
         mode: :class:`TierMode` (or its value).
         tiers: The tiers, in order.
+        bounds: :class:`TierBounds` (or its value): which end of a tier ``up_to``
+            includes; ``upper_inclusive`` by default.
 
     >>> volume = TierTable.volume([(10, "5.00"), (20, "4.50", "10"), (None, "4.00")])
     >>> volume.amount(Decimal(10)), volume.amount(Decimal(15))  # 10 x 5.00; 15 x 4.50 + 10
@@ -296,7 +367,10 @@ tiers are out of order or overlap (got Decimal('5'))
 
     mode: TierMode = attrs.field(converter=_mode)
     tiers: tuple[Tier, ...] = attrs.field(converter=_to_tiers)
-    _bounds: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
+    bounds: TierBounds = attrs.field(
+        default=TierBounds.UPPER_INCLUSIVE, converter=to_tier_bounds, kw_only=True
+    )
+    _edges: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
     _units: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
     _flats: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
     _cumulative: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -317,18 +391,24 @@ tiers are out of order or overlap (got Decimal('5'))
             full.append(TierCharge(index, bound, width, units[index], flats[index], amount))
             cumulative.append(add(cumulative[-1], amount) if cumulative else amount)
             lower = bound
-        object.__setattr__(self, "_bounds", bounds)
+        object.__setattr__(self, "_edges", bounds)
         object.__setattr__(self, "_units", units)
         object.__setattr__(self, "_flats", flats)
         object.__setattr__(self, "_cumulative", tuple(cumulative))
         object.__setattr__(self, "_full", tuple(full))
 
     @classmethod
-    def volume(cls, tiers: Iterable[Tier | Sequence[Any]]) -> TierTable:
+    def volume(
+        cls,
+        tiers: Iterable[Tier | Sequence[Any]],
+        *,
+        bounds: TierBounds | str = TierBounds.UPPER_INCLUSIVE,
+    ) -> TierTable:
         """Return a volume tier table.
 
         Args:
             tiers: :class:`Tier` values or ``(up_to, unit_amount[, flat_amount])`` tuples.
+            bounds: Which end of a tier ``up_to`` includes (:class:`TierBounds`).
 
         Returns:
             The table.
@@ -340,14 +420,20 @@ tiers are out of order or overlap (got Decimal('5'))
         >>> TierTable.volume([(None, "2.50")]).amount(Decimal(4))
         Decimal('10.00')
         """
-        return cls(TierMode.VOLUME, tiers)
+        return cls(TierMode.VOLUME, tiers, bounds=bounds)
 
     @classmethod
-    def graduated(cls, tiers: Iterable[Tier | Sequence[Any]]) -> TierTable:
+    def graduated(
+        cls,
+        tiers: Iterable[Tier | Sequence[Any]],
+        *,
+        bounds: TierBounds | str = TierBounds.UPPER_INCLUSIVE,
+    ) -> TierTable:
         """Return a graduated tier table.
 
         Args:
             tiers: :class:`Tier` values or ``(up_to, unit_amount[, flat_amount])`` tuples.
+            bounds: Which end of a tier ``up_to`` includes (:class:`TierBounds`).
 
         Returns:
             The table.
@@ -361,7 +447,7 @@ tiers are out of order or overlap (got Decimal('5'))
         sfa_core.errors.ValidationError: tiers[1].up_to: the last tier must be open \
 (up_to=None) (got Decimal('20'))
         """
-        return cls(TierMode.GRADUATED, tiers)
+        return cls(TierMode.GRADUATED, tiers, bounds=bounds)
 
     def amount(self, quantity: Decimal) -> Decimal:
         """Return the exact amount of ``quantity`` units.
@@ -380,12 +466,15 @@ tiers are out of order or overlap (got Decimal('5'))
         Decimal('54.000')
         """
         q = positive(quantity, "quantity")
-        bounds = self._bounds
-        index = bisect_left(bounds, q)
+        bounds = self._edges
+        index = tier_index(bounds, q, self.bounds)
         if self.mode is TierMode.VOLUME or index == 0:
             return add(mul(q, self._units[index]), self._flats[index])
         # The full tiers below, then this tier's units (same sums as ``price``).
-        last = add(mul(sub(q, bounds[index - 1]), self._units[index]), self._flats[index])
+        count = sub(q, bounds[index - 1])
+        if not count:  # lower-inclusive, exactly at a bound: the next tier holds nothing
+            return self._cumulative[index - 1]
+        last = add(mul(count, self._units[index]), self._flats[index])
         return add(self._cumulative[index - 1], last)
 
     def price(self, quantity: Decimal) -> TierPrice:
@@ -406,8 +495,8 @@ tiers are out of order or overlap (got Decimal('5'))
           tier 2 (open): 2 x 4.00 + 2.00 flat = 10.00
         """
         q = positive(quantity, "quantity")
-        bounds = self._bounds
-        index = bisect_left(bounds, q)
+        bounds = self._edges
+        index = tier_index(bounds, q, self.bounds)
         unit, flat = self._units[index], self._flats[index]
         up_to = bounds[index] if index < len(bounds) else None
         if self.mode is TierMode.VOLUME or index == 0:
@@ -419,6 +508,8 @@ tiers are out of order or overlap (got Decimal('5'))
         if q == up_to:  # the quantity fills its tier: every charge is a full one
             return TierPrice("graduated", q, self._cumulative[index], self._full[: index + 1])
         count = sub(q, bounds[index - 1])
+        if not count:  # lower-inclusive, exactly at a bound: the tiers below are full
+            return TierPrice("graduated", q, self._cumulative[index - 1], self._full[:index])
         last = add(mul(count, unit), flat)
         total = add(self._cumulative[index - 1], last)
         charges = (*self._full[:index], TierCharge(index, up_to, count, unit, flat, last))

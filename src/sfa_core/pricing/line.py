@@ -59,7 +59,7 @@ from sfa_core.pricing.price_rules import (
     Stacking,
 )
 from sfa_core.pricing.proration import Proration, coterminate, prorate
-from sfa_core.pricing.schedules import Aggregation, DiscountSchedule
+from sfa_core.pricing.schedules import Aggregation, DiscountSchedule, ScheduleMode
 from sfa_core.pricing.waterfall import LineWaterfall, list_step
 
 __all__ = ["LineContext", "LineState", "LineToPrice", "check_total_discount", "price_lines"]
@@ -182,6 +182,7 @@ class LineState(LineWaterfall):
         "partner_unit",
         "per",
         "product",
+        "prorated_list_unit",
         "proration",
         "regular_total",
         "regular_unit",
@@ -191,6 +192,7 @@ class LineState(LineWaterfall):
     regular_total: Decimal
     customer_total: Decimal
     list_unit: Decimal
+    prorated_list_unit: Decimal
     regular_unit: Decimal
     customer_unit: Decimal
     partner_unit: Decimal
@@ -359,7 +361,7 @@ class LineContext:
         self.product_data: dict[str, dict[str, Any]] = {}
         self.proration_cache: dict[tuple[Any, ...], Proration] = {}
         self.proration_reasons: dict[int, str] = {}
-        self.schedule_cache: dict[tuple[str, str, str], tuple[Decimal, str]] = {}
+        self.schedule_cache: dict[tuple[str, str, str], tuple[Decimal, str, Decimal | None]] = {}
         self.tier_cache: dict[tuple[str, str], WaterfallStep] = {}
         self.list_steps: dict[str, WaterfallStep] = {}
         # the list steps of the book's own entries, shared by every run on this book
@@ -681,6 +683,7 @@ def _waterfall(
         _schedule(w, product.discount_schedule, "volume_schedule", context, counts)
     if product.term_discount_schedule is not None:
         _schedule(w, product.term_discount_schedule, "term_schedule", context, counts)
+    unit_list = list_price
     if proration is not None:
         w.prorate(_proration_reason(proration, context), None)
         list_price = list_price * multiplier
@@ -743,7 +746,10 @@ def _waterfall(
     w.list_total = list_total
     w.regular_total = regular_total
     w.customer_total = customer_total
-    w.list_unit = list_price
+    w.list_unit = unit_list
+    w.prorated_list_unit = (
+        list_price if proration is None else list_price.quantize(context.unit_q, context.mode)
+    )
     w.regular_unit = regular
     w.customer_unit = customer_price
     w.partner_unit = partner_price
@@ -803,11 +809,25 @@ def _schedule(
     found = context.schedule_cache.get(key)
     if found is None:
         result = schedule.discount(count, unit_price=unit_price, currency=context.currency)
-        found = context.schedule_cache[key] = (result.unit_price_after, str(result))
-    after, reason = found
+        slab_off = result.total_amount_off if schedule.mode is ScheduleMode.SLAB else None
+        found = context.schedule_cache[key] = (result.unit_price_after, str(result), slab_off)
+    after, reason, total_off = found
     if state.per != _ONE:
         after = after * state.per
-    state.move(step, schedule.id, after, reason)
+    if total_off is None:
+        state.move(step, schedule.id, after, reason)
+        return
+    # A slab: the line's discount is its share of the tiers' exact sum, and the line
+    # amount is extended from it, not from the blended unit price (which rounds).
+    quantity = line.quantity
+    units = -quantity if quantity < 0 else quantity
+    line_off = total_off if units == count else total_off * units / count
+    if quantity < 0:
+        line_off = -line_off
+    total = state.price * state.units - line_off
+    if not state.prorated:
+        total = total * state.multiplier
+    state.move_total(step, schedule.id, after, total, reason)
 
 
 # ------------------------------------------------------------------------ rules

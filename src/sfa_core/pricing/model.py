@@ -291,13 +291,20 @@ class Adjustment:
     """A change to a line's extended amount after the unit waterfall.
 
     Quote-level amount discounts spread across lines and cart promotions act on
-    line totals, not unit prices; they are recorded here.
+    line totals, not unit prices; they are recorded here. The tax taken out of a
+    tax-inclusive line amount is an adjustment too (kind ``"included_tax"``, in
+    :attr:`PricedLine.included_tax`), but it is not a discount.
 
     Attributes:
-        kind: ``"quote_discount"`` or ``"promotion"``.
-        source: The promotion id, or ``None`` for the quote discount.
+        kind: ``"quote_discount"``, ``"promotion"`` or ``"included_tax"``.
+        source: The promotion id, the tax category for included tax, or ``None``
+            for the quote discount.
         amount: The amount taken off the line total (positive for a discount).
         reason: Why, in words.
+
+    >>> Adjustment("included_tax", "standard", Decimal("4.50"),
+    ...            "20 % tax included in 27.00").amount
+    Decimal('4.50')
     """
 
     kind: str
@@ -327,12 +334,16 @@ _KINDS = (
 class Totals:
     """Amounts of a line, a group or a quote, all in one currency, all rounded.
 
-    ``list - sum(discounts.values()) == net`` and ``net + tax == gross`` hold
-    exactly, for lines and for every total, because totals are sums of the
-    rounded line amounts. When prices include tax (a tax-inclusive
-    :class:`~sfa_core.pricing.RateTaxPolicy`), list prices and discounts are
-    tax-inclusive too, so ``list - sum(discounts) == gross`` instead, and the
-    net is the gross less its tax.
+    ``net + tax == gross`` holds exactly, for lines and for every total, because
+    totals are sums of the rounded line amounts. What the discounts add up to
+    depends on the tax mode:
+
+    * prices exclude tax (no tax policy, or a tax-exclusive one):
+      ``list - sum(discounts.values()) == net``, and the tax is added on top;
+    * prices include tax (``prices_include_tax``, a tax-inclusive
+      :class:`~sfa_core.pricing.RateTaxPolicy`): list prices and discounts are
+      tax-inclusive, so ``list - sum(discounts.values()) == gross``, and the tax is
+      taken out of it: ``gross - tax == net``.
 
     Attributes:
         list: List amount (unit list price x quantity, prorated for subscriptions).
@@ -340,10 +351,21 @@ class Totals:
             ``"additional_discount"``, ``"promotion"``...); a negative value raised
             the price (a markup or a floor).
         net: What the customer pays before tax.
-        tax: Tax on ``net``.
+        tax: Tax on ``net`` (added to it, or included in the gross).
         gross: ``net + tax``.
         cost: Cost of the goods (zero when a product has no cost).
         margin: ``net - cost``.
+        prices_include_tax: Whether list and discounts include tax (their difference
+            is then the gross, and the tax is taken out of it).
+
+    >>> from sfa_core.money import Money
+    >>> eur = lambda amount: Money(amount, "EUR")
+    >>> inclusive = Totals(eur("30.00"), {"promotion": eur("3.00")}, eur("22.50"),
+    ...                    eur("4.50"), eur("27.00"), eur("0.00"), eur("22.50"), True)
+    >>> inclusive.list - inclusive.discount == inclusive.gross
+    True
+    >>> inclusive.gross - inclusive.tax == inclusive.net
+    True
     """
 
     list: Money
@@ -353,6 +375,7 @@ class Totals:
     gross: Money
     cost: Money
     margin: Money
+    prices_include_tax: bool = False
 
     @property
     def discount(self) -> Money:
@@ -388,6 +411,15 @@ class Totals:
         )
 
 
+def _prorated_list(line: PricedLine) -> Decimal:
+    """The default of :attr:`PricedLine.prorated_list_unit_price` (lines built by hand)."""
+    price = line.list_unit_price
+    if line.proration == 1:
+        return price
+    quantum = Decimal(1).scaleb(min(0, int(price.as_tuple().exponent)))
+    return (price * line.proration).quantize(quantum, ROUND_HALF_UP)
+
+
 @attrs.frozen
 class PricedLine:
     """A quote line with its price, its totals and the story of both.
@@ -403,7 +435,8 @@ class PricedLine:
         quantity: The quantity priced.
         currency: The quote's currency.
         list_unit_price: Unit list price (after the percent-of-total, cost-plus or
-            tier computation for such products, and a currency conversion).
+            tier computation for such products, and a currency conversion); never
+            prorated (Salesforce CPQ's *List Unit Price*).
         regular_unit_price: After contracted prices, rules, schedules and proration.
         customer_unit_price: After the additional (manual) discount.
         partner_unit_price: After the partner discount.
@@ -422,6 +455,14 @@ class PricedLine:
         flags: Limits this line crossed.
         group: The quote group the line belongs to, if any.
         parent: The key of the bundle line this line belongs to, if any.
+        prorated_list_unit_price: The list unit price x the prorate multiplier,
+            rounded to the unit places (equal to ``list_unit_price`` for a line that
+            is not a subscription). When not given, it is computed from
+            ``list_unit_price`` and ``proration`` at the places of the list price.
+        included_tax: With tax-inclusive prices, the tax taken out of the line's
+            gross amount, as an :class:`Adjustment` of kind ``"included_tax"`` (the
+            explanation's step from the gross to the net); ``None`` when prices
+            exclude tax or no tax policy priced the line.
     """
 
     key: str
@@ -446,6 +487,10 @@ class PricedLine:
     flags: tuple[LimitFlag, ...] = attrs.field(default=(), converter=tuple_converter)
     group: str | None = None
     parent: str | None = None
+    prorated_list_unit_price: Decimal = attrs.field(
+        default=attrs.Factory(_prorated_list, takes_self=True)
+    )
+    included_tax: Adjustment | None = None
     _totals: Totals | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     @property
@@ -468,6 +513,7 @@ class PricedLine:
                 Money(self.gross_total, c),
                 Money(self.cost_total, c),
                 Money(self.net_total - self.cost_total, c),
+                self.included_tax is not None,
             )
             object.__setattr__(self, "_totals", found)
         return found
@@ -503,6 +549,7 @@ class PricedLine:
 _AMOUNT_FIELDS = frozenset(
     {
         "list_unit_price",
+        "prorated_list_unit_price",
         "regular_unit_price",
         "customer_unit_price",
         "partner_unit_price",
@@ -559,7 +606,10 @@ def explain_line(line: PricedLine) -> str:
     out.append(f"  {'net unit price':<22}{line.net_unit_price:>14}")
     if line.pricing_units != line.quantity:
         out.append(f"  priced as a whole line (units {line.pricing_units})")
-    for adjustment in line.adjustments:
+    adjustments = line.adjustments
+    if line.included_tax is not None:
+        adjustments = (*adjustments, line.included_tax)
+    for adjustment in adjustments:
         source = f" [{adjustment.source}]" if adjustment.source else ""
         out.append(f"  {adjustment.kind:<22}{-adjustment.amount:>14}{source}  {adjustment.reason}")
     out.extend(explain_totals(line.totals, "  "))
@@ -572,7 +622,12 @@ def _first(reason: str) -> str:
 
 
 def explain_totals(totals: Totals, indent: str) -> list[str]:
-    """Render totals as text lines: list, each discount, net, and tax and gross when taxed.
+    """Render totals as text lines, in the order in which they add up.
+
+    Prices without tax: list, each discount, net, then tax and gross when taxed
+    (``list - discounts = net``, ``net + tax = gross``). Prices with tax
+    (``totals.prices_include_tax``): list, each discount, gross, the included tax
+    taken out, net (``list - discounts = gross``, ``gross - tax = net``).
 
     Args:
         totals: The totals of a line, a group or a quote.
@@ -590,10 +645,24 @@ def explain_totals(totals: Totals, indent: str) -> list[str]:
       list total                    100.00
         promotion                   -10.00
       net total                      90.00
+    >>> inclusive = Totals(eur("30.00"), {"promotion": eur("3.00")}, eur("22.50"),
+    ...                    eur("4.50"), eur("27.00"), eur("0.00"), eur("22.50"), True)
+    >>> for text in explain_totals(inclusive, "  "):
+    ...     print(text)
+      list total                     30.00
+        promotion                    -3.00
+      gross total                    27.00
+      included tax                   -4.50
+      net total                      22.50
     """
     out = [f"{indent}{'list total':<22}{totals.list.amount:>14}"]
     for kind, amount in totals.discounts.items():
         out.append(f"{indent}  {kind:<20}{-amount.amount:>14}")
+    if totals.prices_include_tax:
+        out.append(f"{indent}{'gross total':<22}{totals.gross.amount:>14}")
+        out.append(f"{indent}{'included tax':<22}{-totals.tax.amount:>14}")
+        out.append(f"{indent}{'net total':<22}{totals.net.amount:>14}")
+        return out
     out.append(f"{indent}{'net total':<22}{totals.net.amount:>14}")
     if totals.tax.amount:
         out.append(f"{indent}{'tax':<22}{totals.tax.amount:>14}")

@@ -2,10 +2,12 @@
 
 A :class:`DiscountSchedule` is a tier table of discounts. The *count* it reads is a
 quantity (``basis=QUANTITY``, CPQ volume schedules) or a subscription term
-(``basis=TERM``, CPQ term schedules). Tier bounds follow the package-wide convention:
-``up_to`` is an *inclusive* upper bound, a tier covers ``(previous up_to, up_to]``,
-the last tier is open. CPQ writes a tier "1-10" with an exclusive upper bound of 11;
-here it is ``up_to=10``.
+(``basis=TERM``, CPQ term schedules). Tier bounds follow the package-wide convention
+by default: ``up_to`` is an *inclusive* upper bound, a tier covers ``(previous up_to,
+up_to]``, the last tier is open. CPQ writes a tier "1-10" with an exclusive upper bound
+of 11; here it is ``up_to=10``, or ``up_to=11`` with ``bounds="lower_inclusive"``
+(CPQ's ``[lower, upper)``), which also prices a fractional count exactly at a bound as
+CPQ does (:class:`~sfa_core.catalog.tiers.TierBounds`).
 
 * ``RANGE`` (CPQ "Range"): the whole count gets the discount of the tier it reaches.
 * ``SLAB`` (CPQ "Slab"): each unit of the count gets its own tier's discount and the
@@ -28,7 +30,6 @@ volume schedule VOL-1: 25 units -> tier 3 (10 %): 10.0000 off 100.00 = 90.0000
 from __future__ import annotations
 
 import enum
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -49,6 +50,7 @@ from sfa_core._validate import (
     require_items,
 )
 from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
+from sfa_core.catalog.tiers import TierBounds, tier_index, to_tier_bounds
 from sfa_core.errors import ValidationError
 from sfa_core.money import DEFAULT_ROUNDING, validate_currency
 
@@ -337,6 +339,38 @@ class ScheduleDiscount:
     clamped: bool = False
     exact: bool = True
 
+    @property
+    def total_amount_off(self) -> Decimal:
+        """The discount of the whole count, exact: what ``count x amount_off`` would be unblended.
+
+        For a slab this is the sum the tiers give, ``sum(units_in_tier x percent) x
+        unit_price / 100`` (amounts likewise), computed without the blend's division,
+        so it is exact even when the blended ``amount_off`` is not. Pricing books a
+        slab line's discount from it (a line of the whole count takes all of it; a
+        line of an aggregated count takes its share).
+
+        Returns:
+            The exact discount of ``count`` units (``unit_price x count`` when clamped).
+
+        >>> slab = DiscountSchedule("VOL-S", [(10, 0), (None, 5)], mode="slab")
+        >>> result = slab.discount(Decimal(15), unit_price=Decimal("9.99"), currency="EUR")
+        >>> result.amount_off, result.total_amount_off     # 5 x 5 % x 9.99 over 15 units
+        (Decimal('0.1665'), Decimal('2.4975'))
+        """
+        count, price = self.count, self.unit_price
+        if self.clamped:
+            return mul(price, count)
+        if self.mode is ScheduleMode.RANGE:
+            return mul(self.amount_off, count)
+        weighted = _ZERO
+        for tier in self.tiers:
+            value = tier.percent if tier.amount is None else tier.amount
+            assert value is not None
+            weighted = add(weighted, mul(tier.units, value))
+        if self.unit is DiscountUnit.PERCENT:
+            return EXACT.scaleb(mul(price, weighted), _MINUS_TWO)
+        return weighted
+
     def __str__(self) -> str:
         if self.basis is ScheduleBasis.QUANTITY:
             kind, counted = "volume", f"{self.count} units"
@@ -387,6 +421,8 @@ class DiscountSchedule:
         unit: :class:`DiscountUnit` (percent or amount).
         aggregation: :class:`Aggregation` (what the caller counts for a volume schedule).
         name: Display name.
+        bounds: :class:`~sfa_core.catalog.tiers.TierBounds` (or its value): which end of
+            a tier ``up_to`` includes; ``upper_inclusive`` by default.
         version: Storage version (0 = never stored).
 
     >>> DiscountSchedule("VOL-1", [(10, 0), (20, 5)])
@@ -408,8 +444,11 @@ tiers[0] (EUR) (got ['USD'])
     unit: DiscountUnit = attrs.field(default=DiscountUnit.PERCENT, converter=_unit)
     aggregation: Aggregation = attrs.field(default=Aggregation.LINE, converter=_aggregation)
     name: str = attrs.field(default="", validator=check_text)
+    bounds: TierBounds = attrs.field(
+        default=TierBounds.UPPER_INCLUSIVE, converter=to_tier_bounds, kw_only=True
+    )
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
-    _bounds: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
+    _edges: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
     # Per currency ("" for a percent schedule): each tier's value, the weighted sum
     # (units x value) of the full tiers up to each bound, and the full tiers' records.
     _values: Mapping[str, tuple[Decimal, ...]] = attrs.field(init=False, eq=False, repr=False)
@@ -453,7 +492,7 @@ tiers[0] (EUR) (got ['USD'])
                 lower = bound
             cumulative[code] = tuple(sums)
             full[code] = tuple(records)
-        object.__setattr__(self, "_bounds", bounds)
+        object.__setattr__(self, "_edges", bounds)
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "_cumulative", cumulative)
         object.__setattr__(self, "_full", full)
@@ -545,8 +584,8 @@ tiers[0] (EUR) (got ['USD'])
         values = self._values.get(key)
         if values is None:
             raise MissingScheduleAmountError(self.id, currency, sorted(self._values))
-        bounds = self._bounds
-        index = bisect_left(bounds, c)
+        bounds = self._edges
+        index = tier_index(bounds, c, self.bounds)
         value = values[index]
         up_to = bounds[index] if index < len(bounds) else None
         exact = True
@@ -561,13 +600,17 @@ tiers[0] (EUR) (got ['USD'])
         else:
             lower = bounds[index - 1] if index else _ZERO
             units = sub(c, lower)
-            weighted = mul(units, value)
-            if index:
-                weighted = add(self._cumulative[key][index - 1], weighted)
-            last = AppliedDiscountTier(
-                index, up_to, units, value if percent else None, None if percent else value
-            )
-            used = (*self._full[key][:index], last)
+            if units:
+                weighted = mul(units, value)
+                if index:
+                    weighted = add(self._cumulative[key][index - 1], weighted)
+                last = AppliedDiscountTier(
+                    index, up_to, units, value if percent else None, None if percent else value
+                )
+                used = (*self._full[key][:index], last)
+            else:  # lower-inclusive, exactly at a bound: the tiers below are full
+                weighted = self._cumulative[key][index - 1]
+                used = self._full[key][:index]
             if percent:
                 effective, exact = _divide(weighted, c)
                 off, _ = _divide(mul(price, weighted), mul(c, _HUNDRED))

@@ -13,6 +13,13 @@ Steps before proration are extended with the prorate multiplier, so the list
 total of a subscription is its prorated list amount and every discount before
 proration is measured on the prorated term.
 
+A slab discount schedule knows the line's amount exactly (the sum of its tiers),
+not just a blended unit price: :meth:`LineWaterfall.move_total` books that exact
+amount, rounded once, and records the unit price derived from it (rounded by the
+policy). The line amount is then primary: the proration and the final net
+rounding keep it, and only a later step that changes the price extends again from
+the unit price.
+
 The default order (Salesforce CPQ): list -> before rules -> contracted price ->
 special price -> price rules -> volume schedule -> term schedule -> proration
 -> *regular* -> additional discount -> *customer* -> partner discount ->
@@ -83,6 +90,7 @@ class LineWaterfall:
     __slots__ = (
         "allow_negative",
         "discounts",
+        "exact",
         "extended",
         "factor",
         "multiplier",
@@ -135,6 +143,8 @@ class LineWaterfall:
         self.factor = units if self.prorated else units * multiplier
         self.price = _ZERO
         self.extended = _ZERO
+        # the unrounded extended amount when it is primary (after a slab step), else None
+        self.exact: Decimal | None = None
         self.steps: list[WaterfallStep] = []
         self.discounts: dict[str, Decimal] = {}
 
@@ -209,6 +219,47 @@ class LineWaterfall:
         self.steps.append(_make_step(step, source, before, after, reason))
         self.price = after
         self.extended = extended
+        self.exact = None
+
+    def move_total(
+        self, step: str, source: str | None, after: Decimal, total: Decimal, reason: str
+    ) -> None:
+        """Move to the exact line amount ``total``; record the unit price derived from it.
+
+        The extended amount is ``round(total)``, not ``round(rounded unit price x
+        units)``: a slab schedule gives the line's exact amount, and rounding its
+        blended unit price first would move the total by cents. The unit price
+        ``after`` (``total`` over the units) is rounded by the policy for the step
+        and the steps that follow.
+
+        Args:
+            step: The step's name.
+            source: The schedule that acted.
+            after: The unit price derived from ``total``, before rounding.
+            total: The exact extended amount (prorated when the step comes before
+                proration), before rounding.
+            reason: Why, in words.
+
+        >>> w = LineWaterfall(Decimal(15), Decimal(1), Decimal("0.01"), Decimal("0.01"),
+        ...                   "ROUND_HALF_UP", False)
+        >>> w.start(Decimal("9.99"), None, "list")
+        >>> w.move_total("volume_schedule", "S", Decimal("9.8235"), Decimal("147.3525"), "slab")
+        >>> w.price, w.extended, dict(w.discounts)   # 15 x 9.82 would be 147.30
+        (Decimal('9.82'), Decimal('147.35'), {'volume_schedule': Decimal('2.50')})
+        """
+        if self.unit_quantum is not None:
+            after = after.quantize(self.unit_quantum, self.rounding)
+        extended = total.quantize(self.total_quantum, self.rounding)
+        before = self.price
+        if after == before and extended == self.extended:
+            return
+        difference = self.extended - extended
+        if difference:
+            self.discounts[step] = self.discounts.get(step, _ZERO) + difference
+        self.steps.append(_make_step(step, source, before, after, reason))
+        self.price = after
+        self.extended = extended
+        self.exact = total
 
     def prorate(self, reason: str, source: str | None) -> None:
         """Apply the prorate multiplier to the unit price (the proration step).
@@ -225,7 +276,8 @@ class LineWaterfall:
         before = self.price
         self.prorated = True
         self.factor = self.units
-        extended = self.extend(after)
+        # an exact line amount is already prorated (it was extended with the multiplier)
+        extended = self.extended if self.exact is not None else self.extend(after)
         difference = self.extended - extended
         if difference:
             self.discounts["proration"] = self.discounts.get("proration", _ZERO) + difference
@@ -240,5 +292,11 @@ class LineWaterfall:
             quantum: The unit price quantum.
         """
         rounded = self.price.quantize(quantum, self.rounding)
-        if rounded != self.price:
-            self.move("net", None, rounded, f"net unit price rounded to {quantum}", kind="rounding")
+        if rounded == self.price:
+            return
+        reason = f"net unit price rounded to {quantum}"
+        if self.exact is not None:  # the line amount is primary: only the unit price rounds
+            self.steps.append(_make_step("net", None, self.price, rounded, reason))
+            self.price = rounded
+            return
+        self.move("net", None, rounded, reason, kind="rounding")

@@ -468,12 +468,20 @@ def _assemble(
             net -= adjustment.amount
         list_total = state.list_total
         tax_line = tax_by_line.get(key) if tax_by_line else None
+        included = None
         if tax_line is None:
             tax_amount, gross = zero, net
         elif includes_tax:
-            # prices include tax: list and discounts are as quoted, so they meet the gross
+            # prices include tax: list and discounts are as quoted, so they meet the
+            # gross; the tax taken out of it is the explanation's last step, to the net
             tax_amount, gross = tax_line.tax, net
             net = tax_line.net
+            included = _make_adjustment(
+                "included_tax",
+                tax_line.category,
+                tax_amount,
+                f"{tax_line.rate:f} % tax included in the gross {gross}",
+            )
         else:
             tax_amount, gross = tax_line.tax, tax_line.gross
         if limited:
@@ -502,6 +510,8 @@ def _assemble(
                 tuple(state.flags) if state.flags else (),
                 line.group,
                 line.parent,
+                state.prorated_list_unit,
+                included,
                 None,
             )
         )
@@ -520,8 +530,10 @@ def _assemble(
         currency,
         quote.quote_date,
         tuple(lines),
-        FrozenMap.wrap({k: v.totals(currency, zero) for k, v in groups.items()}),
-        _totals(sum_list, kinds, sum_net, sum_tax, sum_gross, sum_cost, currency, zero),
+        FrozenMap.wrap({k: v.totals(currency, zero, includes_tax) for k, v in groups.items()}),
+        _totals(
+            sum_list, kinds, sum_net, sum_tax, sum_gross, sum_cost, currency, zero, includes_tax
+        ),
         promotions,
         tax,
         None,
@@ -556,9 +568,17 @@ class _Sum:
             for kind, amount in discounts.items():
                 sums[kind] = sums.get(kind, _ZERO) + amount
 
-    def totals(self, currency: str, zero: Decimal) -> Totals:
+    def totals(self, currency: str, zero: Decimal, includes_tax: bool) -> Totals:
         return _totals(
-            self.list, self.discounts, self.net, self.tax, self.gross, self.cost, currency, zero
+            self.list,
+            self.discounts,
+            self.net,
+            self.tax,
+            self.gross,
+            self.cost,
+            currency,
+            zero,
+            includes_tax,
         )
 
 
@@ -571,6 +591,7 @@ def _totals(
     cost: Decimal,
     currency: str,
     zero: Decimal,
+    includes_tax: bool,
 ) -> Totals:
     """Sums as :class:`Totals`, each amount with at least the places of ``zero``."""
     return _make_totals(
@@ -581,6 +602,7 @@ def _totals(
         _money(gross + zero, currency),
         _money(cost + zero, currency),
         _money(net - cost + zero, currency),
+        includes_tax,
     )
 
 
