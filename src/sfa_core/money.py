@@ -69,7 +69,7 @@ __all__ = [
     "validate_currency",
 ]
 
-#: The rounding mode used when none is given: halves round away from zero (0.125 -> 0.13).
+#: The rounding mode used when none is given. Halves round away from zero (0.125 -> 0.13).
 DEFAULT_ROUNDING: Final = ROUND_HALF_UP
 
 #: Every rounding mode of the :mod:`decimal` module, by name (``"ROUND_HALF_UP"``...).

@@ -146,7 +146,7 @@ class PercentOfTotal:
         return sku in self.skus or family in self.families
 
 
-#: The values a product attribute may hold. Numbers are integers: a measure with a
+#: The values a product attribute may hold. Numbers are integers; a measure with a
 #: fraction is better stored in a smaller unit (grams, not kilograms) or as text.
 AttributeValue = Union[str, int, bool]  # noqa: UP007 (a runtime alias on Python 3.10)
 
@@ -473,7 +473,7 @@ class PriceBook:
             price: The unit price, in the price book's currency.
 
         Returns:
-            The new price book (the version is kept: store it with ``update``).
+            The new price book (the version is kept; store it with ``update``).
 
         Raises:
             CurrencyMismatchError: ``price`` is in another currency.

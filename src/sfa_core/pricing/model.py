@@ -379,7 +379,7 @@ class Totals:
 
     @property
     def discount(self) -> Money:
-        """The total of every discount: ``list - net`` (``list - gross`` with tax-inclusive prices).
+        """The total of every discount, ``list - net`` (``list - gross`` with tax-inclusive prices).
 
         Returns:
             A :class:`~sfa_core.money.Money`.

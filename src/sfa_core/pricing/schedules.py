@@ -341,7 +341,7 @@ class ScheduleDiscount:
 
     @property
     def total_amount_off(self) -> Decimal:
-        """The discount of the whole count, exact: what ``count x amount_off`` would be unblended.
+        """The exact discount of the whole count, what ``count x amount_off`` would be unblended.
 
         For a slab this is the sum the tiers give, ``sum(units_in_tier x percent) x
         unit_price / 100`` (amounts likewise), computed without the blend's division,

@@ -40,16 +40,16 @@ __all__ = [
 #: does each array written as a value; the argument list of an operation does not.
 MAX_DEPTH = 64
 
-#: The default step budget of one evaluation: each item an iterating operator
+#: The default step budget of one evaluation. Each item an iterating operator
 #: (``map``, ``filter``, ``reduce``, ``all``, ``some``, ``none``) visits costs one step
 #: plus one per operation of its body; ``merge`` costs one per item it returns.
 MAX_STEPS = ops.MAX_STEPS
 
-#: The default size budget: the longest text (characters) or array (items) that
+#: The default size budget, the longest text (characters) or array (items) that
 #: ``cat``, ``substr`` or ``merge`` may build.
 MAX_SIZE = ops.MAX_SIZE
 
-#: The default magnitude budget: the largest ``|adjusted exponent|`` of a number an
+#: The default magnitude budget, the largest ``|adjusted exponent|`` of a number an
 #: arithmetic operation computes (``1E+1000`` is within it, ``1E+1001`` is not).
 MAX_EXPONENT = ops.MAX_EXPONENT
 
