@@ -6,6 +6,12 @@ Commands:
   on a JSON document and print the result as JSON (with ``--explain``, the
   explanation tree too). Numbers with a fraction in DATA are read as exact
   decimals. Either file may be ``-`` to read it from standard input.
+* ``sfa price INPUT.json [--explain]``: price a cart (or a quote) described by
+  one JSON document (products, price books, items or a quote, and optionally
+  promotions, price rules, schedules, tax and options; see :data:`PRICE_INPUT_KEYS`)
+  and print the priced quote as JSON (with ``--explain``, its waterfalls, the
+  promotions and the tax as text). Numbers with a fraction are read as exact
+  decimals. ``-`` reads the document from standard input.
 * ``sfa demo [--db PATH] [--force]``: run the quickstart story on SQLite. An
   existing database file is refused unless ``--force`` is given.
 * ``sfa --version``: print the version of sfa_core.
@@ -26,9 +32,9 @@ from decimal import Decimal
 from typing import Any
 
 from sfa_core import __version__
-from sfa_core.errors import AlreadyExistsError, SfaError
+from sfa_core.errors import AlreadyExistsError, SfaError, ValidationError
 
-__all__ = ["main"]
+__all__ = ["PRICE_INPUT_KEYS", "main"]
 
 EXIT_USAGE = 2
 #: What a shell reports for a command stopped by SIGPIPE (128 + 13).
@@ -56,10 +62,17 @@ def _read_text(path: str, label: str) -> str:
         raise _CliError(f"{label} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
 
-def _read_json(path: str, what: str, *, exact: bool) -> Any:
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _read_json(path: str, what: str, *, exact: bool, constants: bool = True) -> Any:
+    """Read a JSON file; ``exact`` reads fractions as Decimal, ``constants=False`` refuses NaN."""
     label = f"{what} from standard input" if path == STDIN else f"{what} file {path!r}"
     text = _read_text(path, label)
     try:
+        if not constants:
+            return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
         if exact:
             return json.loads(text, parse_float=Decimal)
         return json.loads(text)
@@ -172,6 +185,154 @@ def _rules_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The keys of the input document of ``sfa price``, and what each holds. Values
+#: are in the package's JSON form (:mod:`sfa_core.serialization`): amounts as
+#: strings or numbers, dates in ISO 8601, enums by value; a missing key or
+#: ``null`` means "none".
+PRICE_INPUT_KEYS: dict[str, str] = {
+    "products": "required: the catalog, a list of products",
+    "price_books": "required: a list of price books",
+    "items": "the cart: a list of {sku, quantity[, key]} objects or [sku, quantity] pairs",
+    "quote": "instead of items: a quote, priced as it is",
+    "price_book": "with items: the price book's id (default: the only one that fits)",
+    "currency": "with items: the currency (default: the price book's)",
+    "date": "with items: the pricing date, YYYY-MM-DD (default: today, in UTC)",
+    "account": "with items: the account rule conditions see (default: anonymous)",
+    "promotions": "a list of cart promotions",
+    "promotion_usage": "times each promotion was already used, by promotion id",
+    "rule_sets": "a list of price rule sets",
+    "rules": "a list of loose price rules (one compounding set, after rule_sets)",
+    "schedules": "a list of discount schedules the products name",
+    "tax": "a rate tax policy: {rates: {category: percent}, prices_include_tax: ...}",
+    "options": "pricing options (order switches and rounding)",
+    "customer": "an object: what price rule conditions see as customer",
+    "contracted_prices": "agreed unit prices: {sku: {amount, currency}}",
+}
+_CART_ONLY = ("price_book", "currency", "date", "account")
+
+
+def _shown_keys(keys: Sequence[str]) -> str:
+    """Up to five keys, each cut to 40 characters, so a hostile document prints briefly."""
+    shown = [repr(key if len(key) <= 40 else key[:37] + "...") for key in keys[:5]]
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return ", ".join(shown) + more
+
+
+def _field(doc: dict[str, Any], key: str, kind: Any) -> Any:
+    """Structure ``doc[key]`` as ``kind`` (``None`` when absent or null), errors naming it."""
+    from sfa_core.serialization import structure
+
+    value = doc.get(key)
+    if value is None:
+        return None
+    try:
+        return structure(value, kind)
+    except ValidationError as exc:
+        path = f"{key}{exc.path}" if exc.path.startswith("[") else f"{key}.{exc.path}"
+        text = str(exc)
+        text = path + text[len(exc.path) :] if exc.path else f"{key}: {text}"
+        raise _CliError(text) from None
+
+
+def _price_document(doc: Any) -> Any:
+    """Price what an input document of ``sfa price`` describes."""
+    import datetime as dt
+
+    from sfa_core.catalog import PriceBook, Product
+    from sfa_core.money import Money
+    from sfa_core.pricing import (
+        DiscountSchedule,
+        PriceRule,
+        PricingOptions,
+        Promotion,
+        RateTaxPolicy,
+        RuleSet,
+    )
+    from sfa_core.quotes import Quote, price_cart, price_quote
+
+    if not isinstance(doc, dict):
+        raise _CliError(
+            "the input must be a JSON object with products, price_books and items "
+            f"(or a quote), not a {type(doc).__name__}"
+        )
+    unknown = sorted(str(key) for key in doc if key not in PRICE_INPUT_KEYS)
+    if unknown:
+        raise _CliError(
+            f"the input has unknown keys {_shown_keys(unknown)} "
+            f"(known: {', '.join(PRICE_INPUT_KEYS)})"
+        )
+    for key in ("products", "price_books"):
+        if doc.get(key) is None:
+            raise _CliError(f"{key}: is required ({PRICE_INPUT_KEYS[key].split(': ', 1)[1]})")
+    has_items, has_quote = doc.get("items") is not None, doc.get("quote") is not None
+    if has_items and has_quote:
+        raise _CliError("the input holds both items and a quote; give one of them")
+    if not has_items and not has_quote:
+        raise _CliError("items: is required (the cart), unless the input holds a quote")
+    customer = doc.get("customer")
+    if customer is not None and not isinstance(customer, dict):
+        raise ValidationError("must be an object", path="customer", value=customer)
+    rules = [
+        *(_field(doc, "rule_sets", list[RuleSet]) or ()),
+        *(_field(doc, "rules", list[PriceRule]) or ()),
+    ]
+    common: dict[str, Any] = {
+        "rules": rules or None,
+        "schedules": _field(doc, "schedules", list[DiscountSchedule]) or (),
+        "contracted_prices": _field(doc, "contracted_prices", dict[str, Money]),
+        "customer": customer,
+        "promotions": _field(doc, "promotions", list[Promotion]) or (),
+        "promotion_usage": _field(doc, "promotion_usage", dict[str, int]),
+        "tax": _field(doc, "tax", RateTaxPolicy),
+        "options": _field(doc, "options", PricingOptions),
+    }
+    products = _field(doc, "products", list[Product])
+    books = _field(doc, "price_books", list[PriceBook])
+    if has_quote:
+        extra = [key for key in _CART_ONLY if doc.get(key) is not None]
+        if extra:
+            raise _CliError(f"{extra[0]}: only with items (a quote names its own)")
+        quote = _field(doc, "quote", Quote)
+        return price_quote(quote, products, books, **common)
+    items = doc["items"]
+    if not isinstance(items, list):
+        raise ValidationError("must be a list of items", path="items", value=items)
+    account = doc.get("account")
+    return price_cart(
+        items,
+        products,
+        books,
+        price_book=doc.get("price_book"),
+        currency=doc.get("currency"),
+        on=_field(doc, "date", dt.date),
+        **({} if account is None else {"account": account}),
+        **common,
+    )
+
+
+def _explain_priced(priced: Any) -> str:
+    """The waterfalls and totals, then the promotions that gave nothing, then the tax."""
+    parts = [priced.explain()]
+    promotions = priced.promotions
+    if promotions is not None and not promotions.applied and promotions.skipped:
+        parts.append(promotions.explain())  # explain() shows them only beside an applied one
+    if priced.tax is not None:
+        parts.append("tax")
+        parts.extend(f"  {line}" for line in str(priced.tax).splitlines())
+    return "\n".join(parts)
+
+
+def _price(args: argparse.Namespace) -> int:
+    doc = _read_json(args.input, "input", exact=True, constants=False)
+    try:
+        priced = _price_document(doc)
+        text = _printable(_explain_priced(priced)) if args.explain else _to_json(priced)
+    except ArithmeticError as exc:  # a computation beyond the supported precision
+        raise _CliError(f"cannot price the input: {type(exc).__name__}") from None
+    print(text)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from sfa_core.demo import main as run_demo
 
@@ -197,6 +358,23 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("data", metavar="DATA.json", help="the data (- for standard input)")
     evaluate.add_argument("--explain", action="store_true", help="print the explanation tree")
     evaluate.set_defaults(handler=_rules_eval)
+    price = commands.add_parser(
+        "price",
+        help="price a cart or a quote described by INPUT.json",
+        description=(
+            "Price the cart (items) or the quote of one JSON document and print the "
+            "priced quote as JSON (with --explain, as text). Numbers with a fraction "
+            "are read as exact decimals."
+        ),
+        epilog="keys of the input document:\n"
+        + "\n".join(f"  {key:<18}{what}" for key, what in PRICE_INPUT_KEYS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    price.add_argument("input", metavar="INPUT.json", help="the document (- for standard input)")
+    price.add_argument(
+        "--explain", action="store_true", help="print the waterfalls, promotions and tax as text"
+    )
+    price.set_defaults(handler=_price)
     demo = commands.add_parser("demo", help="run the quickstart story on SQLite")
     demo.add_argument("--db", default=None, help="database file (default: a temporary one)")
     demo.add_argument("--force", action="store_true", help="replace an existing database file")
@@ -228,8 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: The arguments (``sys.argv[1:]`` when ``None``).
 
     Returns:
-        The exit code: 0 on success, 2 for bad input or a result that cannot be
-        printed, 141 when standard output was closed early.
+        The exit code (0 on success, 2 for bad input or a result that cannot be
+        printed, 141 when standard output was closed early).
 
     >>> main(["rules", "eval", "no-such-rule.json", "data.json"])
     2

@@ -315,3 +315,273 @@ def test_make_demo_installs_only_the_runtime_dependencies():
     assert installs[-1].endswith("pip install --quiet --disable-pip-version-check -e .")
     assert not any("[" in line for line in installs)  # no extras
     assert ".installed-runtime" in result.stdout
+
+
+# sfa price: a cart (or a quote) in one JSON document, priced from the shell.
+
+EXAMPLE = ROOT / "tests" / "data" / "cli" / "checkout.json"
+CHECKOUT_DOC = ROOT / "docs" / "checkout.md"
+
+
+def _example():
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def _document(files, doc):
+    return files("input.json", doc if isinstance(doc, str) else json.dumps(doc))
+
+
+def test_price_prints_the_priced_cart_as_json(capsys):
+    assert main(["price", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert out.isascii()
+    assert len(out.splitlines()) == 1
+    priced = json.loads(out)
+    assert (priced["quote_id"], priced["priced_on"], priced["currency"]) == (
+        "cart",
+        "2027-03-01",
+        "EUR",
+    )
+    assert [(line["key"], line["sku"], line["gross_total"]) for line in priced["lines"]] == [
+        ("L1", "MUG", "24.00"),
+        ("L2", "TEE", "50.00"),
+        ("L3", "BOOK", "30.00"),
+    ]
+    totals = priced["totals"]
+    assert (totals["net"]["amount"], totals["tax"]["amount"], totals["gross"]["amount"]) == (
+        "90.23",
+        "13.77",
+        "104.00",
+    )
+    promotions = priced["promotions"]
+    assert [a["promotion_id"] for a in promotions["applied"]] == ["3FOR2"]
+    assert [(s["promotion_id"], s["reason"]) for s in promotions["skipped"]] == [
+        ("TEN-OFF-150", "condition_not_met")
+    ]
+    assert priced["tax"]["prices_include_tax"] is True
+
+
+def test_price_output_reads_back_as_a_priced_quote(capsys):
+    from sfa_core.quotes import PricedQuote
+    from sfa_core.serialization import structure
+
+    assert main(["price", str(EXAMPLE)]) == 0
+    priced = structure(json.loads(capsys.readouterr().out), PricedQuote)
+    assert str(priced.gross_total) == "104.00 EUR"
+
+
+def _docs_block(fence):
+    """The body of the first fenced block of docs/checkout.md that opens with ``fence``."""
+    text = CHECKOUT_DOC.read_text(encoding="utf-8")
+    fence_at = text.index(f"\n```{fence}\n") + 1
+    body = text.index("\n", fence_at) + 1
+    return text[body : text.index("\n```", body)]
+
+
+def test_the_documented_example_is_the_shipped_file_and_its_output(capsys):
+    assert json.loads(_docs_block("json")) == _example()
+    shown = _docs_block("text").splitlines()
+    assert shown[0] == "$ sfa price checkout.json --explain"
+    assert main(["price", str(EXAMPLE), "--explain"]) == 0
+    assert capsys.readouterr().out.splitlines() == shown[1:]
+
+
+def test_every_input_key_is_documented():
+    from sfa_core.cli import PRICE_INPUT_KEYS
+
+    table = CHECKOUT_DOC.read_text(encoding="utf-8")
+    for key in PRICE_INPUT_KEYS:
+        assert f"`{key}`" in table, key
+
+
+def test_price_explain_shows_skipped_promotions_without_an_applied_one(files, capsys):
+    doc = _example()
+    doc["items"] = [["MUG", 1]]
+    assert main(["price", _document(files, doc), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped 3FOR2: condition not met" in out
+    assert "skipped TEN-OFF-150: condition not met" in out
+    assert "(prices include tax)" in out
+
+
+def test_price_reads_standard_input(capsys, monkeypatch):
+    _stdin(monkeypatch, EXAMPLE.read_bytes())
+    assert main(["price", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["gross"]["amount"] == "104.00"
+
+
+def test_price_prices_a_quote_as_it_is(files, capsys):
+    doc = _example()
+    del doc["items"], doc["date"]
+    doc["quote"] = {
+        "id": "Q-7",
+        "account": "ACME",
+        "currency": "EUR",
+        "price_book": "SHOP-DE",
+        "quote_date": "2027-03-01",
+        "lines": [{"key": "A", "sku": "TEE", "quantity": 3}],
+    }
+    assert main(["price", _document(files, doc)]) == 0
+    priced = json.loads(capsys.readouterr().out)
+    assert (priced["quote_id"], priced["totals"]["gross"]["amount"]) == ("Q-7", "50.00")
+
+
+def test_price_reads_fractions_as_exact_decimals(files, capsys):
+    doc = _example()
+    doc["products"].append({"sku": "RIBBON", "name": "Ribbon", "fractional_quantity": True})
+    doc["price_books"][0]["entries"]["RIBBON"] = {"amount": 0.1, "currency": "EUR"}
+    doc["items"] = [{"sku": "RIBBON", "quantity": 0.3}]
+    doc["promotions"] = doc["tax"] = None
+    assert main(["price", _document(files, json.dumps(doc))]) == 0
+    assert json.loads(capsys.readouterr().out)["lines"][0]["net_total"] == "0.03"
+
+
+def test_price_applies_rules_and_a_customer(files, capsys):
+    doc = _example()
+    doc["promotions"] = doc["tax"] = None
+    doc["items"] = [["MUG", 1]]
+    doc["account"] = "member-42"
+    doc["customer"] = {"tier": "gold"}
+    doc["rules"] = [
+        {
+            "id": "GOLD",
+            "condition": {
+                "and": [
+                    {"==": [{"var": "customer.tier"}, "gold"]},
+                    {"==": [{"var": "quote.account"}, "member-42"]},
+                ]
+            },
+            "actions": [{"kind": "percent_off", "value": "10"}],
+        }
+    ]
+    assert main(["price", _document(files, doc)]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["net"]["amount"] == "10.80"
+
+
+def _with(**changes):
+    doc = _example()
+    for key, value in changes.items():
+        if value is _DROP:
+            del doc[key]
+        else:
+            doc[key] = value
+    return json.dumps(doc)
+
+
+_DROP = object()
+_QUOTE = {
+    "id": "Q-1",
+    "account": "A",
+    "currency": "EUR",
+    "price_book": "SHOP-DE",
+    "quote_date": "2027-03-01",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "is not valid JSON"),
+        ("", "is not valid JSON"),
+        ("[" * 10_000 + "]" * 10_000, "nested too deeply"),
+        ('{"products": ' + "[" * 10_000 + "]" * 10_000 + "}", "nested too deeply"),
+        ('{"items": [' + '{"a": ' * 10_000 + "1" + "}" * 10_000 + "]}", "nested too deeply"),
+        ("[]", "must be a JSON object"),
+        ('"cart"', "must be a JSON object"),
+        (_with(products=3), "products: expected an array (got 3)"),
+        (_with(products=_DROP), "products: is required"),
+        (_with(price_books=[{"id": "EU"}]), "price_books[0].currency: required field"),
+        (_with(items={"MUG": 1}), "items: must be a list of items"),
+        (_with(items=_DROP), "items: is required"),
+        (_with(items=[["MUG", "two"]]), "items[0].quantity: is not a number (got 'two')"),
+        (_with(items=[["MUG", 1], ["TEE", 1.5]]), "items[1].quantity: line 'L2': TEE is sold in"),
+        (_with(items=[["MUG", 1], [2, 1]]), "items[1].sku: must be a string (got 2)"),
+        (_with(items=[["MUG", 1], ["HAT", 1]]), "items[1].sku: line 'L2': no product has this"),
+        (_with(items=[{"sku": "MUG", "qty": 1}]), "items[0]: unknown keys ['qty']"),
+        (_with(items=[["MUG", 0]]), "items[0].quantity: must be greater than zero"),
+        (_with(items=[["MUG", True]]), "items[0].quantity"),
+        (
+            _with(items=[["MUG", "BIG"]]).replace('"BIG"', "1e400"),
+            "items[0].quantity: is out of the supported range",
+        ),
+        (_with(items=[["MUG", "BIG"]]).replace('"BIG"', "NaN"), "NaN is not a JSON number"),
+        (_with(items=[["MUG", "BIG"]]).replace('"BIG"', "-Infinity"), "not a JSON number"),
+        (_with(items=[["MUG", 1]], extra=1), "unknown keys 'extra'"),
+        (_with(date="tomorrow"), "date: not an ISO 8601 date (got 'tomorrow')"),
+        (_with(date=20270301), "date"),
+        (_with(currency="eur"), "currency: unknown ISO 4217 currency code (got 'eur')"),
+        (_with(price_book="NOPE"), "price_book: no price book has this id (got 'NOPE')"),
+        (_with(tax={"rates": {"standard": "x"}}), "tax.rates['standard']: not a decimal"),
+        (_with(tax={"standard": 19}), "tax"),
+        (_with(promotions=[{"id": "P"}]), "promotions[0].name: required field"),
+        (_with(promotion_usage={"P": "1"}), "promotion_usage['P']: expected an integer"),
+        (_with(customer=[1]), "customer: must be an object (got [1])"),
+        (_with(quote=_QUOTE), "holds both items and a quote"),
+        (_with(items=_DROP, quote=_QUOTE), "date: only with items"),
+        (_with(items=_DROP, date=_DROP, quote={**_QUOTE, "quote_date": 1}), "quote.quote_date"),
+    ],
+)
+def test_price_bad_input_is_one_line_and_exit_2(files, capsys, text, message):
+    assert main(["price", _document(files, text)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in _one_error_line(captured)
+
+
+def test_price_input_that_is_not_utf8_exits_2(tmp_path, capsys):
+    path = tmp_path / "input.json"
+    path.write_bytes(b'\xff\xfe{"products": []}')
+    assert main(["price", str(path)]) == 2
+    assert "is not UTF-8 text" in _one_error_line(capsys.readouterr())
+
+
+def test_price_messages_stay_short_for_hostile_values(files, capsys):
+    huge = "X" * 1_000_000
+    for doc in (
+        _with(items=[[huge, 1]]),
+        _with(items=[["MUG", huge]]),
+        _with(**{huge: 1}),
+        _with(products=[{"sku": "A", "name": huge, "family": huge + "\n"}]),
+    ):
+        assert main(["price", _document(files, doc)]) == 2
+        line = _one_error_line(capsys.readouterr())
+        assert len(line) < 2_000
+
+
+def test_price_a_missing_file_exits_2(tmp_path, capsys):
+    assert main(["price", str(tmp_path / "none.json")]) == 2
+    assert "cannot read input file" in _one_error_line(capsys.readouterr())
+
+
+def test_price_into_a_closed_stdout_stops_quietly(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert main(["price", str(EXAMPLE), "--explain"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [b"\xff", b"[" * 10_000, b'{"products": [], "price_books": [], "items": [["A", 1]]}'],
+)
+def test_price_from_the_real_process_has_no_traceback(stdin):
+    result = subprocess.run(
+        [sys.executable, "-m", "sfa_core", "price", "-"],
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.startswith(b"sfa: error:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_price_from_the_real_process_reads_stdin_and_prints_json():
+    result = subprocess.run(
+        [sys.executable, "-m", "sfa_core", "price", "-"],
+        input=EXAMPLE.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert json.loads(result.stdout)["totals"]["gross"]["amount"] == "104.00"

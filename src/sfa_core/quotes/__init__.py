@@ -1,5 +1,6 @@
-"""Quotes: lines, groups, lifecycle, and pricing a quote into a :class:`PricedQuote`."""
+"""Quotes: lines, groups, lifecycle, and pricing a quote (or a cart) into a :class:`PricedQuote`."""
 
+from sfa_core.quotes.cart import CartItem, price_cart
 from sfa_core.quotes.configured import BundlePricing, to_quote_lines
 from sfa_core.quotes.drafting import (
     bundle_key,
@@ -28,6 +29,7 @@ __all__ = [
     "LOCKED_STATUSES",
     "TRANSITIONS",
     "BundlePricing",
+    "CartItem",
     "InvalidTransitionError",
     "PricedQuote",
     "Quote",
@@ -42,6 +44,7 @@ __all__ = [
     "new_draft",
     "new_line",
     "next_revision_id",
+    "price_cart",
     "price_quote",
     "price_with_setup",
     "to_quote_lines",
