@@ -11,6 +11,11 @@ configuration and any choice the planted configuration makes stays satisfiable.
 planted on, chosen; some planted off, rejected) and two attributes to their
 planted values. :func:`violations` checks a configuration against a model.
 
+:func:`generate_one_feature` makes a model whose main feature is one pick-exactly-one
+feature of many options (a part catalogue), with a few small features, two attributes
+and a few constraints around it; :func:`catalogue_clicks` makes clicks on it that
+leave the catalogue open.
+
 Everything depends on the seed only, and is fast (about 0.1 s for 2,000 options).
 """
 
@@ -33,7 +38,15 @@ from sfa_core.configure import (
     Selections,
 )
 
-__all__ = ["Planted", "attribute_count", "clicks", "generate", "violations"]
+__all__ = [
+    "Planted",
+    "attribute_count",
+    "catalogue_clicks",
+    "clicks",
+    "generate",
+    "generate_one_feature",
+    "violations",
+]
 
 # (min_options, max_options) of the features, drawn in turn; None: no maximum.
 FEATURE_KINDS: tuple[tuple[int, int | None], ...] = (
@@ -171,6 +184,111 @@ def clicks(model: ConfigurationModel, planted: Planted, count: int, seed: int) -
         made.append(
             Selections(options=picked, attributes={a: planted.attributes[a] for a in fixed})
         )
+    return made
+
+
+def generate_one_feature(options: int, seed: int) -> tuple[ConfigurationModel, Planted]:
+    """A model around one pick-exactly-one feature of ``options`` options, and its planted one.
+
+    Around the catalogue (feature ``catalogue``, options ``p0000``...): six small
+    features of three to five options (``s0``... with min/max counts drawn from
+    :data:`FEATURE_KINDS`), two attributes (``region`` of four values, ``finish``
+    of three), 40 requires and 40 excludes constraints between random options (a
+    catalogue option or a small one), and a compatibility constraint on a tenth of
+    the catalogue options and on a third of the small ones.
+    """
+    if options < 4:
+        raise ValueError("a model needs at least 4 options")
+    rng = random.Random(seed)
+    width = len(str(options - 1))
+    catalogue = [f"p{i:0{width}d}" for i in range(options)]
+    on = {rng.choice(catalogue)}
+    features = [
+        Feature(
+            id="catalogue",
+            options=[Option(id=i, sku=i.upper()) for i in catalogue],
+            min_options=1,
+            max_options=1,
+        )
+    ]
+    small: list[str] = []
+    for index in range(6):
+        members = [f"s{index}{k}" for k in range(rng.randint(3, 5))]
+        small += members
+        low, high = FEATURE_KINDS[index % len(FEATURE_KINDS)]
+        count = rng.randint(low, len(members) if high is None else min(high, len(members)))
+        on.update(rng.sample(members, count))
+        features.append(
+            Feature(
+                id=f"s{index}",
+                options=[Option(id=i, sku=i.upper()) for i in members],
+                min_options=low,
+                max_options=high,
+            )
+        )
+    attributes = [
+        Attribute(id="region", values=["eu", "us", "apac", "latam"]),
+        Attribute(id="finish", values=["matte", "gloss", "satin"]),
+    ]
+    values = {attribute.id: rng.choice(attribute.values) for attribute in attributes}
+    everything = catalogue + small
+    constraints: list[Requires | Excludes | Compatibility] = []
+    while len(constraints) < 40:  # requires, kept when the planted configuration meets it
+        option, need = rng.choice(everything), rng.choice(small)
+        if option != need and (option not in on or need in on):
+            constraints.append(Requires(id=f"r{len(constraints)}", option=option, needs=[need]))
+    while len(constraints) < 80:  # excludes, kept when the planted one has not both
+        pair = [rng.choice(everything), rng.choice(small)]
+        if pair[0] != pair[1] and not (pair[0] in on and pair[1] in on):
+            constraints.append(Excludes(id=f"x{len(constraints) - 40}", options=pair))
+    restricted = rng.sample(catalogue, options // 10) + rng.sample(small, len(small) // 3)
+    for index, option in enumerate(restricted):
+        attribute = rng.choice(attributes)
+        allowed = set(rng.sample(attribute.values, rng.randint(1, len(attribute.values) - 1)))
+        if option in on:
+            allowed.add(values[attribute.id])
+        constraints.append(
+            Compatibility(
+                id=f"c{index}",
+                option=option,
+                attribute=attribute.id,
+                values=[v for v in attribute.values if v in allowed],
+            )
+        )
+    model = ConfigurationModel(
+        root=Bundle(sku=f"ONE-{options}-{seed}", features=features),
+        attributes=attributes,
+        constraints=constraints,
+    )
+    return model, Planted(frozenset(on), values)
+
+
+def catalogue_clicks(
+    model: ConfigurationModel, planted: Planted, count: int, seed: int
+) -> list[Selections]:
+    """``count`` distinct satisfiable clicks on a :func:`generate_one_feature` model.
+
+    Each click chooses one or two small options of the planted configuration,
+    rejects three catalogue options it leaves out, and sets one attribute to its
+    planted value: the catalogue stays open, so every one of its options must be
+    shown possible or proved impossible.
+    """
+    rng = random.Random(seed)
+    on = sorted(option for option in planted.options if option.startswith("s"))
+    (catalogue,) = (feature for _, feature in model.features() if feature.id == "catalogue")
+    off = [option.id for option in catalogue.options if option.id not in planted.options]
+    names = sorted(planted.attributes)
+    made: list[Selections] = []
+    seen: set[tuple[tuple[str, bool], ...]] = set()
+    while len(made) < count:
+        picked = dict.fromkeys(rng.sample(on, rng.randint(1, min(2, len(on)))), True)
+        picked.update(dict.fromkeys(rng.sample(off, 3), False))
+        key = tuple(sorted(picked.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        name = rng.choice(names)
+        made.append(Selections(options=picked, attributes={name: planted.attributes[name]}))
     return made
 
 

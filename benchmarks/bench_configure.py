@@ -25,6 +25,13 @@ Figures:
   solution hint pointing at the literals no witness has shown yet, and parameters
   tuned for many small solves (see :data:`CPSAT_PARAMETERS`). Its answers are
   checked equal to ours on every click it answers.
+* ``configure_click_one_feature_2000_ms``: median time per click over 10 distinct
+  clicks on a model whose main feature is one pick-exactly-one feature of 2,000
+  options (a part catalogue; see :func:`_configure_models.generate_one_feature`: six
+  small features, two attributes, 80 requires/excludes and about 200 compatibility
+  constraints around it), after a first click that compiles it (``first_click_ms``)
+  (target <= 50). Each click chooses small options and an attribute value and rejects
+  three catalogue options, so the catalogue stays open.
 * ``configure_python_constraint_200_finished``: whether python-constraint's default
   backtracking solver answers one click of the 200-option model (the full backbone,
   with witness re-use) within 60 s, in a child process killed at 60 s (1 or 0).
@@ -47,7 +54,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from _configure_models import clicks, generate
+from _configure_models import catalogue_clicks, clicks, generate, generate_one_feature
 from _util import emit, interleaved
 from ortools.sat.python import cp_model
 
@@ -65,6 +72,8 @@ MODEL_SEED = 20_270_301
 CLICK_SEED = 20_270_302
 # (options, clicks of ours, our time budget s, CP-SAT clicks, CP-SAT time budget s)
 SIZES = ((200, 30, 15.0, 30, 15.0), (2000, 10, 15.0, 10, 15.0))
+ONE_FEATURE = (2000, 10, 15.0)  # catalogue options, clicks, time budget s
+ONE_FEATURE_SEED = 20_270_303
 MIN_CLICKS = 3
 WITNESSES = 32  # solutions kept across clicks (the configurator keeps one)
 PYTHON_CONSTRAINT_BUDGET = 60.0
@@ -497,6 +506,38 @@ def _size(
     )
 
 
+def _one_feature(options: int, count: int, budget: float) -> None:
+    model, planted = generate_one_feature(options, ONE_FEATURE_SEED)
+    todo = catalogue_clicks(model, planted, count + 1, CLICK_SEED)
+    gc.collect()
+    start = time.perf_counter()
+    configure(model, todo[0])  # compiles the model: the first click
+    first = time.perf_counter() - start
+    solves_before = _solves(model)
+    ours, states = _timed_clicks(lambda click: configure(model, click), todo[1:], budget)
+    solves_after = _solves(model)
+    if not all(state.valid for state in states):
+        raise AssertionError("a click on the planted configuration came back invalid")
+    per_click = None
+    if solves_before is not None and solves_after is not None:
+        per_click = round((solves_after - solves_before) / len(ours), 1)
+    emit(
+        f"configure_click_one_feature_{options}_ms",
+        statistics.median(ours) * 1000,
+        "ms",
+        target="<= 50",
+        options=len(list(model.options())),
+        feature_options=options,
+        constraints=len(model.constraints),
+        attributes=len(model.attributes),
+        clicks=len(ours),
+        first_click_ms=round(first * 1000, 2),
+        min_ms=round(min(ours) * 1000, 2),
+        max_ms=round(max(ours) * 1000, 2),
+        sat_solves_per_click=per_click,
+    )
+
+
 def _python_constraint(options: int) -> None:
     result = run_python_constraint(options, PYTHON_CONSTRAINT_BUDGET)
     finished = bool(result.get("done")) and not result["killed"]
@@ -529,6 +570,7 @@ def _python_constraint(options: int) -> None:
 def main() -> None:
     for size in SIZES:
         _size(*size)
+    _one_feature(*ONE_FEATURE)
     _python_constraint(SIZES[0][0])
 
 

@@ -242,3 +242,64 @@ def test_explain_names_an_unknown_subject(subject: object) -> None:
     with pytest.raises(ValidationError) as caught:
         explain(configure(laptop()), subject)  # type: ignore[arg-type]
     assert caught.value.path == "subject"
+
+
+def test_deselectable_holds_every_option_some_completion_leaves_out() -> None:
+    # the definition: not chosen, and left out by some valid completion, forced-off
+    # options included (a UI may offer to reject them); forced-on ones are not
+    state = configure(laptop(), Selections(options={"dgpu": True}))
+    forced = {"r16": False, "r32": True, "igpu": False, "p65": False, "p130": True}
+    assert dict(state.forced) == forced
+    assert set(state.deselectable) == {"r16", "igpu", "p65"}
+    assert state.selectable == ()
+    assert "dgpu" not in state.deselectable  # chosen
+    start = configure(laptop())
+    assert start.deselectable == start.selectable  # nothing forced: every option is free
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "when_selected"),
+    [("===", True, True), ("==", True, True), ("!==", False, True), ("!=", False, True),
+     ("===", False, False), ("!==", True, False), ("==", False, False)],
+)  # fmt: skip
+def test_strict_and_loose_equality_with_booleans_mean_the_same_in_every_rule(
+    op: str, value: bool, when_selected: bool
+) -> None:
+    # options.<id> reads a quantity: 3 === true is false in plain JSON Logic, but a
+    # comparison of an option with a boolean tests its selection in every kind of rule
+    test = {op: [{"var": "options.care"}, value]}
+    care = Feature(
+        id="care",
+        options=[Option(id="care", sku="CARE", quantity_editable=True, max_quantity=5)],
+    )
+    root = Bundle(sku="L", features=[*laptop().root.features, care])
+
+    def model(kind: str) -> ConfigurationModel:
+        return ConfigurationModel(
+            root=root, rules=[ProductRule(id="rule", kind=kind, message="care", condition=test)]
+        )
+
+    warned = model("alert")
+    for selections, selected in (
+        (Selections(quantities={"care": 3}), True),
+        (Selections(quantities={"care": 1}), True),
+        (Selections(options={"care": False}), False),
+    ):
+        fired = [a.rule for a in configure(warned, selections).alerts]
+        assert fired == (["rule"] if selected == when_selected else [])
+    # the validation rule forbids exactly what the alert warns of
+    forbidden = model("validation")
+    assert configure(forbidden).forced == {"care": not when_selected}
+    assert configure(forbidden, Selections(quantities={"care": 3})).valid is not when_selected
+
+
+def test_option_tests_leave_element_scoped_bodies_alone() -> None:
+    from sfa_core.configure.encode import option_tests
+
+    inside = {"some": [[1], {"===": [{"var": "options.care"}, True]}]}
+    assert option_tests(inside, {"care"}) is inside  # its var reads each element
+    unknown = {"===": [{"var": "options.nope"}, True]}
+    assert option_tests(unknown, {"care"}) is unknown
+    assert option_tests({"!": {"==": [True, {"var": ["options.care"]}]}}, {"care"}) == {
+        "!": {"!!": [{"var": ["options.care"]}]}
+    }

@@ -701,6 +701,25 @@ class TestProbe:
         s.add_clause([-6])
         assert s.probe([], 6) is None
 
+    def test_a_bounded_probe_gives_the_nearest_consequences(self):
+        s = make(6, self.CHAIN)
+        assert s.probe([], 1, reach=1) == [1, 2]
+        assert s.probe([], 1, reach=3) == [1, 2, 3, -4]
+        assert s.probe([], 1, reach=50) == [1, 2, 3, -4, 5]
+        assert s.probe([6], 2, reach=2) == [2, 3, -4]
+        # a conflict beyond the reach goes unseen; within it, it is seen
+        c = make(4, [[-1, 2], [-2, 3], [-3, 4], [-4, -1]])
+        assert c.probe([], 1, reach=1) == [1, 2, -4]
+        assert c.probe([], 1) is None
+        assert c.probe([], 1, reach=10) is None
+        assert c.solve() is True  # nothing was learnt, the solver stays usable
+
+    @pytest.mark.parametrize("reach", [0, -1, 1.0, True, "2"])
+    def test_a_bad_reach_is_refused(self, reach):
+        with pytest.raises(ValidationError) as caught:
+            make(6, self.CHAIN).probe([], 1, reach=reach)
+        assert caught.value.path == "reach"
+
     def test_none_when_propagation_conflicts(self):
         s = make(4, [[-1, 2], [-1, 3], [-2, -3]])
         assert s.probe([], 1) is None  # the literal's consequences clash

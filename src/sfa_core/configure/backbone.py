@@ -20,7 +20,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence, Set
 from itertools import compress
-from operator import itemgetter, not_
+from operator import eq, itemgetter, not_
+from typing import Any
 
 from sfa_core.configure.solver import Solver
 
@@ -38,6 +39,10 @@ _NOISE = 0.02
 _TABU = 12
 #: Cone sizes count up to this in choosing a move (after the constraints a move breaks).
 _REACH = 1024
+#: Constraints of more literals than this find their false ones in one C pass (a
+#: pick-one feature of 2,000 options would otherwise cost a Python loop over 2,000
+#: literals at every repair step that mends it).
+_WIDE = 16
 
 
 class LocalRepair:
@@ -70,6 +75,7 @@ class LocalRepair:
         "_reach",
         "_slack",
         "_weighted",
+        "_wide",
         "stuck",
         "value",
     )
@@ -82,12 +88,23 @@ class LocalRepair:
     ) -> None:
         # literal index: 2v for v, 2v + 1 for -v
         self._members: list[tuple[int, ...]] = []
+        # wide constraint -> its literals, a getter of their variables' values, and the
+        # value that makes each literal false
+        self._wide: dict[
+            int, tuple[tuple[int, ...], Callable[[Sequence[bool]], Any], tuple[bool, ...]]
+        ] = {}
         slack: list[int] = []
         occurs: list[list[int]] = [[] for _ in range(2 * count + 2)]
         weighted: set[int] = set()
         for index, (literals, weights, bound) in enumerate(constraints):
             internal = tuple(2 * lit if lit > 0 else -2 * lit + 1 for lit in literals)
             self._members.append(internal)
+            if len(internal) > _WIDE:
+                self._wide[index] = (
+                    internal,
+                    itemgetter(*(p >> 1 for p in internal)),
+                    tuple(bool(p & 1) for p in internal),
+                )
             slack.append(-bound)
             for p, weight in zip(internal, weights, strict=True):
                 occurs[p].extend([index] * weight)
@@ -233,6 +250,7 @@ class LocalRepair:
         """
         value, slack, occurs = self.value, self._slack, self._occurs
         members, last, weighted = self._members, self._last, self._weighted
+        wides = self._wide
         cones, reach = self._cones, self._reach
         flipped: list[int] = []
         broken: list[int] = []
@@ -272,14 +290,23 @@ class LocalRepair:
             if step - start > budget:
                 break
             # the literals of the broken constraint that are false and free to flip
-            candidates = [
-                p
-                for p in members[broken[-1]]
-                if value[p >> 1] == (p & 1)
-                and (p >> 1) not in frozen
-                and (p >> 1) not in pinned
-                and (p >> 1) not in implied
-            ]
+            wide = wides.get(broken[-1])
+            if wide is None:
+                candidates = [
+                    p
+                    for p in members[broken[-1]]
+                    if value[p >> 1] == (p & 1)
+                    and (p >> 1) not in frozen
+                    and (p >> 1) not in pinned
+                    and (p >> 1) not in implied
+                ]
+            else:  # the false ones found in C, in the same order
+                literals, values_of, falsifying = wide
+                candidates = [
+                    p
+                    for p in compress(literals, map(eq, values_of(value), falsifying))
+                    if (p >> 1) not in frozen and (p >> 1) not in pinned and (p >> 1) not in implied
+                ]
             while candidates:
                 forced = len(candidates) == 1
                 if forced:

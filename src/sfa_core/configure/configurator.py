@@ -13,7 +13,7 @@ pure.
 :func:`explain` says why an option or value is forced or unavailable, as data:
 the user choices and the constraints involved (a minimal set of each).
 :func:`repair` proposes the smallest sets of choices to drop when choices
-conflict.
+conflict, within the effort budget, and says whether it proved them the smallest.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
+import math
+import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, localcontext
@@ -37,7 +39,7 @@ from sfa_core.configure._checks import (
     to_map,
 )
 from sfa_core.configure.backbone import Backbone, Cone, LocalRepair
-from sfa_core.configure.encode import Encoding, Group, encode
+from sfa_core.configure.encode import Encoding, Group, encode, option_tests
 from sfa_core.configure.model import (
     ConfigurationModel,
     QuantityRelation,
@@ -57,6 +59,7 @@ __all__ = [
     "DEFAULT_EFFORT",
     "EffortExceededError",
     "Reason",
+    "Repairs",
     "Selections",
     "UnsatisfiableModelError",
     "check_model",
@@ -87,10 +90,17 @@ class UnsatisfiableModelError(ValidationError):
 #: The solver's default effort budget: conflicts (dead ends of its search) allowed in
 #: one call of :func:`check_model`, :func:`configure`, :func:`explain`, :func:`repair`
 #: or :func:`~sfa_core.configure.complete` (the first call on a model also compiles
-#: it; without ``max_steps``, the cheapest completion's branch-and-bound nodes count too).
+#: it; without ``max_steps``, the cheapest completion's branch-and-bound nodes count too,
+#: and so does each set of choices :func:`repair` tries).
 #: Real models need few: the benchmark models of 2,000 options about ten per click.
-#: Spending it takes about a second, then :class:`EffortExceededError` is raised.
+#: Spending it takes about a second, then :class:`EffortExceededError` is raised
+#: (:func:`repair` returns the smallest proposals found by then, if it found any).
 DEFAULT_EFFORT = 5_000
+
+#: Literals a value's cone propagates at most when the model is compiled: a cone is
+#: a heuristic (a part of what the value implies does as well), and a pick-one
+#: feature of 2,000 options would otherwise cost 2,000 propagations per option.
+_CONE_REACH = 128
 
 
 class EffortExceededError(SfaError, RuntimeError):
@@ -282,7 +292,9 @@ class ConfigurationState:
         forced: Option id -> ``True`` (forced on) or ``False`` (forced off), for options
             the user did not choose; :func:`explain` gives the reason.
         selectable: Options not selected that can still be selected.
-        deselectable: Options not chosen that some valid completion leaves out.
+        deselectable: Options not chosen that some valid completion leaves out: the
+            free ones (also in ``selectable``) and those forced off, whose rejection
+            keeps the state valid (forced-on options are never in it).
         available_values: Attribute id -> values that can still be chosen.
         conflicts: Why the state is invalid (empty otherwise).
         alerts: Alert rules that hold.
@@ -377,7 +389,13 @@ class _Compiled:
         # (only variables the constraints read: a counter's helpers play no part in repairs)
         read = {abs(lit) for literals, _, _ in self.encoding.native for lit in literals}
         self.cones = {
-            v: Cone([lit for lit in self.solver.probe([], v) or () if abs(lit) in read])
+            v: Cone(
+                [
+                    lit
+                    for lit in self.solver.probe([], v, reach=_CONE_REACH) or ()
+                    if abs(lit) in read
+                ]
+            )
             for v in self.decisions
         }
         self.decisions.sort(key=lambda v: -len(self.cones[v]))
@@ -625,6 +643,7 @@ def configure(
             forced[option.id] = False
         if on and off:
             selectable.append(option.id)
+        if off:  # free, or forced off: some valid completion leaves it out
             deselectable.append(option.id)
     values: dict[str, str] = {}
     available: dict[str, tuple[str, ...]] = {}
@@ -739,10 +758,12 @@ def _alerts(
     if not rules:
         return ()
     data = selection_data(model, quantities, values)
+    ids = {option.id for option in model.options()}
     found = []
     for rule in rules:
         try:
-            holds = compile_rule(rule.condition).evaluate(data)
+            # an option compared with a boolean means "selected", as in the other rules
+            holds = compile_rule(option_tests(rule.condition, ids)).evaluate(data)
         except SfaError as exc:  # reported as data: one broken rule must not break clicks
             found.append(Alert(rule.id, rule.describe(), error=str(exc)))
             continue
@@ -853,6 +874,49 @@ def explain(
     return Reason(label, "free", (), ())
 
 
+class Repairs(tuple[tuple[str, ...], ...]):
+    """The proposals of :func:`repair`: a tuple of proposals, and whether they are the smallest.
+
+    It is a plain tuple of proposals (each a tuple of choice labels) to iterate,
+    index and compare, with one more attribute.
+
+    Attributes:
+        proven_minimal: ``True`` when no smaller set of choices to drop exists (every
+            smaller size was ruled out); ``False`` when the effort budget ran out
+            before that could be proved: the proposals are then the smallest found.
+            Either way each proposal is needed whole: keeping back any one of its
+            choices leaves a conflict.
+
+    >>> found = Repairs([("r32 chosen",)], proven_minimal=True)
+    >>> found, found.proven_minimal, found == (("r32 chosen",),)
+    ((('r32 chosen',),), True, True)
+    """
+
+    _proven: bool
+
+    def __new__(
+        cls, proposals: Sequence[tuple[str, ...]] = (), *, proven_minimal: bool = True
+    ) -> Repairs:
+        """Create the proposals, ``proven_minimal`` or not (see the class)."""
+        made = super().__new__(cls, (tuple(proposal) for proposal in proposals))
+        made._proven = bool(proven_minimal)
+        return made
+
+    @property
+    def proven_minimal(self) -> bool:
+        """Whether no smaller proposal exists (see the class).
+
+        Returns:
+            ``True`` when proved, ``False`` when the effort budget ran out first.
+        """
+        return self._proven
+
+
+#: Orders of the choices a repair tries in its greedy search, at most (each costs
+#: one solve per choice).
+_GREEDY_ORDERS = 8
+
+
 @serialized
 def repair(
     model: ConfigurationModel,
@@ -860,25 +924,42 @@ def repair(
     *,
     limit: int = 5,
     effort: int | None = None,
-) -> tuple[tuple[str, ...], ...]:
+) -> Repairs:
     """Propose the smallest sets of choices to drop so that the rest can hold.
+
+    The search is bounded by the effort budget: besides the solver's conflicts,
+    every set of choices it tries (or rules out by counting) costs one unit. It
+    first finds conflicts among the choices that share no choice (each needs one
+    of its choices dropped: a lower bound) and greedy repairs (an upper bound),
+    then tries every smaller size in turn while the budget lasts. When the budget
+    cannot prove the proposals the smallest, it returns the smallest found, with
+    ``proven_minimal`` false, rather than search on.
 
     Args:
         model: The model.
         selections: Conflicting choices.
         limit: At most this many proposals.
-        effort: The solver's budget, in conflicts (default :data:`DEFAULT_EFFORT`).
+        effort: The budget, in conflicts and sets of choices tried (default
+            :data:`DEFAULT_EFFORT`).
 
     Returns:
-        Proposals, each a tuple of choice labels (``"r32 chosen"``, or
-        ``"seats x 12"`` for a quantity to drop back to its default), all of the
-        smallest size; empty when nothing conflicts (or no single quantity is to
-        blame).
+        The :class:`Repairs`: proposals, each a tuple of choice labels (``"r32
+        chosen"``, or ``"seats x 12"`` for a quantity to drop back to its default),
+        all of one size; empty when nothing conflicts (or no single quantity is to
+        blame). ``proven_minimal`` says whether no smaller proposal exists.
 
     Raises:
         ValidationError: A choice is unknown, ``selections`` is not
             :class:`Selections`, or ``limit`` is below 1.
-        EffortExceededError: The solver spent its budget before it could answer.
+        EffortExceededError: The solver spent its budget before it found any proposal.
+
+    >>> from sfa_core.configure import Bundle, Feature, Option
+    >>> pick = Feature(id="f", min_options=1, max_options=1,
+    ...                options=[Option(id="a", sku="A"), Option(id="b", sku="B")])
+    >>> model = ConfigurationModel(root=Bundle(sku="K", features=[pick]))
+    >>> found = repair(model, Selections(options={"a": True, "b": True}))
+    >>> found, found.proven_minimal
+    ((('a chosen',), ('b chosen',)), True)
     """
     if limit.__class__ is not int or limit < 1:
         raise ValidationError("must be an int of at least 1", path="limit", value=limit)
@@ -888,28 +969,112 @@ def repair(
     literals = [lit for lit, _ in chosen]
     solver = compiled.solver
     if solver.solve(literals):
-        return _quantity_repairs(model, selections, limit)
-    proposals: list[tuple[str, ...]] = []
-    for size in range(1, len(chosen) + 1):
-        for dropped in itertools.combinations(range(len(chosen)), size):
-            gone = set(dropped)
-            kept = [lit for index, lit in enumerate(literals) if index not in gone]
-            if solver.solve(kept):
-                proposals.append(tuple(chosen[index][1] for index in dropped))
-                if len(proposals) == limit:
-                    return tuple(proposals)
-        if proposals:
-            break
-    return tuple(proposals)
+        return Repairs(_quantity_repairs(model, selections, limit))
+    search = _RepairSearch(solver, literals, limit)
+    try:
+        search.run()
+    except EffortExceededError:
+        if not search.found:
+            raise
+        search.proven = False
+    return Repairs(
+        [tuple(chosen[index][1] for index in dropped) for dropped in search.found],
+        proven_minimal=search.proven,
+    )
+
+
+class _RepairSearch:
+    """The smallest sets of choices (by index) whose dropping leaves the rest satisfiable."""
+
+    def __init__(self, solver: _BudgetedSolver, literals: list[int], limit: int) -> None:
+        self.solver = solver
+        self.literals = literals
+        self.limit = limit
+        self.cores: list[frozenset[int]] = []  # conflicts sharing no choice
+        self.found: list[tuple[int, ...]] = []  # proposals of the smallest size found
+        self.proven = False
+
+    def _afford(self, cost: int) -> bool:
+        """Charge ``cost`` sets of choices to the budget, if it has that much left."""
+        solver = self.solver
+        if solver.left is None:
+            return True
+        if solver.left < cost:
+            return False
+        solver.left -= cost
+        return True
+
+    def _holds(self, kept: list[int]) -> bool:
+        """Whether the choices of indexes ``kept`` can all hold (one set tried)."""
+        if not self._afford(1):
+            raise EffortExceededError(self.solver.sku, self.solver.effort)
+        return self.solver.solve([self.literals[index] for index in kept]) is True
+
+    def run(self) -> None:
+        count = len(self.literals)
+        # a lower bound: conflicts sharing no choice each need one of theirs dropped
+        rest = list(range(count))
+        while not self._holds(rest):
+            where = {self.literals[index]: index for index in rest}
+            core = [where[lit] for lit in self.solver.core() if lit in where]
+            for index in list(core):  # shrink it: each member then needed
+                trial = [other for other in core if other != index]
+                if not self._holds(trial):
+                    core = trial
+            self.cores.append(frozenset(core))
+            rest = [index for index in rest if index not in self.cores[-1]]
+        lower = len(self.cores)
+        # an upper bound: keep every choice that still fits, in a few orders
+        in_cores = [sum(index in core for core in self.cores) for index in range(count)]
+        orders = [sorted(range(count), key=lambda index: (in_cores[index], index))]
+        orders += [list(range(count)), list(reversed(range(count)))]
+        rng = random.Random(0)
+        while len(orders) < _GREEDY_ORDERS:
+            order = list(range(count))
+            rng.shuffle(order)
+            orders.append(order)
+        greedy: set[tuple[int, ...]] = set()
+        for order in orders:
+            kept: list[int] = []
+            try:
+                for index in order:
+                    if self._holds([*kept, index]):
+                        kept.append(index)
+            except EffortExceededError:
+                if greedy:
+                    break
+                raise
+            greedy.add(tuple(sorted(set(range(count)).difference(kept))))
+        upper = min(len(dropped) for dropped in greedy)
+        self.found = sorted(dropped for dropped in greedy if len(dropped) == upper)[: self.limit]
+        # every size from the lower bound up, while the budget can try each of its sets
+        for size in range(lower, upper + 1):
+            if not self._afford(math.comb(count, size)):
+                self.proven = size == upper  # ruled out every smaller size
+                return
+            proposals = []
+            for dropped in itertools.combinations(range(count), size):
+                gone = set(dropped)
+                if any(gone.isdisjoint(core) for core in self.cores):
+                    continue  # a conflict keeps all its choices: no need to ask
+                kept = [index for index in range(count) if index not in gone]
+                if self.solver.solve([self.literals[index] for index in kept]):
+                    proposals.append(dropped)
+                    if len(proposals) == self.limit:
+                        break
+            if proposals:
+                self.found, self.proven = proposals, True
+                return
+        self.proven = True  # (not reached: the greedy proposals are of size ``upper``)
 
 
 def _quantity_repairs(
     model: ConfigurationModel, selections: Selections, limit: int
-) -> tuple[tuple[str, ...], ...]:
+) -> list[tuple[str, ...]]:
     """Quantities the user gave whose dropping (back to the default) ends every conflict."""
     state = configure(model, selections)
     if state.valid:
-        return ()
+        return []
     proposals: list[tuple[str, ...]] = []
     for key, quantity in selections.quantities.items():
         rest = {k: v for k, v in selections.quantities.items() if k != key}
@@ -920,4 +1085,4 @@ def _quantity_repairs(
             proposals.append((f"{key} x {quantity}",))
             if len(proposals) == limit:
                 break
-    return tuple(proposals)
+    return proposals

@@ -13,7 +13,7 @@ the Tseitin transformation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 import attrs
@@ -30,9 +30,12 @@ from sfa_core.configure.model import (
 )
 from sfa_core.errors import ValidationError
 
-__all__ = ["Encoding", "Group", "encode"]
+__all__ = ["Encoding", "Group", "encode", "option_tests"]
 
 Clause = list[int]
+
+#: The longest clause given to the solver whole (longer ones are chained, see ``_raw``).
+_LONG = 8
 
 
 @attrs.frozen
@@ -100,12 +103,30 @@ class Encoding:
     def _add(self, clause: Iterable[int]) -> None:
         """Add a clause of the model (the local repair sees it too)."""
         literals = list(clause)
-        self._clauses.append(literals)
+        self._raw(literals)
         self.native.append((tuple(literals), (1,) * len(literals), 1))
 
     def _raw(self, clause: list[int]) -> None:
-        """Add a clause of an encoding's internals (a counter's), for the solver only."""
-        self._clauses.append(clause)
+        """Add a clause for the solver only (a counter's, or a model clause's chain).
+
+        A clause of more than :data:`_LONG` literals reaches the solver as a chain of
+        shorter ones, linked by variables of their own: ``(a or b or ... or z)`` as
+        ``(a or ... or t1)``, ``(-t1 or ... or t2)``, ..., ``(-tk or ... or z)``. Unit
+        propagation concludes exactly what it would on the long clause, but a literal
+        of it turning false costs a look at one link, not at the whole clause (a
+        pick-one feature of 2,000 options would otherwise cost time quadratic in its
+        size at every propagation that turns its options off).
+        """
+        if len(clause) <= _LONG:
+            self._clauses.append(clause)
+            return
+        rest, link = clause, 0
+        while len(rest) > _LONG - 1:
+            head, rest = rest[: _LONG - 2], rest[_LONG - 2 :]
+            joint = self._new()
+            self._clauses.append([-link, *head, joint] if link else [*head, joint])
+            link = joint
+        self._clauses.append([-link, *rest])
 
     # -- cardinality ------------------------------------------------------------------
 
@@ -428,3 +449,64 @@ def encode(model: ConfigurationModel) -> Encoding:
     encoding = Encoding(model)
     encoding.build()
     return encoding
+
+
+#: Operators whose later arguments are evaluated against each element of an array
+#: (their ``var`` reads the element, not the configuration).
+_SCOPED = frozenset({"map", "filter", "reduce", "all", "some", "none"})
+#: Comparisons with ``true``: the meaning of each, read as "selected".
+_COMPARISONS = {"==": True, "===": True, "!=": False, "!==": False}
+
+
+def _option_var(node: Any, options: Container[str]) -> bool:
+    """Whether ``node`` is ``{"var": "options.<id>"}`` (or the list form) for an option."""
+    if not (isinstance(node, dict) and len(node) == 1 and "var" in node):
+        return False
+    name = node["var"]
+    name = name[0] if isinstance(name, list) and name else name
+    return isinstance(name, str) and name.startswith("options.") and name[8:] in options
+
+
+def option_tests(condition: Any, options: Container[str]) -> Any:
+    """``condition`` with each option compared with a boolean made a test of its selection.
+
+    ``options.<id>`` reads the option's quantity (``0`` when it is not selected), so
+    in plain JSON Logic ``{"===": [{"var": "options.x"}, true]}`` never holds and
+    ``{"==": [{"var": "options.x"}, true]}`` fails for a quantity of 3. Validation,
+    selection and filter rules read such a comparison as "x is selected" (or not);
+    this gives alert rules the same meaning: ``==`` and ``===`` with ``true`` (``!=``
+    and ``!==`` with ``false``) become ``{"!!": [var]}``, the others ``{"!": [var]}``.
+    The bodies of ``map``, ``filter``, ``reduce``, ``all``, ``some`` and ``none``,
+    which read each element rather than the configuration, are left as they are.
+
+    Args:
+        condition: A JSON Logic condition.
+        options: The model's option ids.
+
+    Returns:
+        The condition, rewritten where it compares an option with a boolean (the same
+        object when nothing is).
+
+    >>> option_tests({"===": [{"var": "options.x"}, True]}, {"x"})
+    {'!!': [{'var': 'options.x'}]}
+    >>> option_tests({"and": [{"!==": [False, {"var": "options.x"}]}, {">": [1, 0]}]}, {"x"})
+    {'and': [{'!!': [{'var': 'options.x'}]}, {'>': [1, 0]}]}
+    """
+    if isinstance(condition, list):
+        changed = [option_tests(item, options) for item in condition]
+        same = all(new is old for new, old in zip(changed, condition, strict=True))
+        return condition if same else changed
+    if not (isinstance(condition, dict) and len(condition) == 1):
+        return condition
+    ((op, args),) = condition.items()
+    if op in _COMPARISONS and isinstance(args, list) and len(args) == 2:
+        for this, other in (args, args[::-1]):
+            if isinstance(other, bool) and _option_var(this, options):
+                return {"!!" if other is _COMPARISONS[op] else "!": [this]}
+    if op in _SCOPED and isinstance(args, list) and args:
+        first = option_tests(args[0], options)
+        return condition if first is args[0] else {op: [first, *args[1:]]}
+    if op == "var":
+        return condition
+    changed = option_tests(args, options)
+    return condition if changed is args else {op: changed}

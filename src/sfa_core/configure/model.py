@@ -474,7 +474,10 @@ class ProductRule:
     ``or``, ``!``, ``!!``, ``if``, ``==``/``!=`` (and ``===``/``!==``) between an
     attribute and a value or an option and a boolean, ``in`` of an attribute in a
     list of values, and the bare ``options.<id>``. Alert rules only warn, so any
-    JSON Logic is allowed there (quantities included).
+    JSON Logic is allowed there (quantities included). In every kind of rule, an
+    option compared with a boolean (``{"===": [{"var": "options.x"}, true]}``,
+    with ``==``, ``===``, ``!=`` or ``!==``) tests whether it is selected, whatever
+    its quantity.
 
     Attributes:
         id: Unique in the model.

@@ -477,7 +477,9 @@ class Solver:
         facts += [-(p >> 1) if p & 1 else p >> 1 for p in trail[len(facts) : root]]
         return facts + [-(p >> 1) if p & 1 else p >> 1 for p in trail[root:]]
 
-    def probe(self, assumptions: Sequence[int], literal: int) -> list[int] | None:
+    def probe(
+        self, assumptions: Sequence[int], literal: int, *, reach: int | None = None
+    ) -> list[int] | None:
         """Unit propagation of ``literal`` on top of the assumptions (kept for the next call).
 
         The assumptions' levels are kept between calls that share them, so probing
@@ -487,6 +489,10 @@ class Solver:
         Args:
             assumptions: Literals assigned true in order, each followed by propagation.
             literal: The literal probed.
+            reach: Propagate only the first ``reach`` literals that ``literal`` adds
+                (``None``: all of them). The answer is then a part of what ``literal``
+                implies, nearest first, and a conflict further on goes unseen: it
+                costs about ``reach`` propagations however far the implications go.
 
         Returns:
             The literals ``literal`` adds (itself included, in the order assigned; empty
@@ -494,8 +500,15 @@ class Solver:
             or the literal lead to a conflict. Nothing is learnt either way.
 
         Raises:
-            ValidationError: A literal is not a non-zero int of a known variable.
+            ValidationError: A literal is not a non-zero int of a known variable, or
+                ``reach`` is not a positive int.
+
+        >>> s = Solver.from_clauses(4, [[-1, 2], [-2, 3], [-3, 4]])
+        >>> s.probe([], 1), s.probe([], 1, reach=2)
+        ([1, 2, 3, 4], [1, 2, 3])
         """
+        if reach is not None and (type(reach) is not int or reach < 1):
+            raise ValidationError("must be a positive int or None", path="reach", value=reach)
         (p,) = self._to_internal((literal,), "literal")
         trail_lim, vals = self._trail_lim, self._vals
         source, length, converted = self._probed
@@ -542,7 +555,7 @@ class Solver:
         start = len(trail)
         trail_lim.append(start)
         self._assign(p, None)
-        conflict = self._search([], 0, decide=False)[0] == _CONFLICT
+        conflict = self._search([], 0, decide=False, reach=reach or 0)[0] == _CONFLICT
         implied = None if conflict else [-(q >> 1) if q & 1 else q >> 1 for q in trail[start:]]
         self._cancel_until(len(assumps))
         self._probed = (list(assumptions), len(assumps), self._assumed)
@@ -652,7 +665,9 @@ class Solver:
         del trail_lim[lvl:]
         self._qhead = lim
 
-    def _search(self, assumps: list[int], allowed: int, decide: bool = True) -> tuple[int, int]:
+    def _search(
+        self, assumps: list[int], allowed: int, decide: bool = True, reach: int = 0
+    ) -> tuple[int, int]:
         """Propagate, and unless ``decide`` is false, run CDCL search.
 
         Args:
@@ -660,6 +675,8 @@ class Solver:
             allowed: Conflicts allowed before returning ``_UNKNOWN`` (a restart).
             decide: False to stop at the propagation fixpoint (``_FIXPOINT``) or at a
                 conflict (``_CONFLICT``) without learning.
+            reach: With ``decide`` false, stop (``_FIXPOINT``) once this many literals
+                have been propagated (0: no limit).
 
         Returns:
             ``(status, conflicts)``; on ``_UNSAT`` the core is set, or ``_ok`` cleared.
@@ -682,11 +699,12 @@ class Solver:
         dl = len(trail_lim)
         conflicts = decisions = props = 0
         status = _UNKNOWN
+        stop = qhead + reach if reach else 1 << 62  # where a bounded propagation stops
         while True:
             # Unit propagation: the hot loop.
             confl: list[int] | None = None
             start = qhead
-            while qhead < len(trail):
+            while qhead < len(trail) and qhead < stop:
                 fl = trail[qhead] ^ 1  # the literal that just became false
                 qhead += 1
                 for o in bins[fl]:
