@@ -33,20 +33,7 @@ from sfa_core.errors import (
 
 #: Classes allowed to share their parent's code (``module.Class``), each with the reason.
 #: A class listed here that gains a code of its own must be taken off the list.
-INHERITS: dict[str, str] = {
-    # Not yet given a code of their own (their modules are maintained elsewhere);
-    # until then they answer with their parent's code.
-    "sfa_core.catalog.book_set.PriceBookCycleError": "pending its own code",
-    "sfa_core.quotes.model.QuoteLockedError": "pending its own code",
-    "sfa_core.quotes.model.InvalidTransitionError": "pending its own code",
-    "sfa_core.configure.configurator.UnsatisfiableModelError": "pending its own code",
-    "sfa_core.configure.configurator.EffortExceededError": "pending its own code",
-    "sfa_core.configure.completion.ConflictingSelectionsError": "pending its own code",
-    "sfa_core.pricing.tax.UnknownTaxCategoryError": "pending its own code",
-    "sfa_core.pricing.schedules.MissingScheduleAmountError": "pending its own code",
-    "sfa_core.pricing.price_rules.PriceRuleConflictError": "pending its own code",
-    "sfa_core.pricing.price_rules.PriceRuleCycleError": "pending its own code",
-}
+INHERITS: dict[str, str] = {}
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 

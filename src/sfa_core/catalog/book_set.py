@@ -30,7 +30,7 @@ import datetime as _dt
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -82,6 +82,8 @@ class PriceBookCycleError(ValidationError):
     >>> str(err)
     'books[0].derived_from.base_price_book: price books derive from each other: A -> B -> A'
     """
+
+    code: ClassVar[str] = "price_book_cycle"
 
     def __init__(self, cycle: Sequence[str], *, path: str = "") -> None:
         self.cycle = tuple(cycle)

@@ -22,7 +22,7 @@ import enum
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from sfa_core._validate import as_member, require_decimal
 from sfa_core.configure._checks import require_mapping
@@ -57,6 +57,8 @@ class ConflictingSelectionsError(SfaError, ValueError):
     Attributes:
         state: The invalid state, whose ``conflicts`` say why.
     """
+
+    code: ClassVar[str] = "conflicting_selections"
 
     def __init__(self, state: ConfigurationState) -> None:
         self.state = state

@@ -26,7 +26,7 @@ import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, localcontext
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
 
@@ -77,6 +77,8 @@ class UnsatisfiableModelError(ValidationError):
             of them leaves a model with a valid configuration).
     """
 
+    code: ClassVar[str] = "unsatisfiable_model"
+
     def __init__(self, sku: str, constraints: tuple[ConstraintRef, ...]) -> None:
         self.constraints = constraints
         names = "; ".join(f"{c.id} ({c.text})" for c in constraints)
@@ -114,6 +116,8 @@ class EffortExceededError(SfaError, RuntimeError):
         sku: The model's sku.
         effort: The budget that was spent (conflicts).
     """
+
+    code: ClassVar[str] = "effort_exceeded"
 
     def __init__(self, sku: str, effort: int) -> None:
         self.sku = sku

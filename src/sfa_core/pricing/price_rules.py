@@ -44,7 +44,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -156,6 +156,8 @@ class PriceRuleConflictError(ValidationError):
     sfa_core.pricing.price_rules.PriceRuleConflictError: lines[0]: line 'L1': price rules 'A', ...
     """
 
+    code: ClassVar[str] = "price_rule_conflict"
+
     def __init__(self, index: int, line: str, rule_ids: tuple[str, ...], priority: int) -> None:
         self.index = index
         self.line = line
@@ -175,6 +177,8 @@ class PriceRuleCycleError(ValidationError):
     Attributes:
         cycle: The rule ids around the cycle, the first repeated at the end.
     """
+
+    code: ClassVar[str] = "price_rule_cycle"
 
     def __init__(self, cycle: tuple[str, ...]) -> None:
         self.cycle = cycle

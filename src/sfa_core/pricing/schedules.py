@@ -33,7 +33,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -141,6 +141,8 @@ class MissingScheduleAmountError(ValidationError):
     >>> err.schedule_id, err.currency, err.path
     ('VOL-A', 'USD', 'currency')
     """
+
+    code: ClassVar[str] = "missing_schedule_amount"
 
     def __init__(
         self, schedule_id: str, currency: str, listed: Sequence[str] = (), *, path: str = "currency"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
@@ -84,6 +84,8 @@ class UnknownTaxCategoryError(ValidationError):
         l1 books lines[0].category True
         lines[0].category: no tax rate for category 'books' of line 'l1' (got 'books')
     """
+
+    code: ClassVar[str] = "unknown_tax_category"
 
     def __init__(self, key: str, category: str, *, path: str = "category") -> None:
         self.key = key

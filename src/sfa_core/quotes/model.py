@@ -16,7 +16,7 @@ import datetime as _dt
 import enum
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -116,6 +116,8 @@ class QuoteLockedError(SfaError):
     sfa_core.quotes.model.QuoteLockedError: cannot add a line to quote 'Q-1': it is approved ...
     """
 
+    code: ClassVar[str] = "quote_locked"
+
     def __init__(self, quote_id: str, status: QuoteStatus, operation: str) -> None:
         self.quote_id = quote_id
         self.status = status
@@ -133,6 +135,8 @@ class InvalidTransitionError(ValidationError):
         source: The current status.
         target: The status asked for.
     """
+
+    code: ClassVar[str] = "invalid_transition"
 
     def __init__(self, source: QuoteStatus, target: QuoteStatus) -> None:
         self.source = source
