@@ -76,7 +76,18 @@ nitpick_ignore_regex = [
     (r"py:class", r"_dt\..+"),
 ]
 # The same, for ``from decimal import Decimal``.
-nitpick_ignore = [("py:class", "Decimal")]
+nitpick_ignore = [
+    ("py:class", "Decimal"),
+    # Private helper types that public signatures show: the read-only mapping every
+    # mapping field holds (a ``collections.abc.Mapping``), the table an adapter's
+    # repositories are built on, the engine's transaction helper, and the books a
+    # pricing run reads. They are implementation, not API, so they are not documented.
+    ("py:class", "sfa_core._frozen.FrozenMap"),
+    ("py:class", "Table"),
+    ("py:class", "Transactions"),
+    ("py:class", "PlainBooks"),
+    ("py:class", "sfa_core.catalog.derivation._Product"),
+]
 
 # Docstring examples run under pytest --doctest-modules; the doctest builder runs the pages'.
 doctest_test_doctest_blocks = ""

@@ -119,7 +119,7 @@ class LocalRepair:
         self._clock = 0
         self._cones: Mapping[int, Cone] = {}
         self._reach = [0] * (count + 1)  # the size of each variable's cone (0: none)
-        #: After a repair that gave up: ``True`` when a constraint broke that no free
+        #: After a repair that gave up, ``True`` when a constraint broke that no free
         #: variable could mend (the wanted literals, with what the frozen ones hold and
         #: the constraints, admit no solution), ``False`` when it ran out of flips.
         self.stuck = False

@@ -88,7 +88,7 @@ def complete(
         prices: Unit price per sku (``Decimal``, ``int`` or ``Money``), for
             ``"cheapest"``; skus without a price cost nothing. ``Money`` prices must
             all be in one currency; every price must lie in the package's number
-            range (:func:`sfa_core._validate.require_decimal`). Costs are summed
+            range (see :doc:`/money`). Costs are summed
             exactly.
         max_steps: Branch-and-bound nodes before ``"cheapest"`` settles for the
             cheapest completion found so far; ``None`` (the default) searches to the
@@ -99,8 +99,8 @@ def complete(
             100 priced options, so that an unbounded search cannot run for long.
 
     Returns:
-        The state of the completed selections: every option chosen or rejected,
-        every decided attribute set; its status is complete.
+        The state of the completed selections, with every option chosen or
+        rejected and every attribute decided; its status is complete.
 
     Raises:
         ConflictingSelectionsError: The choices, or the quantities given, conflict

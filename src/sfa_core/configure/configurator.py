@@ -89,7 +89,7 @@ class UnsatisfiableModelError(ValidationError):
         )
 
 
-#: The solver's default effort budget: conflicts (dead ends of its search) allowed in
+#: The solver's default effort budget, in conflicts (dead ends of its search) allowed in
 #: one call of :func:`check_model`, :func:`configure`, :func:`explain`, :func:`repair`
 #: or :func:`~sfa_core.configure.complete` (the first call on a model also compiles
 #: it; without ``max_steps``, the cheapest completion's branch-and-bound nodes count too,
@@ -241,7 +241,7 @@ class Selections:
 class ConfigurationStatus(str, enum.Enum):
     """Where a configuration stands."""
 
-    INVALID = "invalid"  #: the choices conflict: no valid configuration keeps them all
+    INVALID = "invalid"  #: the choices conflict; no valid configuration keeps them all
     VALID = "valid"  #: valid so far; more must be chosen (or accepted) to complete it
     COMPLETE = "complete"  #: the selected options and values form a valid configuration
 
@@ -882,14 +882,11 @@ class Repairs(tuple[tuple[str, ...], ...]):
     """The proposals of :func:`repair`: a tuple of proposals, and whether they are the smallest.
 
     It is a plain tuple of proposals (each a tuple of choice labels) to iterate,
-    index and compare, with one more attribute.
-
-    Attributes:
-        proven_minimal: ``True`` when no smaller set of choices to drop exists (every
-            smaller size was ruled out); ``False`` when the effort budget ran out
-            before that could be proved: the proposals are then the smallest found.
-            Either way each proposal is needed whole: keeping back any one of its
-            choices leaves a conflict.
+    index and compare, with one more attribute, :attr:`proven_minimal`: ``True``
+    when no smaller set of choices to drop exists (every smaller size was ruled
+    out), ``False`` when the effort budget ran out before that could be proved (the
+    proposals are then the smallest found). Either way each proposal is needed
+    whole: keeping back any one of its choices leaves a conflict.
 
     >>> found = Repairs([("r32 chosen",)], proven_minimal=True)
     >>> found, found.proven_minimal, found == (("r32 chosen",),)

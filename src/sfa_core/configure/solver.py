@@ -210,7 +210,7 @@ class Solver:
 
     @property
     def stats(self) -> dict[str, int]:
-        """Counters since creation: solves, conflicts, decisions, propagations, restarts.
+        """Counters since creation (solves, conflicts, decisions, propagations, restarts).
 
         Also the number of learnt clauses of three literals or more kept (``learnts``).
         """
@@ -379,7 +379,7 @@ class Solver:
         """The model found by the last :meth:`solve`, which must have returned True.
 
         Returns:
-            A list indexed by variable number: ``model()[v]`` is the value of ``v``;
+            A list indexed by variable number (``model()[v]`` is the value of ``v``);
             index 0 is unused (False). Every variable existing at that call has a
             value.
 
