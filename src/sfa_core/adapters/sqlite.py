@@ -173,7 +173,7 @@ class _Database:
             if self.path != ":memory:" and not self.path.startswith("file::memory:"):
                 self.connection.execute("PRAGMA journal_mode = WAL")
                 self.connection.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file
             self.connection.close()
             raise StorageError(f"cannot use SQLite database {self.path!r}: {exc}") from None
 
@@ -206,11 +206,18 @@ class _Database:
 
 @contextmanager
 def _storage_errors(path: str) -> Iterator[None]:
-    """Turn what SQLite raises (a damaged file, a closed or locked database) into StorageError."""
+    """Turn what SQLite raises (a damaged file, a closed or locked database) into StorageError.
+
+    A damaged file can also hold text that is not UTF-8, which fails as it is read.
+    """
     try:
         yield
     except sqlite3.Error as exc:
         raise StorageError(f"SQLite database {path!r} failed: {type(exc).__name__}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise StorageError(
+            f"SQLite database {path!r} is damaged: text that is not UTF-8 ({exc.reason})"
+        ) from exc
 
 
 class _SqliteTable(Generic[T]):

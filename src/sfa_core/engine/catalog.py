@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 
-from sfa_core._validate import require_day
+from sfa_core._validate import require_day, require_items, require_key
 from sfa_core.catalog import PriceBook, Product, load_chain, require_sellable
 from sfa_core.engine._support import Transactions, require, require_optional_bool
 from sfa_core.errors import NotFoundError, ValidationError
@@ -93,7 +93,8 @@ class CatalogService:
             The stored products, in the order given.
 
         Raises:
-            ValidationError: An item is not a product (path ``products[i]``).
+            ValidationError: Not a collection, or an item is not a product (path
+                ``products[i]``).
             AlreadyExistsError: A SKU is taken; nothing is stored.
 
         >>> from sfa_core import SalesEngine
@@ -102,7 +103,10 @@ class CatalogService:
         ...                                      Product(sku="B", name="b")])]
         ['A', 'B']
         """
-        items = [require(p, Product, f"products[{i}]") for i, p in enumerate(products)]
+        items = [
+            require(p, Product, f"products[{i}]")
+            for i, p in enumerate(require_items(products, "products"))
+        ]
         with self._transactions.transaction():
             return [self._products.add(p) for p in items]
 
@@ -271,6 +275,9 @@ class CatalogService:
         Returns:
             The products found.
 
+        Raises:
+            ValidationError: Not a collection of SKUs, or an item is not a SKU.
+
         >>> from sfa_core import SalesEngine
         >>> catalog = SalesEngine.in_memory().catalog
         >>> _ = catalog.add_product(Product(sku="A", name="a"))
@@ -278,8 +285,8 @@ class CatalogService:
         ['A']
         """
         products: dict[str, Product] = {}
-        for sku in skus:
-            if sku not in products:
+        for index, sku in enumerate(require_items(skus, "skus")):
+            if require_key(sku, f"skus[{index}]") not in products:
                 try:
                     products[sku] = self._products.get(sku)
                 except NotFoundError:
