@@ -3,9 +3,12 @@
 The strategies of their values come from :mod:`sfa_core.testing.strategies`.
 """
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 
-from hypothesis import given
+import attrs
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sfa_core.money import currency_precision
@@ -150,6 +153,269 @@ def test_exclusive_promotions_share_no_item(lines, offers):
             # a combinable promotion never uses a line an exclusive one holds items of.
             assert len(held) == len(users)
             assert sum(a.consumed_items[key] for a in held) <= quantity
+
+
+# ---------------------------------------------------------------- a per-item reference
+# A straightforward oracle: every line is expanded into its items, every application is
+# computed item by item in exact fractions. The engine counts whole runs of identical
+# applications at once; both must agree exactly on small carts.
+
+
+def _floor_minor(amount: Fraction, places: int) -> int:
+    return math.floor(amount * 10**places)
+
+
+def _spread(total: int, weights: list[Fraction], lines: list[int]) -> list[int]:
+    """Largest remainders; the lower line (key order) first on a tie."""
+    whole = sum(weights)
+    exact = [total * weight / whole for weight in weights]
+    shares = [math.floor(value) for value in exact]
+    left = total - sum(shares)
+    ranked = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), lines[i]))
+    for position in ranked[:left]:
+        shares[position] += 1
+    return shares
+
+
+def reference(lines, offers, currency, usage):
+    """Apply ``offers`` item by item (see the module documentation of promotions)."""
+    places = currency_precision(currency)
+    lines = sorted(lines, key=lambda line: line.key)
+    price = [Fraction(line.unit_price) for line in lines]
+    room = [_floor_minor(p * line.quantity, places) for p, line in zip(price, lines, strict=True)]
+    given = [0] * len(lines)
+    # holders[i][n]: the promotions that consumed item n of line i.
+    holders = [[set() for _ in range(line.quantity)] for line in lines]
+    exclusive, order, applied, skipped = {}, [], [], []
+
+    def items_for(pid, free):
+        found = []
+        for i, line_holders in enumerate(holders):
+            others = {o for held in line_holders for o in held if o != pid}
+            # Exclusive and combinable promotions never share a line; two exclusive
+            # ones share it item by item.
+            if not free and any(exclusive[o] != exclusive[pid] for o in others):
+                continue
+            for n, held in enumerate(line_holders):
+                if pid in held or (not free and exclusive[pid] and held - {pid}):
+                    continue
+                found.append((i, n))
+        return found
+
+    def measure(offer, items):
+        inside = [(i, n) for i, n in items if offer.condition.range.contains(*sku_family[i])]
+        kind = offer.condition.kind.value
+        if kind == "count":
+            return Fraction(len(inside))
+        if kind == "value":
+            return sum((price[i] for i, _ in inside), Fraction(0))
+        return Fraction(len({lines[i].sku for i, _ in inside}))
+
+    sku_family = [(line.sku, line.family) for line in lines]
+
+    def once(offer, items, budget):
+        condition, benefit = offer.condition, offer.benefit
+        in_cond = condition.range.contains
+        goal = Fraction(condition.value)
+        if measure(offer, items) < goal:
+            return "condition"
+        cheapest = sorted(items, key=lambda item: (price[item[0]], item))
+        if benefit.kind.value == "fixed_price":
+            candidates = [item for item in cheapest if in_cond(*sku_family[item[0]])]
+            if condition.kind.value == "count":
+                picked = candidates[: int(goal)]
+            else:
+                picked, seen = [], set()
+                for item in candidates:
+                    if lines[item[0]].sku not in seen and len(seen) < goal:
+                        seen.add(lines[item[0]].sku)
+                        picked.append(item)
+        else:
+            where = offer._benefit_range.contains
+            candidates = [i for i in cheapest if where(*sku_family[i[0]]) and price[i[0]]]
+            if benefit.kind.value == "multibuy":
+                picked = candidates[:1]
+            else:
+                picked = candidates[: benefit.max_affected_items or len(candidates)]
+        count = {}
+        for i, _ in picked:
+            count[i] = count.get(i, 0) + 1
+        rate = Fraction(benefit.value) / 100 if benefit.kind.value == "percent" else 1
+        scale = 10**places
+        weights = [
+            min(price[i] * n * rate * scale, Fraction(room[i] - given[i])) for i, n in count.items()
+        ]
+        discount = math.floor(sum(weights, Fraction(0)))
+        if benefit.kind.value == "absolute":
+            discount = min(discount, _floor_minor(Fraction(benefit.value), places))
+        elif benefit.kind.value == "fixed_price":
+            worth = sum((price[i] for i, _ in picked), Fraction(0))
+            discount = min(discount, _floor_minor(worth - Fraction(benefit.value), places))
+        if budget is not None:
+            discount = min(discount, budget)
+        if discount <= 0:
+            return "benefit"
+        used = list(picked)
+        rest = sorted(
+            (item for item in items if item not in used), key=lambda item: (-price[item[0]], item)
+        )
+        inside = [item for item in used if in_cond(*sku_family[item[0]])]
+        kind = condition.kind.value
+        if kind == "count":
+            needed = goal - len(inside)
+            for item in rest:
+                if needed <= 0:
+                    break
+                if in_cond(*sku_family[item[0]]):
+                    used.append(item)
+                    needed -= 1
+        elif kind == "value":
+            needed = goal - sum((price[i] for i, _ in inside), Fraction(0))
+            for item in rest:
+                if needed <= 0:
+                    break
+                if in_cond(*sku_family[item[0]]) and price[item[0]]:
+                    used.append(item)
+                    needed -= price[item[0]]
+        else:
+            seen = {lines[i].sku for i, _ in inside}
+            for item in rest:
+                if len(seen) >= goal:
+                    break
+                if in_cond(*sku_family[item[0]]) and lines[item[0]].sku not in seen:
+                    seen.add(lines[item[0]].sku)
+                    used.append(item)
+        return count, _spread(discount, weights, list(count)), used
+
+    for offer in sorted(offers, key=lambda o: (-o.priority, o.id)):
+        pid, limit = offer.id, offer.max_applications
+        if offer.usage_limit is not None:
+            left = offer.usage_limit - usage.get(pid, 0)
+            if left <= 0:
+                skipped.append((pid, "usage_limit_reached", (), None))
+                continue
+            limit = left if limit is None else min(limit, left)
+        exclusive[pid] = offer.exclusive
+        order.append(pid)
+        budget = (
+            None
+            if offer.max_discount is None
+            else _floor_minor(Fraction(offer.max_discount), places)
+        )
+        applications, total, parts, affected, consumed, failure = 0, 0, {}, {}, {}, ""
+        while limit is None or applications < limit:
+            if budget is not None and total >= budget:
+                break
+            outcome = once(offer, items_for(pid, False), None if budget is None else budget - total)
+            if isinstance(outcome, str):
+                failure = outcome
+                break
+            applications += 1
+            count, shares, used = outcome
+            for (i, n), share in zip(count.items(), shares, strict=True):
+                given[i] += share
+                total += share
+                parts[i] = parts.get(i, 0) + share
+                affected[i] = affected.get(i, 0) + n
+            for i, n in used:
+                holders[i][n].add(pid)
+                consumed[i] = consumed.get(i, 0) + 1
+        if applications:
+            key = lambda i: lines[i].key  # noqa: E731
+            applied.append(
+                (
+                    pid,
+                    applications,
+                    total,
+                    {key(i): v for i, v in parts.items() if v},
+                    {key(i): n for i, n in affected.items()},
+                    {key(i): n for i, n in consumed.items()},
+                    budget is not None and total >= budget,
+                )
+            )
+            continue
+        members = [
+            offer.condition.range.contains(*sf) or offer._benefit_range.contains(*sf)
+            for sf in sku_family
+        ]
+        held = {
+            o
+            for i, line_holders in enumerate(holders)
+            if members[i]
+            for held in line_holders
+            for o in held
+            if o != pid and (offer.exclusive or exclusive[o])
+        }
+        if held:
+            trial = once(offer, items_for(pid, True), None)
+            if not isinstance(trial, str):
+                skipped.append((pid, "blocked", tuple(o for o in order if o in held), None))
+                continue
+            failure = trial
+        if failure == "condition":
+            missing = Fraction(offer.condition.value) - measure(offer, items_for(pid, True))
+            if offer.condition.kind.value == "value":
+                missing = Fraction(math.ceil(missing * 10**places), 10**places)
+            skipped.append((pid, "condition_not_met", (), missing))
+        else:
+            skipped.append((pid, "no_discount", (), None))
+    discounts = {line.key: Fraction(g, 10**places) for line, g in zip(lines, given, strict=True)}
+    return discounts, applied, skipped
+
+
+def _as_reference(result, places):
+    def minor(amount):
+        return int(amount.scaleb(places))
+
+    applied = [
+        (
+            a.promotion_id,
+            a.applications,
+            minor(a.discount),
+            {k: minor(v) for k, v in a.line_discounts.items()},
+            dict(a.affected_items),
+            dict(a.consumed_items),
+            a.capped,
+        )
+        for a in result.applied
+    ]
+    skipped = [
+        (
+            s.promotion_id,
+            s.reason.value,
+            s.blocked_by,
+            None if s.shortfall is None else Fraction(s.shortfall),
+        )
+        for s in result.skipped
+    ]
+    return {k: Fraction(v) for k, v in result.discounts.items()}, applied, skipped
+
+
+@st.composite
+def bigger_carts(draw):
+    """carts() with up to 12 items a line, so that promotions apply many times."""
+    lines = draw(carts())
+    return [
+        attrs.evolve(line, quantity=draw(st.integers(1, 12), label="quantity")) for line in lines
+    ]
+
+
+@st.composite
+def repeating_promotions(draw):
+    """promotion_lists(), some allowed as many applications as the cart has."""
+    offers = draw(promotion_lists())
+    return [
+        attrs.evolve(offer, max_applications=None) if draw(st.booleans()) else offer
+        for offer in offers
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(bigger_carts(), repeating_promotions(), usages(), st.sampled_from(CURRENCIES))
+def test_the_engine_matches_a_per_item_reference(lines, offers, usage, currency):
+    result = apply_promotions(lines, offers, currency=currency, usage=usage)
+    expected = reference(lines, offers, currency, usage)
+    assert _as_reference(result, currency_precision(currency)) == expected
 
 
 # ---------------------------------------------------------------- tax

@@ -114,6 +114,69 @@ class TestConditions:
         assert discounts(result) == {"x": "0.00", "s": "4.00"}
 
 
+class TestShortfall:
+    def test_count_says_how_many_more_items(self):
+        offer = promo("C3", cond(COUNT, "3"), Benefit(PERCENT, D(10)))
+        skipped = apply_promotions([line("a", "10", 2)], [offer], currency="EUR").skipped[0]
+        assert skipped.reason is SkipReason.CONDITION_NOT_MET
+        assert skipped.shortfall == D(1)
+
+    def test_value_is_an_amount_rounded_up_to_the_minor_unit(self):
+        offer = promo("V", cond(VALUE, "50.001"), Benefit(ABSOLUTE, D(5)))
+        skipped = apply_promotions([line("a", "20", 2)], [offer], currency="EUR").skipped[0]
+        # 50.001 - 40.00 = 10.001 -> 10.01: one cent less would not be enough.
+        assert skipped.shortfall == D("10.01")
+        assert str(skipped.shortfall) == "10.01"
+        # Sub-cent prices: 3 x 0.125 = 0.375, so 0.625 more -> 0.63.
+        offer = promo("V1", cond(VALUE, "1"), Benefit(ABSOLUTE, D(5)))
+        skipped = apply_promotions([line("a", "0.125", 3)], [offer], currency="EUR").skipped[0]
+        assert skipped.shortfall == D("0.63")
+        yen = apply_promotions([line("a", "999")], [offer_of(VALUE, "1500")], currency="JPY")
+        assert str(yen.skipped[0].shortfall) == "501"
+
+    def test_coverage_counts_distinct_products(self):
+        skipped = apply_promotions(
+            [line("a", "5", 4, sku="A")], [offer_of(COVERAGE, "3")], currency="EUR"
+        ).skipped[0]
+        assert skipped.shortfall == D(2)
+
+    def test_only_items_the_promotion_may_use_count(self):
+        staff = ten_percent("STAFF", exclusive=True, priority=1)
+        offer = promo("C3", cond(COUNT, "3", ProductRange(skus=("SKU-b",))), Benefit(PERCENT, D(5)))
+        result = apply_promotions(
+            [line("a", "10", 5), line("b", "10")], [staff, offer], currency="EUR"
+        )
+        # The exclusive promotion holds only line a; line b has 1 of the 3 items needed.
+        assert result.skipped[0].reason is SkipReason.CONDITION_NOT_MET
+        assert result.skipped[0].shortfall == D(2)
+
+    def test_other_reasons_have_none(self):
+        met = apply_promotions(
+            [line("a", "10")], [ten_percent(usage_limit=1)], currency="EUR", usage={"TEN": 1}
+        )
+        assert met.skipped[0].shortfall is None
+        free = promo("FREE", cond(COUNT, "1"), Benefit(FIXED_PRICE, D(50)))
+        nothing = apply_promotions([line("a", "10")], [free], currency="EUR").skipped[0]
+        assert (nothing.reason, nothing.shortfall) == (SkipReason.NO_DISCOUNT, None)
+
+    def test_positional_order_is_kept_and_the_field_checked(self):
+        skipped = SkippedPromotion("P", SkipReason.BLOCKED, "held", ("Q",))
+        assert (skipped.blocked_by, skipped.shortfall) == (("Q",), None)
+        short = SkippedPromotion("P", SkipReason.CONDITION_NOT_MET, "", (), "1.50")
+        assert short.shortfall == D("1.50")
+        assert structure(unstructure(short), SkippedPromotion) == short
+        for reason, value in ((SkipReason.CONDITION_NOT_MET, D(0)), (SkipReason.BLOCKED, D(1))):
+            with pytest.raises(ValidationError) as err:
+                SkippedPromotion("P", reason, "", (), value)
+            assert err.value.path == "shortfall"
+        with pytest.raises(FloatAmountError):
+            SkippedPromotion("P", SkipReason.CONDITION_NOT_MET, "", (), 1.5)  # type: ignore[arg-type]
+
+
+def offer_of(kind: ConditionKind, value: str) -> Promotion:
+    return promo("O", cond(kind, value), Benefit(ABSOLUTE, D(5)))
+
+
 # -- benefits ---------------------------------------------------------------------------
 
 

@@ -705,6 +705,24 @@ class AppliedPromotion:
         return text + ", capped at its max discount" if self.capped else text
 
 
+def _optional_shortfall(value: Any) -> Decimal | None:
+    return None if value is None else require_decimal(value, "shortfall")
+
+
+def _check_shortfall(instance: Any, attribute: Any, value: Decimal | None) -> None:
+    if value is None:
+        return
+    if instance.reason is not SkipReason.CONDITION_NOT_MET:
+        raise ValidationError(
+            f"only a {SkipReason.CONDITION_NOT_MET.value} skip has one "
+            f"(this one is {instance.reason.value})",
+            path=attribute.name,
+            value=value,
+        )
+    if value <= 0:
+        raise ValidationError("must be greater than zero", path=attribute.name, value=value)
+
+
 @attrs.frozen
 class SkippedPromotion:
     """A promotion that gave nothing, and why.
@@ -714,10 +732,28 @@ class SkippedPromotion:
         reason: The kind of reason.
         detail: The reason in words.
         blocked_by: For :attr:`SkipReason.BLOCKED`, the promotions holding the items.
+        shortfall: For :attr:`SkipReason.CONDITION_NOT_MET`, how much more of the
+            condition's measure the cart needs: items for a count condition, distinct
+            products for a coverage condition, the amount in the cart's currency for a
+            value condition (rounded up to the currency's minor unit). ``None`` for
+            the other reasons, or when not known.
+
+    Raises:
+        ValidationError: ``shortfall`` is not greater than zero, or is given for
+            another reason than :attr:`SkipReason.CONDITION_NOT_MET` (path
+            ``"shortfall"``).
+        FloatAmountError: ``shortfall`` is a float.
 
     >>> str(SkippedPromotion("P2", SkipReason.BLOCKED, "blocked by exclusive promotion P1",
     ...                      ("P1",)))
     'P2: blocked by exclusive promotion P1'
+    >>> from decimal import Decimal
+    >>> SkippedPromotion("P3", SkipReason.CONDITION_NOT_MET, "", (), Decimal(1)).shortfall
+    Decimal('1')
+    >>> SkippedPromotion("P3", SkipReason.BLOCKED, "", ("P1",), Decimal(1))
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: shortfall: only a condition_not_met skip has one ...
     """
 
     promotion_id: str = attrs.field(validator=check_key)
@@ -725,6 +761,9 @@ class SkippedPromotion:
     detail: str = attrs.field(default="", validator=check_text)
     blocked_by: tuple[str, ...] = attrs.field(
         default=(), converter=tuple_converter, validator=_check_keys
+    )
+    shortfall: Decimal | None = attrs.field(
+        default=None, converter=_optional_shortfall, validator=_check_shortfall
     )
 
     def __str__(self) -> str:
@@ -900,8 +939,9 @@ def _check_usage(usage: Mapping[str, int]) -> Mapping[str, int]:
 
 # One application's outcome: the lines given the benefit as (index, items), the
 # discount of each of them in whole minor units (same order), and the items consumed
-# per line index; or why it failed: "condition" or "benefit".
-_Outcome = tuple[list[tuple[int, int]], list[int], dict[int, int]]
+# per line index, and how many applications in a row give exactly this; or why it
+# failed: "condition" or "benefit".
+_Outcome = tuple[list[tuple[int, int]], list[int], dict[int, int], int]
 
 
 class _Application:
@@ -1046,6 +1086,7 @@ class _Application:
                             f"usage limit reached ({used.get(pid, 0)} of "
                             f"{promotion.usage_limit} used)",
                             (),
+                            None,
                         )
                     )
                     continue
@@ -1083,18 +1124,25 @@ class _Application:
                     in_benefit,
                     threshold,
                     None if budget is None else budget - total,
+                    None if limit is None else limit - applications,
                 )
                 if isinstance(outcome, str):
                     failure = outcome
                     break
-                applications += 1
-                picked, discounts, used_items = outcome
+                # ``times`` identical applications at once (see apply_once).
+                picked, discounts, used_items, times = outcome
+                applications += times
                 for (index, count), units in zip(picked, discounts, strict=True):
+                    if times > 1:
+                        units *= times
+                        count *= times
                     given[index] += units
                     total += units
                     parts[index] = parts.get(index, 0) + units
                     affected[index] = affected.get(index, 0) + count
                 for index, count in used_items.items():
+                    if times > 1:
+                        count *= times
                     consumed[index] = consumed.get(index, 0) + count
                     consumers = all_consumers[index]
                     if consumers is None:
@@ -1121,8 +1169,14 @@ class _Application:
         in_benefit: list[bool],
         threshold: int,
         budget: int | None,
+        left: int | None = 1,
     ) -> _Outcome | str:
-        """Apply ``promotion`` once to the items in ``available`` (changes nothing)."""
+        """Apply ``promotion`` once to the items in ``available`` (changes nothing).
+
+        Also count how many applications in a row, at most ``left`` (``None``: no
+        limit), would give exactly this outcome: the work stays proportional to the
+        lines, not to their quantities (see :meth:`repeats`).
+        """
         condition = promotion.condition
         if self.measure(condition.kind, available, in_condition) < threshold:
             return "condition"
@@ -1186,7 +1240,62 @@ class _Application:
             return "benefit"
         consumed = dict(picked)
         self.consume(condition, available, in_condition, consumed, threshold)
-        return picked, _spread(discount, weights, picked), consumed
+        shares = _spread(discount, weights, picked)
+        times = 1
+        if left is None or left > 1:
+            times = self.repeats(
+                available, picked, shares, weights, consumed, discount, budget, left, per
+            )
+        return picked, shares, consumed, times
+
+    def repeats(
+        self,
+        available: list[int],
+        picked: list[tuple[int, int]],
+        shares: list[int],
+        weights: list[int],
+        consumed: dict[int, int],
+        discount: int,
+        budget: int | None,
+        left: int | None,
+        per: int,
+    ) -> int:
+        """How many applications in a row give the outcome just computed (at least 1).
+
+        Application ``j`` (from 0) sees ``available - j * consumed`` items and
+        ``given + j * shares`` discount on each line. It makes the same choices while
+        every line it uses still has at least what one application consumes of it:
+        the cheapest-first and dearest-first walks then stop on the same lines with the
+        same counts (a line it used up was taken whole, so that stops the run at one),
+        and lines it does not use are unchanged. The condition holds too, since what
+        one application consumes meets it. The discount stays the same while no line's
+        weight reaches what is left of the line, and the budget covers it.
+        """
+        times = left
+        for index, count in consumed.items():
+            fits = available[index] // count
+            if times is None or fits < times:
+                times = fits
+        if times is None or times <= 1:  # (consumed is never empty)
+            return 1
+        if budget is not None:
+            times = min(times, budget // discount)
+        room, given = self.room, self.given
+        if len(picked) == 1:
+            # One line: the discount is the same while the line has room for it.
+            index = picked[0][0]
+            times = min(times, (room[index] - given[index]) // discount)
+        else:
+            for (index, _), weight, share in zip(picked, weights, shares, strict=True):
+                if not share:
+                    continue
+                most = (room[index] - given[index]) * per
+                if weight >= most:
+                    return 1
+                # The weight stays the items' worth while ``j * share`` more minor
+                # units leave room for it.
+                times = min(times, (most - weight) // (share * per) + 1)
+        return times if times > 1 else 1
 
     def threshold(self, condition: Condition) -> int:
         """The condition's value as an int comparable with :meth:`measure`."""
@@ -1369,28 +1478,36 @@ class _Application:
                     detail = f"exclusive, and its items are used by promotion{plural} {names}"
                 else:
                     detail = f"blocked by exclusive promotion{plural} {names}"
-                return _new_skipped(pid, SkipReason.BLOCKED, detail, tuple(blockers))
+                return _new_skipped(pid, SkipReason.BLOCKED, detail, tuple(blockers), None)
             failure = trial
         condition = promotion.condition
         if failure == "condition":
             found = self.measure(condition.kind, self.free(pid), in_condition)
+            # The condition failed on these very items, so ``missing`` is positive.
+            missing = threshold - found
             if condition.kind is ConditionKind.VALUE:
                 # display only: rounded to the currency (the exact value may be long)
                 value = Decimal(found).scaleb(-self.places - self.extra, _DISPLAY)
                 shown = _text(value.quantize(_QUANTA_SHOWN[self.places], context=_DISPLAY))
+                # Steps rounded up to whole minor units (the threshold is already
+                # the condition's value rounded up to a step).
+                shortfall = Decimal(-(-missing // self.scale)).scaleb(-self.places, _CONTEXT)
             else:
                 shown = str(found)
+                shortfall = Decimal(missing)
             return _new_skipped(
                 pid,
                 SkipReason.CONDITION_NOT_MET,
                 f"condition not met: needs {condition}, the cart has {shown}",
                 (),
+                shortfall,
             )
         return _new_skipped(
             pid,
             SkipReason.NO_DISCOUNT,
             f"condition met, but {promotion.benefit.describe(condition)} gives nothing here",
             (),
+            None,
         )
 
     def result(
