@@ -6,7 +6,7 @@ import datetime as _dt
 import decimal
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
@@ -17,6 +17,21 @@ from sfa_core.errors import FloatAmountError, InvalidAmountError, ValidationErro
 
 __all__ = [
     "as_member",
+    "check_day",
+    "check_index",
+    "check_optional_index",
+    "check_optional_text",
+    "instance_check",
+    "instance_of",
+    "items_of",
+    "mapping_of",
+    "optional_instance_of",
+    "require_finite",
+    "require_index",
+    "require_items_of",
+    "require_text",
+    "to_frozen",
+    "to_items",
     "check_optional_key",
     "frozen_mapping",
     "in_range",
@@ -37,6 +52,7 @@ __all__ = [
     "enum_converter",
     "optional_decimal_converter",
     "require_day",
+    "require_bool",
     "require_decimal",
     "require_key",
     "to_decimal",
@@ -122,6 +138,19 @@ def check_bool(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a real ``bool`` (``0`` and ``"yes"`` are refused)."""
     if not isinstance(value, bool):
         raise ValidationError("must be True or False", path=attribute.name, value=value)
+
+
+def require_bool(value: Any, path: str) -> bool:
+    """Return ``value`` if it is a real ``bool``, else raise (see :func:`check_bool`).
+
+    >>> require_bool(1, "forced['a']")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: forced['a']: must be True or False (got 1)
+    """
+    if not isinstance(value, bool):
+        raise ValidationError("must be True or False", path=path, value=value)
+    return value
 
 
 def check_date(instance: Any, attribute: Any, value: Any) -> None:
@@ -232,6 +261,8 @@ digits before the point and 30 places after it (got '1E+30')
         number: Decimal = value  # type: ignore[assignment]
         if number.is_finite() and _LOWEST <= number.adjusted() <= _HIGHEST:
             return number
+        if number.is_zero():
+            return _zero(number)
         return _refuse(number, path)
     if cls is int:
         if -_INT_BOUND < value < _INT_BOUND:
@@ -260,6 +291,8 @@ digits before the point and 30 places after it (got '1E+30')
         )
     if result.is_finite() and _LOWEST <= result.adjusted() <= _HIGHEST:
         return result
+    if result.is_zero():
+        return _zero(result)
     return _refuse(result if isinstance(value, str) and len(value) > 60 else value, path)
 
 
@@ -273,6 +306,20 @@ def in_range(value: Decimal) -> bool:
     (True, False, False)
     """
     return value.is_finite() and _LOWEST <= value.adjusted() <= _HIGHEST
+
+
+def _zero(value: Decimal) -> Decimal:
+    """A zero is always in range: its exponent is brought into the range, the value kept.
+
+    Exact arithmetic makes zeros such as ``0E-58`` (a price less itself, computed to
+    many places); they equal ``0`` and are accepted as ``0E-30``, with their sign.
+
+    >>> _zero(Decimal("0E-58")), _zero(Decimal("-0E+99"))
+    (Decimal('0E-30'), Decimal('-0E+29'))
+    """
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite zero
+    return Decimal((value.is_signed(), (0,), min(max(exponent, _LOWEST), _HIGHEST)))
 
 
 def _refuse(value: Any, path: str) -> NoReturn:
@@ -461,3 +508,268 @@ def check_optional_percent(instance: Any, attribute: Any, value: Any) -> None:
         require_decimal(value, attribute.name)
     if not 0 <= value <= 100:
         raise ValidationError("must be between 0 and 100", path=attribute.name, value=value)
+
+
+# -- result values: fields checked by their public constructors --------------------------------
+#
+# What pricing and configuring return is built on the hot path without checks
+# (:func:`sfa_core._fast.builder`); a host that builds one by hand (a test, a
+# deserializer) goes through the public constructor, which checks every field with
+# these. Each converter is lenient (it converts what it can and leaves the rest), and
+# the validator paired with it refuses what is left, naming the field.
+
+
+def to_items(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Convert a list (any iterable but text or a mapping) to a tuple; leave the rest.
+
+    A named attrs converter; pair it with :func:`items_of`, which refuses what was
+    left unconverted, naming the field.
+
+    >>> to_items([1, 2]), to_items("ab")
+    ((1, 2), 'ab')
+    """
+    given: Any = value  # anything may come in; what is not converted is refused later
+    if given.__class__ is tuple:
+        return given
+    if isinstance(given, (str, bytes, bytearray, Mapping)) or not hasattr(given, "__iter__"):
+        return given  # type: ignore[no-any-return]
+    try:
+        return tuple(given)
+    except Exception:  # a broken iterator: the validator refuses the value itself
+        return given  # type: ignore[no-any-return]
+
+
+def to_frozen(value: Mapping[Any, Any]) -> FrozenMap[Any, Any]:
+    """Convert a mapping to a :class:`~sfa_core._frozen.FrozenMap`; leave the rest.
+
+    A named attrs converter; pair it with :func:`mapping_of`.
+
+    >>> to_frozen({"a": 1}), to_frozen("a")
+    ({'a': 1}, 'a')
+    """
+    given: Any = value  # anything may come in; what is not converted is refused later
+    if isinstance(given, Mapping):
+        return freeze_map(given)
+    return given  # type: ignore[no-any-return]
+
+
+# attrs copies a converter's annotation onto the ``__init__`` it makes, where
+# ``typing.get_type_hints`` resolves it in the module of the class: give the types
+# themselves rather than their text, so that every module's classes resolve them.
+to_items.__annotations__ = {"value": Iterable[Any], "return": tuple[Any, ...]}
+to_frozen.__annotations__ = {"value": Mapping[Any, Any], "return": FrozenMap[Any, Any]}
+
+
+def items_of(check: Any, label: str) -> Any:
+    """Return an attrs validator of a tuple (after :func:`to_items`) whose items pass ``check``.
+
+    ``check(item, path)`` refuses an item with :class:`ValidationError`; for a class,
+    pass :func:`instance_check`. ``label`` names the items in the message of a value
+    that is not a sequence at all.
+
+    >>> @attrs.frozen
+    ... class Box:
+    ...     skus: tuple[str, ...] = attrs.field(
+    ...         converter=to_items, validator=items_of(require_key, "identifiers"))
+    >>> Box(["A", "B"]).skus
+    ('A', 'B')
+    >>> Box(["A", 3])
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: skus[1]: must be a string (got 3)
+    >>> Box("AB")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: skus: must be a sequence (list or tuple) of identifiers \
+(got 'AB')
+    """
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        require_items_of(value, check, label, attribute.name)
+
+    return validate
+
+
+def require_items_of(value: Any, check: Any, label: str, path: str) -> tuple[Any, ...]:
+    """Return ``value`` as a tuple whose items pass ``check(item, path)``; refuse the rest.
+
+    The function form of :func:`items_of`, for an argument.
+
+    >>> require_items_of([1], instance_check(int, "an int"), "ints", "tiers")
+    (1,)
+    >>> require_items_of(None, instance_check(int, "an int"), "ints", "tiers")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: tiers: must be a sequence (list or tuple) of ints (got None)
+    """
+    items = to_items(value)
+    if items.__class__ is not tuple:
+        raise ValidationError(
+            f"must be a sequence (list or tuple) of {label}", path=path, value=value
+        )
+    for index, item in enumerate(items):
+        check(item, f"{path}[{index}]")
+    return items
+
+
+def mapping_of(check: Any, label: str) -> Any:
+    """Return an attrs validator of a map (after :func:`to_frozen`) from identifiers to values.
+
+    Every key must be an identifier (:func:`require_key`); every value must pass
+    ``check(value, path)``, the path naming the key (``discounts['promotion']``).
+
+    >>> @attrs.frozen
+    ... class Box:
+    ...     counts: FrozenMap[str, int] = attrs.field(
+    ...         converter=to_frozen, validator=mapping_of(require_index, "counts"))
+    >>> Box({"A": 1}).counts
+    {'A': 1}
+    >>> Box({"A": -1})
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: counts['A']: must be an integer >= 0 (got -1)
+    >>> Box({None: 1})
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: counts: must be a string (got None)
+    """
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        name = attribute.name
+        if not isinstance(value, FrozenMap):
+            raise ValidationError(f"must be a mapping of {label}", path=name, value=value)
+        for key, item in value.items():
+            require_key(key, name)
+            check(item, f"{name}[{key!r}]")
+
+    return validate
+
+
+def instance_check(kind: type, label: str) -> Any:
+    """Return ``check(value, path)`` that refuses anything but an instance of ``kind``.
+
+    >>> instance_check(int, "an int")("3", "tier")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: tier: must be an int (got '3')
+    """
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, kind):
+            raise ValidationError(f"must be {label}", path=path, value=value)
+        return value
+
+    return check
+
+
+def instance_of(kind: type, label: str) -> Any:
+    """Return an attrs validator that refuses anything but an instance of ``kind``.
+
+    >>> @attrs.frozen
+    ... class Box:
+    ...     day: _dt.date = attrs.field(validator=instance_of(_dt.date, "a date"))
+    >>> Box(None)
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: day: must be a date (got None)
+    """
+    check = instance_check(kind, label)
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        check(value, attribute.name)
+
+    return validate
+
+
+def optional_instance_of(kind: type, label: str) -> Any:
+    """Like :func:`instance_of`, ``None`` allowed (``label`` should say so)."""
+    check = instance_check(kind, label)
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        if value is not None:
+            check(value, attribute.name)
+
+    return validate
+
+
+def require_text(value: Any, path: str) -> str:
+    """Return ``value`` if it is free text (see :func:`check_text`), else raise.
+
+    >>> require_text("10 % off", "reason")
+    '10 % off'
+    >>> require_text(None, "reason")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: reason: must be a string (got None)
+    """
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", path=path, value=value)
+    if _CONTROL.search(value):
+        raise ValidationError("must not contain control characters", path=path, value=value)
+    return value
+
+
+def check_day(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a ``datetime.date`` (not ``None``; an attrs validator, see :func:`require_day`)."""
+    require_day(value, attribute.name)
+
+
+def check_optional_text(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate ``None`` or free text (an attrs validator; see :func:`check_text`)."""
+    if value is not None:
+        require_text(value, attribute.name)
+
+
+_INDEX_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def require_index(value: Any, path: str) -> int:
+    """Return ``value`` if it is an ``int`` >= 0 in the supported range (not a bool).
+
+    An index (a tier's), a count or a storage version.
+
+    >>> require_index(2, "tier")
+    2
+    >>> require_index(True, "tier")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.ValidationError: tier: must be an integer >= 0 (got True)
+    """
+    if value.__class__ is not int or value < 0:
+        raise ValidationError("must be an integer >= 0", path=path, value=value)
+    if value >= _INDEX_BOUND:
+        raise ValidationError(
+            f"is out of the supported range (at most {MAX_INTEGER_DIGITS} digits)",
+            path=path,
+            value=value,
+        )
+    return value
+
+
+def check_index(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an index or count, an ``int`` >= 0 (attrs validator; see :func:`require_index`)."""
+    require_index(value, attribute.name)
+
+
+def check_optional_index(instance: Any, attribute: Any, value: Any) -> None:
+    """Like :func:`check_index`, ``None`` allowed."""
+    if value is not None:
+        require_index(value, attribute.name)
+
+
+def require_finite(value: Any, path: str) -> Decimal:
+    """Return ``value`` if it is already a ``Decimal`` in the supported range, else raise.
+
+    For the items of a result's collections, which hold ``Decimal`` values only
+    (:func:`require_decimal` also converts ints and text).
+
+    >>> require_finite(Decimal("1.50"), "discounts['promotion']")
+    Decimal('1.50')
+    >>> require_finite("1.50", "discounts['promotion']")
+    Traceback (most recent call last):
+    ...
+    sfa_core.errors.InvalidAmountError: discounts['promotion']: must be a Decimal (got '1.50')
+    """
+    if value.__class__ is not Decimal:
+        raise InvalidAmountError("must be a Decimal", path=path, value=value)
+    return require_decimal(value, path)

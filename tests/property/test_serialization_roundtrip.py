@@ -14,6 +14,7 @@ import importlib
 import json
 import pickle
 import pkgutil
+from decimal import Decimal
 
 import attrs
 import pytest
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sfa_core
+from sfa_core.quotes import CartItem
 from sfa_core.serialization import from_json, structure, to_json, unstructure
 from sfa_core.testing import strategies as sfa_st
 
@@ -198,6 +200,12 @@ STRATEGIES = {
     "PricedLine": sfa_st.priced_lines(),
     "Totals": sfa_st.totals(),
     "WaterfallStep": sfa_st.waterfall_steps(),
+    "CartItem": st.builds(
+        CartItem,
+        sku=sfa_st.keys(),
+        quantity=st.decimals(min_value=Decimal("0.01"), max_value=10**6, places=2),
+        key=st.none() | sfa_st.keys(),
+    ),
     # configuration
     **_configuration_strategies(),
 }
