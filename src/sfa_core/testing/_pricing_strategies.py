@@ -1437,12 +1437,20 @@ def skipped_promotions() -> st.SearchStrategy[SkippedPromotion]:
         >>> skipped.promotion_id in ("P1", "P2")
         True
     """
+    missing = st.none() | st.decimals(min_value=Decimal("0.01"), max_value=10**6, places=2)
     return st.builds(
         SkippedPromotion,
         _sampled(("P1", "P2")),
         _sampled(SkipReason),
         _sampled(("", "condition not met: needs more")),
         st.lists(_sampled(("P3", "P4")), unique=True, max_size=2).map(tuple),
+    ) | st.builds(
+        SkippedPromotion,
+        _sampled(("P1", "P2")),
+        st.just(SkipReason.CONDITION_NOT_MET),
+        _sampled(("", "condition not met: needs more")),
+        st.just(()),
+        missing,
     )
 
 
