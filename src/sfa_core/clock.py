@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from sfa_core.errors import ValidationError
 
-__all__ = ["FixedClock", "SystemClock"]
+__all__ = ["Clock", "FixedClock", "SystemClock"]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Where the facade reads the time; the pure core takes time as a parameter instead.
+
+    Example:
+        >>> import datetime as dt
+        >>> isinstance(SystemClock(), Clock)
+        True
+        >>> clock = FixedClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.timezone.utc))
+        >>> clock.now().isoformat(), clock.today().isoformat()
+        ('2027-03-01T09:00:00+00:00', '2027-03-01')
+    """
+
+    def now(self) -> _dt.datetime:
+        """Return the current time.
+
+        Returns:
+            A timezone-aware datetime.
+        """
+        ...
+
+    def today(self) -> _dt.date:
+        """Return the current date.
+
+        Returns:
+            The date of :meth:`now` in that datetime's own timezone.
+        """
+        ...
 
 
 class SystemClock:

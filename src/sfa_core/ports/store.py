@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
+from sfa_core.clock import Clock
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
 from sfa_core.ports.pricing import (
@@ -89,36 +89,5 @@ class UnitOfWork(Protocol):
             writes are kept (committed, if this is the outermost block); when
             the block raises, any exception (a ``ConcurrencyError`` included)
             undoes every write made in it and then propagates unchanged.
-        """
-        ...
-
-
-@runtime_checkable
-class Clock(Protocol):
-    """Where the facade reads the time; the pure core takes time as a parameter instead.
-
-    Example:
-        >>> import datetime as dt
-        >>> from sfa_core.clock import FixedClock, SystemClock
-        >>> isinstance(SystemClock(), Clock)
-        True
-        >>> clock = FixedClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.timezone.utc))
-        >>> clock.now().isoformat(), clock.today().isoformat()
-        ('2027-03-01T09:00:00+00:00', '2027-03-01')
-    """
-
-    def now(self) -> _dt.datetime:
-        """Return the current time.
-
-        Returns:
-            A timezone-aware datetime.
-        """
-        ...
-
-    def today(self) -> _dt.date:
-        """Return the current date.
-
-        Returns:
-            The date of :meth:`now` in that datetime's own timezone.
         """
         ...

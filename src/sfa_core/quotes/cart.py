@@ -31,7 +31,7 @@ from sfa_core._validate import (
 )
 from sfa_core.catalog.book_set import PriceBookSet
 from sfa_core.catalog.model import PriceBook, Product
-from sfa_core.clock import FixedClock, SystemClock
+from sfa_core.clock import Clock, SystemClock
 from sfa_core.errors import ValidationError
 from sfa_core.money import ExchangeRates, Money, validate_currency
 from sfa_core.pricing.model import PricingOptions
@@ -176,7 +176,7 @@ def price_cart(
     price_book: str | None = None,
     currency: str | None = None,
     on: _dt.date | None = None,
-    clock: SystemClock | FixedClock | None = None,
+    clock: Clock | None = None,
     account: str = ANONYMOUS_ACCOUNT,
     rules: RuleSet | Iterable[RuleSet | PriceRule] | None = None,
     schedules: Mapping[str, DiscountSchedule] | Iterable[DiscountSchedule] = (),
@@ -209,8 +209,8 @@ def price_cart(
         currency: The cart's currency; by default the price book's (another one
             needs ``rates``).
         on: The pricing day.
-        clock: Where today's date is read when ``on`` is not given (any object
-            with a ``today()`` method, as the engine's :class:`~sfa_core.ports.Clock`).
+        clock: Where today's date is read when ``on`` is not given (a
+            :class:`~sfa_core.clock.Clock`; only its ``today()`` is read).
         account: The account price rule conditions see (``quote.account``).
         rules: Price rule sets (or loose rules).
         schedules: Discount schedules the products name.
