@@ -563,3 +563,30 @@ class TestValidation:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             offer.priority = 3  # type: ignore[misc]
         assert hash(offer) == hash(ten_percent())
+
+
+class TestHostileArguments:
+    """What the fuzz suite found: wrong types end as a ValidationError naming the field."""
+
+    def test_lines_and_promotions_that_are_not_collections_are_refused(self) -> None:
+        with pytest.raises(ValidationError, match="lines"):
+            apply_promotions(float("inf"), [], currency="EUR")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="promotions"):
+            apply_promotions([], 5, currency="EUR")  # type: ignore[arg-type]
+
+    def test_a_range_refuses_a_sku_or_family_that_is_not_text(self) -> None:
+        shirts = ProductRange(families=("shirts",))
+        with pytest.raises(ValidationError, match="sku"):
+            shirts.contains({}, "shirts")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="family"):
+            shirts.contains("TEE", {1: 2})  # type: ignore[arg-type]
+        assert shirts.contains("TEE", "shirts")
+
+    def test_describe_refuses_what_is_not_a_condition(self) -> None:
+        with pytest.raises(ValidationError, match="condition"):
+            Benefit(BenefitKind.MULTIBUY).describe(set())  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("field", ["line_discounts", "affected_items", "consumed_items"])
+    def test_an_applied_promotion_refuses_a_map_that_is_not_one(self, field: str) -> None:
+        with pytest.raises(ValidationError, match=field):
+            AppliedPromotion("P", "Promo", 1, Decimal("0"), **{field: 1.5})  # type: ignore[arg-type]

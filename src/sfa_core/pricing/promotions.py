@@ -63,15 +63,17 @@ from typing import Any
 import attrs
 
 from sfa_core._fast import builder
-from sfa_core._frozen import FrozenMap, freeze_map
+from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
     check_bool,
     check_key,
     check_text,
     check_version,
+    in_range,
     require_decimal,
     require_key,
+    to_frozen,
     tuple_converter,
 )
 from sfa_core.errors import ValidationError
@@ -300,6 +302,10 @@ class ProductRange:
         >>> ProductRange(all_products=True, excluded_skus=("GIFT",)).contains("GIFT", "")
         False
         """
+        if sku.__class__ is not str:
+            require_key(sku, "sku")
+        if family.__class__ is not str:
+            raise ValidationError("must be a string", path="family", value=family)
         if sku in self._excluded_set:
             return False
         return self.all_products or sku in self._sku_set or family in self._family_set
@@ -481,6 +487,8 @@ class Benefit:
         >>> str(Benefit(BenefitKind.MULTIBUY))
         "the cheapest item from the condition's range free"
         """
+        if condition is not None and not isinstance(condition, Condition):
+            raise ValidationError("must be a Condition or None", path="condition", value=condition)
         if self.range is not None:
             where = str(self.range)
         elif condition is not None:
@@ -636,16 +644,24 @@ class CartLine:
     unit_price: Decimal = attrs.field(converter=_unit_price, validator=_check_not_negative)
 
 
+def _check_map(value: Any, name: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("must be a mapping of line key to value", path=name, value=value)
+    for key in value:
+        require_key(key, name)
+    return value
+
+
 def _check_amount_map(instance: Any, attribute: Any, value: Mapping[str, Any]) -> None:
-    for key, amount in value.items():
-        if not isinstance(amount, Decimal) or amount < 0:
+    for key, amount in _check_map(value, attribute.name).items():
+        if amount.__class__ is not Decimal or not in_range(amount) or amount < 0:
             raise ValidationError(
                 "must be a Decimal of at least 0", path=f"{attribute.name}[{key!r}]", value=amount
             )
 
 
 def _check_count_map(instance: Any, attribute: Any, value: Mapping[str, Any]) -> None:
-    for key, count in value.items():
+    for key, count in _check_map(value, attribute.name).items():
         _check_int(count, f"{attribute.name}[{key!r}]", 1)
 
 
@@ -682,13 +698,13 @@ class AppliedPromotion:
     applications: int = attrs.field(validator=_check_quantity)
     discount: Decimal = attrs.field(converter=_discount)
     line_discounts: Mapping[str, Decimal] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_amount_map
+        factory=FrozenMap, converter=to_frozen, validator=_check_amount_map
     )
     affected_items: Mapping[str, int] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_count_map
+        factory=FrozenMap, converter=to_frozen, validator=_check_count_map
     )
     consumed_items: Mapping[str, int] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_count_map
+        factory=FrozenMap, converter=to_frozen, validator=_check_count_map
     )
     description: str = attrs.field(default="", validator=check_text)
     capped: bool = attrs.field(default=False, validator=check_bool)
@@ -791,7 +807,7 @@ class PromotionResult:
     currency: str = attrs.field(validator=check_key)
     total_discount: Decimal = attrs.field(converter=_total_discount)
     discounts: Mapping[str, Decimal] = attrs.field(
-        factory=FrozenMap, converter=freeze_map, validator=_check_amount_map
+        factory=FrozenMap, converter=to_frozen, validator=_check_amount_map
     )
     applied: tuple[AppliedPromotion, ...] = attrs.field(default=(), converter=tuple_converter)
     skipped: tuple[SkippedPromotion, ...] = attrs.field(default=(), converter=tuple_converter)
@@ -877,7 +893,9 @@ def apply_promotions(
 
 
 def _check_lines(lines: Sequence[CartLine]) -> tuple[list[CartLine], list[str]]:
-    if lines.__class__ is not list and isinstance(lines, (str, bytes, Mapping)):
+    if lines.__class__ is not list and (
+        isinstance(lines, (str, bytes, Mapping)) or not hasattr(lines, "__iter__")
+    ):
         raise ValidationError("must be a sequence of CartLine", path="lines", value=lines)
     result = list(lines)
     keys = []
@@ -899,7 +917,9 @@ def _check_lines(lines: Sequence[CartLine]) -> tuple[list[CartLine], list[str]]:
 
 
 def _check_promotions(promotions: Sequence[Promotion]) -> list[Promotion]:
-    if promotions.__class__ is not list and isinstance(promotions, (str, bytes, Mapping)):
+    if promotions.__class__ is not list and (
+        isinstance(promotions, (str, bytes, Mapping)) or not hasattr(promotions, "__iter__")
+    ):
         raise ValidationError(
             "must be a sequence of Promotion", path="promotions", value=promotions
         )
