@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from sfa_core import __version__
-from sfa_core.errors import AlreadyExistsError, SfaError, ValidationError
+from sfa_core.errors import AlreadyExistsError, SfaError, ValidationError, _shown
 
 __all__ = ["PRICE_INPUT_KEYS", "main"]
 
@@ -60,6 +60,8 @@ def _read_text(path: str, label: str) -> str:
         raise _CliError(f"cannot read {label}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise _CliError(f"{label} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except ValueError as exc:  # a path no file can have ("embedded null byte")
+        raise _CliError(f"cannot read {label}: {exc}") from None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -68,7 +70,7 @@ def _refuse_constant(name: str) -> Any:
 
 def _read_json(path: str, what: str, *, exact: bool, constants: bool = True) -> Any:
     """Read a JSON file; ``exact`` reads fractions as Decimal, ``constants=False`` refuses NaN."""
-    label = f"{what} from standard input" if path == STDIN else f"{what} file {path!r}"
+    label = f"{what} from standard input" if path == STDIN else f"{what} file {_shown(path)}"
     text = _read_text(path, label)
     try:
         if not constants:

@@ -272,6 +272,26 @@ class SfaError(Exception):
 
     code: ClassVar[str] = "sfa_error"
 
+    def __str__(self) -> str:
+        # The package passes one finished message; a host may pass anything (an int
+        # too long to print, an object whose __str__ fails): render it bounded.
+        args = self.args
+        if len(args) == 1:
+            message = args[0]
+            if type(message) is str:
+                return message
+            if isinstance(message, str):  # a subclass: its text, not its own __str__
+                return str.__str__(message)
+            return _text(message, _TEXT_LIMIT)
+        return _shown(args, _TEXT_LIMIT) if args else ""
+
+    def __repr__(self) -> str:
+        args = self.args
+        if len(args) == 1 and type(args[0]) is str and len(args[0]) <= _TEXT_LIMIT:
+            return f"{type(self).__name__}({args[0]!r})"
+        shown = ", ".join(_shown(arg, _TEXT_LIMIT) for arg in args[:20])
+        return f"{type(self).__name__}({shown}{', ...' if len(args) > 20 else ''})"
+
 
 class ValidationError(SfaError, ValueError):
     """A value is malformed or out of range.

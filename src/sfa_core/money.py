@@ -56,6 +56,7 @@ from sfa_core.errors import (
     MissingRateError,
     UnknownCurrencyError,
     ValidationError,
+    _shown,
 )
 
 __all__ = [
@@ -462,8 +463,9 @@ write round(places=0) (got 0)
         if rounding.__class__ is not str or rounding not in ROUNDING_MODES:
             given: object = rounding  # callers may pass anything
             if isinstance(given, int) and not isinstance(given, bool):
+                shown = _shown(given)  # an int may be too long to print
                 raise ValidationError(
-                    f"is the rounding mode; to round to {given} places write round(places={given})",
+                    f"is the rounding mode; to round to {shown} places write round(places={shown})",
                     path="rounding",
                     value=given,
                 )

@@ -60,6 +60,7 @@ from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
+    StructureHandlerNotFoundError,
 )
 
 from sfa_core._validate import require_decimal
@@ -163,9 +164,38 @@ def _strict(kind: type) -> typing.Callable[[Any, type], Any]:
             return _structure_enum(value, tp)
         if type(value) is not kind and not (kind is int and _is_int(value)):
             raise SerializationError(f"expected {_JSON_NAMES[kind]}", value=value)
+        if kind is int and not _int_fits(value):
+            raise SerializationError(_INT_TOO_LONG, value=value)
         return value
 
     return structure_scalar
+
+
+#: An int of at most this many bits is at most 602 digits: shorter than any limit
+#: Python can set on printing an int (``sys.set_int_max_str_digits``, at least 640).
+_SHORT_INT_BITS = 2000
+_INT_TOO_LONG = "integer too long to write"
+
+
+def _int_fits(value: int) -> bool:
+    """Whether ``value`` can be written as text (JSON, a message): checked cheaply first."""
+    if value.bit_length() <= _SHORT_INT_BITS:
+        return True
+    try:
+        str(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return False
+    return True
+
+
+class _IntTooLong(SerializationError):
+    """Raised by the int unstructure hook; :func:`unstructure` finds where it was."""
+
+
+def _unstructure_int(value: int) -> int:
+    if value.bit_length() <= _SHORT_INT_BITS or _int_fits(value):
+        return value
+    raise _IntTooLong(_INT_TOO_LONG, value=value)
 
 
 def _is_int(value: Any) -> bool:
@@ -202,6 +232,10 @@ def _unstructure_str(value: str) -> str:
     if isinstance(value, enum.Enum):
         return str(value.value)
     return str(value)
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _enum_value(member: enum.Enum) -> Any:
@@ -283,6 +317,9 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(_dt.date, _iso(_dt.date))
     for kind in (str, int, bool):
         conv.register_structure_hook(kind, _strict(kind))
+    # an int too long to print is refused (JSON text, a message, a repr cannot hold it)
+    conv.register_unstructure_hook(int, _unstructure_int)
+    conv.register_unstructure_hook(bool, _identity)
     conv.register_unstructure_hook_func(_is_enum, _enum_value)
     # a (str, Enum) member dispatches as a str: write its value, not the member
     conv.register_unstructure_hook(str, _unstructure_str)
@@ -369,6 +406,11 @@ def _make_converter() -> cattrs.Converter:
 #: (``converter.copy()``); registering on this instance changes the package's documents.
 converter: cattrs.Converter = _make_converter()
 
+#: The same converter, passing every int through: only to find where an int too
+#: long to write sits in a value, after the package's converter refused it.
+_RAW: cattrs.Converter = converter.copy()
+_RAW.register_unstructure_hook(int, _identity)
+
 
 def unstructure(value: Any) -> Any:
     """Turn a value into JSON-compatible data (dicts, lists, strings, numbers, booleans).
@@ -385,10 +427,24 @@ def unstructure(value: Any) -> Any:
     """
     try:
         return converter.unstructure(value)
+    except _IntTooLong as exc:
+        raise _where_int_too_long(value, exc) from None
     except RecursionError:
         raise SerializationError(_TOO_DEEP, value=value) from None
     except (TypeError, ValueError, AttributeError) as exc:
         raise SerializationError(f"cannot unstructure: {_exc_text(exc)}", value=value) from None
+
+
+def _where_int_too_long(value: Any, exc: _IntTooLong) -> SerializationError:
+    """The error for an int too long to write, with the path of the first such int."""
+    try:
+        doc = _RAW.unstructure(value)
+        path, bad, why = _find_bad(doc)
+    except Exception:  # the error must be raised even if the search fails
+        path, bad, why = "", exc.value, exc.reason
+    if why != _INT_TOO_LONG:
+        path, bad, why = "", exc.value, exc.reason
+    return SerializationError(why, path=path, value=bad)
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -414,6 +470,9 @@ def structure(data: Any, cls: type[T]) -> T:
     ...
     sfa_core.errors.SerializationError: currency: unknown ISO 4217 currency code (got 'XYZ')
     """
+    target: object = cls  # callers may pass anything
+    if not isinstance(target, type) and get_origin(target) is None:
+        raise SerializationError("cls must be a class or a type such as list[Product]", value=cls)
     try:
         data = _unwrap(data)
         shape = _shape(cls)
@@ -431,6 +490,11 @@ def structure(data: Any, cls: type[T]) -> T:
         raise SerializationError(exc.reason, path=exc.path, value=exc.value) from None
     except SfaError as exc:
         raise SerializationError(str(exc), path=getattr(exc, "path", "")) from None
+    except StructureHandlerNotFoundError:
+        raise SerializationError(
+            f"cannot build {_type_name(cls)}: no document form is known for this type",
+            value=cls,
+        ) from None
     except RecursionError:
         raise SerializationError(_TOO_DEEP, value=data) from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -453,7 +517,9 @@ def _exc_text(exc: BaseException) -> str:
 
 
 def _type_name(tp: Any) -> str:
-    return getattr(tp, "__name__", repr(tp))
+    """The name of a type for a message (bounded: ``tp`` may be anything)."""
+    name = getattr(tp, "__name__", None) if isinstance(tp, type) else None
+    return name if type(name) is str and len(name) <= 200 else _shown(tp)
 
 
 def _join(prefix: str, path: str) -> str:
@@ -544,6 +610,10 @@ def _find_bad(doc: Any) -> tuple[str, Any, str]:
     return "", doc, "cannot be written as JSON"
 
 
+#: The widest indent :func:`to_json` writes (each level of a deep document adds one).
+_MAX_INDENT = 100
+
+
 def to_json(value: Any, *, indent: int | None = None) -> str:
     r"""Serialise a value to a JSON string (keys in field order, no floats).
 
@@ -556,14 +626,15 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
 
     Args:
         value: Any value of the package.
-        indent: Passed to :func:`json.dumps` for pretty output.
+        indent: Spaces per level for pretty output (an int from 0 to 100), or
+            ``None`` for one line.
 
     Returns:
         The JSON text.
 
     Raises:
         SerializationError: The value cannot be written as JSON; ``path`` names
-            the part that cannot.
+            the part that cannot. Or ``indent`` is out of range (path ``indent``).
 
     >>> from sfa_core.money import Money
     >>> to_json(Money("12.30", "EUR"))
@@ -574,6 +645,10 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     ...
     sfa_core.errors.SerializationError: name: text holds a lone surrogate, ...
     """
+    if indent is not None and (indent.__class__ is not int or not 0 <= indent <= _MAX_INDENT):
+        raise SerializationError(
+            f"must be None or an int from 0 to {_MAX_INDENT}", path="indent", value=indent
+        )
     doc = unstructure(value)
     envelope = {_FORMAT: FORMAT_VERSION, _VALUE: doc}
     try:

@@ -64,6 +64,24 @@ def test_missing_file_exits_2(capsys, tmp_path):
     assert "cannot read rule file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "label"),
+    [
+        (["rules", "eval", "a\x00b", "x"], "cannot read rule file"),
+        (["rules", "eval", "-", "a\x00b"], "cannot read data file"),
+        (["price", "a\x00b"], "cannot read input file"),
+    ],
+)
+def test_a_path_with_a_nul_is_one_line_and_exit_2(capsys, monkeypatch, argv, label):
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"var": "a"}'))
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    line = _one_error_line(captured)
+    assert label in line
+    assert "null byte" in line
+
+
 def test_python_dash_m_runs_the_cli(files):
     rule = files("rule.json", '{"cat": ["a", {"var": "x"}]}')
     data = files("data.json", '{"x": "b"}')

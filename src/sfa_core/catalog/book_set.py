@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 import attrs
 
 from sfa_core._fast import builder
-from sfa_core._validate import as_member, require_day, require_items
+from sfa_core._validate import as_member, require_day, require_items, require_key
 from sfa_core.catalog.derivation import Derivation, PriceBase, _check_rounding, _check_text, _items
 from sfa_core.catalog.model import PriceBook, Product
 from sfa_core.errors import MissingRateError, NotFoundError, ValidationError
@@ -272,11 +272,14 @@ class PriceBookSet:
 
         Raises:
             NotFoundError: No book of the set has that id.
+            ValidationError: ``book_id`` is not a valid key.
 
         >>> from sfa_core.catalog import PriceBook
         >>> PriceBookSet([PriceBook(id="EU", currency="EUR")]).book("EU").currency
         'EUR'
         """
+        if book_id.__class__ is not str:
+            require_key(book_id, "book_id")
         chain = self._chains.get(book_id)
         if chain is None:
             raise NotFoundError("price book", book_id)
@@ -293,11 +296,14 @@ class PriceBookSet:
 
         Raises:
             NotFoundError: No book of the set has that id.
+            ValidationError: ``book_id`` is not a valid key.
 
         >>> from sfa_core.catalog import PriceBook
         >>> PriceBookSet([PriceBook(id="EU", currency="EUR")]).chain("EU")
         ('EU',)
         """
+        if book_id.__class__ is not str:
+            require_key(book_id, "book_id")
         chain = self._chains.get(book_id)
         if chain is None:
             raise NotFoundError("price book", book_id)
@@ -347,6 +353,10 @@ class PriceBookSet:
         ...
         sfa_core.errors.NotFoundError: price book 'LIST' entry 'B-2' not found
         """
+        if book_id.__class__ is not str:
+            require_key(book_id, "book_id")
+        if product.__class__ is not Product:
+            _require_product(product)
         chain = self._chains.get(book_id)
         if chain is None:
             raise NotFoundError("price book", book_id)
@@ -486,7 +496,10 @@ class PlainBooks:
 
         Raises:
             NotFoundError: No book has that id.
+            ValidationError: ``book_id`` is not a valid key.
         """
+        if book_id.__class__ is not str:
+            require_key(book_id, "book_id")
         try:
             return self._books[book_id]
         except KeyError:
@@ -509,9 +522,16 @@ class PlainBooks:
             rates: Exchange rates.
 
         Raises:
-            NotFoundError: Always.
+            NotFoundError: Always (after :class:`ValidationError` for a bad argument).
         """
+        require_key(book_id, "book_id")
+        _require_product(product)
         raise NotFoundError(f"price book {book_id!r} entry", product.sku)
+
+
+def _require_product(product: Any) -> None:
+    if not isinstance(product, Product):
+        raise ValidationError("must be a Product", path="product", value=product)
 
 
 def as_book_set(

@@ -333,15 +333,25 @@ class Derivation:
             ``True`` when ``skus`` and ``families`` are both empty, or the product's SKU
             is in ``skus``, or its family is in ``families``.
 
+        Raises:
+            ValidationError: ``product`` has no text ``sku`` and ``family`` to read.
+
         >>> from sfa_core.catalog import Product
         >>> d = Derivation(base="cost", skus=["A-1"], families=["hardware"])
         >>> [d.applies_to(Product(sku=s, name="x", family=f))
         ...  for s, f in [("A-1", ""), ("B-2", "hardware"), ("C-3", "software")]]
         [True, True, False]
         """
-        return (
-            self._everything or product.sku in self._sku_set or product.family in self._family_set
-        )
+        try:
+            return (
+                self._everything
+                or product.sku in self._sku_set
+                or product.family in self._family_set
+            )
+        except (AttributeError, TypeError):  # not a product, or an unhashable sku or family
+            raise ValidationError(
+                "must be a product (with a text sku and family)", path="product", value=product
+            ) from None
 
     def apply(self, base_price: Decimal | int | str) -> DerivedPrice:
         """Apply the formula to ``base_price`` and return the price with its steps.

@@ -7,9 +7,11 @@ than a repository, so the engine, a host's own service and a test share them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from sfa_core._validate import require_key
 from sfa_core.catalog.model import PriceBook, Product
-from sfa_core.errors import NotFoundError, ValidationError
+from sfa_core.errors import NotFoundError, ValidationError, _shown
 
 __all__ = ["load_chain", "require_sellable"]
 
@@ -28,7 +30,9 @@ def require_sellable(find: Callable[[str], Product], sku: str, path: str) -> Pro
 
     Raises:
         ValidationError: No product has the SKU, or it is inactive (the error's
-            path is ``path`` and its value the SKU).
+            path is ``path`` and its value the SKU); or ``find`` is not a
+            function or returns something other than a product (path ``find``).
+            What ``find`` itself raises (a host's storage error) propagates.
 
     >>> products = {"A": Product(sku="A", name="a"), "B": Product(sku="B", name="b", active=False)}
     >>> def find(sku):
@@ -46,10 +50,13 @@ def require_sellable(find: Callable[[str], Product], sku: str, path: str) -> Pro
     ...
     sfa_core.errors.ValidationError: sku: no product has this SKU (got 'C')
     """
+    _require_callable(find)
     try:
         product = find(sku)
     except NotFoundError:
         raise ValidationError("no product has this SKU", path=path, value=sku) from None
+    if product.__class__ is not Product:
+        _require_found(product, Product, sku)
     if not product.active:
         raise ValidationError("the product is inactive", path=path, value=sku)
     return product
@@ -72,6 +79,9 @@ def load_chain(find: Callable[[str], PriceBook], price_book_id: str) -> list[Pri
 
     Raises:
         NotFoundError: ``price_book_id`` itself is not stored.
+        ValidationError: ``price_book_id`` is not a valid key, or ``find`` is not a
+            function or returns something other than a price book (path ``find``).
+            What ``find`` itself raises (a host's storage error) propagates.
 
     >>> from sfa_core.catalog import Derivation
     >>> books = {
@@ -86,6 +96,8 @@ def load_chain(find: Callable[[str], PriceBook], price_book_id: str) -> list[Pri
     >>> [book.id for book in load_chain(find, "EU-PARTNER")]
     ['EU-PARTNER', 'EU']
     """
+    _require_callable(find)
+    require_key(price_book_id, "price_book_id")
     books: list[PriceBook] = []
     seen: set[str] = set()
     wanted: str | None = price_book_id
@@ -97,7 +109,26 @@ def load_chain(find: Callable[[str], PriceBook], price_book_id: str) -> list[Pri
             if wanted == price_book_id:
                 raise
             break
+        if book.__class__ is not PriceBook:
+            _require_found(book, PriceBook, wanted)
         books.append(book)
         derivation = book.derived_from
         wanted = derivation.base_price_book if derivation is not None else None
     return books
+
+
+def _require_callable(find: Any) -> None:
+    # A class is callable, but calling one is building a value, not looking one up.
+    if not callable(find) or isinstance(find, type):
+        raise ValidationError(
+            "must be a function that looks an item up by key", path="find", value=find
+        )
+
+
+def _require_found(found: Any, kind: type, key: object) -> None:
+    if not isinstance(found, kind):
+        raise ValidationError(
+            f"must return a {kind.__name__} (returned this for {_shown(key)})",
+            path="find",
+            value=found,
+        )

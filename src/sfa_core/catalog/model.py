@@ -37,7 +37,7 @@ from sfa_core._validate import (
 from sfa_core.catalog.derivation import Derivation
 from sfa_core.catalog.subscription import SubscriptionTerms
 from sfa_core.catalog.tiers import BlockPricing, PackagePricing, TierPricing, TierTable
-from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError
+from sfa_core.errors import CurrencyMismatchError, NotFoundError, ValidationError, _shown
 from sfa_core.money import Money, validate_currency
 
 __all__ = [
@@ -285,9 +285,14 @@ class Product:
             )
 
 
+def _key_path(name: str, key: Any) -> str:
+    """``name[key]`` for an error's path; a key that is not text is shown bounded."""
+    return f"{name}[{key!r}]" if key.__class__ is str else f"{name}[{_shown(key)}]"
+
+
 def _check_entries(instance: PriceBook, attribute: Any, value: Mapping[str, Any]) -> None:
     for sku, price in value.items():
-        path = f"{attribute.name}[{sku!r}]"
+        path = _key_path(attribute.name, sku)
         require_key(sku, path)
         if not isinstance(price, Money):
             raise ValidationError("must be a Money", path=path, value=price)
@@ -301,7 +306,7 @@ def _check_entries(instance: PriceBook, attribute: Any, value: Mapping[str, Any]
 
 def _check_tiers(instance: PriceBook, attribute: Any, value: Mapping[str, Any]) -> None:
     for sku, table in value.items():
-        path = f"tiers[{sku!r}]"
+        path = _key_path("tiers", sku)
         require_key(sku, path)
         if not isinstance(table, (TierTable, BlockPricing, PackagePricing)):
             raise ValidationError(
@@ -396,7 +401,10 @@ class PriceBook:
 
         Raises:
             NotFoundError: The price book has no tiers for ``sku``.
+            ValidationError: ``sku`` is not a valid key.
         """
+        if sku.__class__ is not str:
+            require_key(sku, "sku")
         try:
             return self.tiers[sku]
         except KeyError:
@@ -483,6 +491,7 @@ class PriceBook:
         >>> PriceBook(id="X", currency="EUR").with_price("A", Money("5", "EUR")).entries["A"]
         Money(amount=Decimal('5'), currency='EUR')
         """
+        require_key(sku, "sku")
         entries = dict(self.entries)
         entries[sku] = price
         return attrs.evolve(self, entries=entries)

@@ -32,6 +32,20 @@ from sfa_core.pricing import TaxPolicy
 __all__ = ["SalesEngine"]
 
 
+def _require_path(path: object) -> None:
+    """Refuse a database path that is neither text nor an ``os.PathLike`` of text."""
+    text: object = path
+    if isinstance(path, os.PathLike):
+        try:
+            text = os.fspath(path)
+        except TypeError:  # __fspath__ returned neither str nor bytes
+            text = None
+    if not isinstance(text, str):
+        raise ValidationError(
+            "must be a file path (a str or an os.PathLike of one)", path="path", value=path
+        )
+
+
 class SalesEngine:
     """What hosts call: one service per area, each a short script over the ports and the core.
 
@@ -208,11 +222,19 @@ class SalesEngine:
         Returns:
             The engine; call :meth:`close` (or use it as a context manager) when done.
 
+        Raises:
+            ValidationError: ``path`` is not a ``str`` or an ``os.PathLike`` of one.
+            StorageError: The database cannot be opened (a missing folder, a path
+                with a NUL character, a file that is not a database...).
+
         >>> with SalesEngine.sqlite(":memory:") as engine:
         ...     engine.catalog.list_price_books()
         []
         """
         from sfa_core.adapters.sqlite import SqliteStore
+
+        if path.__class__ is not str:
+            _require_path(path)
 
         return cls.from_store(SqliteStore(path), clock=clock)
 

@@ -13,6 +13,8 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
+from sfa_core.errors import ValidationError
+
 __all__ = ["V", "Versioned", "VersionedRepository", "with_version"]
 
 
@@ -52,13 +54,44 @@ def with_version(value: V, version: int) -> V:
     Returns:
         The copy (validated like any new value).
 
+    Raises:
+        ValidationError: ``value`` is not an attrs value with a ``version`` field
+            (path ``value``), or ``version`` is not an int from 0 to 2**63 - 1, the
+            range a database integer holds (path ``version``).
+
     >>> from sfa_core.catalog import Product
     >>> with_version(Product(sku="A-1", name="Widget"), 3).version
     3
     """
+    cls = value.__class__
+    if cls not in _VERSIONED_CLASSES:
+        _require_versioned(value)
+    if version.__class__ is not int or not 0 <= version <= _MAX_VERSION:
+        raise ValidationError("must be an int from 0 to 2**63 - 1", path="version", value=version)
     changed: Any = attrs.evolve(value, version=version)  # type: ignore[misc]
     result: V = changed
     return result
+
+
+#: The highest storage version: what a signed 64-bit database integer holds.
+_MAX_VERSION = 2**63 - 1
+
+#: Classes already found to be attrs classes with a ``version`` field (bounded).
+_VERSIONED_CLASSES: set[type] = set()
+_VERSIONED_CLASSES_MAX = 1024
+
+
+def _require_versioned(value: object) -> None:
+    cls = value.__class__
+    if not attrs.has(cls) or "version" not in attrs.fields_dict(cls):
+        raise ValidationError(
+            "must be a stored value: an attrs instance with a version field",
+            path="value",
+            value=value,
+        )
+    if len(_VERSIONED_CLASSES) >= _VERSIONED_CLASSES_MAX:
+        _VERSIONED_CLASSES.clear()
+    _VERSIONED_CLASSES.add(cls)
 
 
 @runtime_checkable

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from sfa_core._validate import require_day, require_key
+from sfa_core._validate import require_day, require_items, require_key
 from sfa_core.catalog.model import PriceBook
 from sfa_core.errors import ValidationError
 from sfa_core.quotes.model import Quote, QuoteLine, QuoteStatus, _to_status
@@ -37,6 +37,13 @@ LINE_MANAGED = ("key",)
 QUOTE_MANAGED = ("id", "status", "revision", "supersedes", "version", "lines")
 
 
+def _require_quote(quote: Any) -> Quote:
+    """Refuse anything but a :class:`~sfa_core.quotes.Quote` (checked at each function's door)."""
+    if quote.__class__ is not Quote and not isinstance(quote, Quote):
+        raise ValidationError("must be a Quote", path="quote", value=quote)
+    return quote
+
+
 def check_fields(cls: type, given: Mapping[str, Any], refused: Sequence[str] = ()) -> None:
     """Refuse names that are not fields of ``cls``, or that are managed elsewhere.
 
@@ -46,7 +53,8 @@ def check_fields(cls: type, given: Mapping[str, Any], refused: Sequence[str] = (
         refused: Fields that exist but may not be set this way.
 
     Raises:
-        ValidationError: An unknown or refused field (the path names it).
+        ValidationError: An unknown or refused field (the path names it), or ``cls``
+            is not an attrs class or ``given`` not a mapping.
 
     >>> check_fields(Quote, {"additional_discount": 5}, QUOTE_MANAGED)
     >>> check_fields(Quote, {"status": "accepted"}, QUOTE_MANAGED)
@@ -55,6 +63,12 @@ def check_fields(cls: type, given: Mapping[str, Any], refused: Sequence[str] = (
     sfa_core.errors.ValidationError: status: is managed by the quote's lifecycle and cannot be \
 set here (got 'accepted')
     """
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        raise ValidationError("must be an attrs class", path="cls", value=cls)
+    if not isinstance(given, Mapping):
+        raise ValidationError("must be a mapping of field names", path="given", value=given)
+    if refused.__class__ is not tuple:
+        refused = tuple(require_items(refused, "refused"))
     names = {field.name for field in attrs.fields(cls)}
     for name in given:
         if name not in names:
@@ -153,7 +167,7 @@ def line_key(quote: Quote, key: str | None = None) -> str:
         The key.
 
     Raises:
-        ValidationError: ``key`` is taken or not a valid key.
+        ValidationError: ``quote`` is not a Quote, or ``key`` is taken or not a valid key.
 
     >>> import datetime as dt
     >>> q = Quote(id="Q", account="A", currency="EUR", price_book="EU",
@@ -162,6 +176,7 @@ def line_key(quote: Quote, key: str | None = None) -> str:
     >>> line_key(q), line_key(q, "EXTRA")
     ('L3', 'EXTRA')
     """
+    _require_quote(quote)
     taken = {line.key for line in quote.lines}
     if key is None:
         number = len(quote.lines) + 1
@@ -189,7 +204,8 @@ def bundle_key(quote: Quote, sku: str, key: str | None = None) -> str:
         The key.
 
     Raises:
-        ValidationError: ``key`` is taken.
+        ValidationError: ``quote`` is not a Quote, ``sku`` is not a valid key, or
+            ``key`` is taken or not a valid key.
 
     >>> import datetime as dt
     >>> q = Quote(id="Q", account="A", currency="EUR", price_book="EU",
@@ -198,6 +214,8 @@ def bundle_key(quote: Quote, sku: str, key: str | None = None) -> str:
     >>> bundle_key(q, "PC")
     'PC-2'
     """
+    _require_quote(quote)
+    require_key(sku, "sku")
     taken = {line.key for line in quote.lines}
 
     def used(candidate: str) -> bool:
@@ -231,7 +249,8 @@ def new_line(
 
     Raises:
         QuoteLockedError: The quote is not a draft.
-        ValidationError: A taken key, an unknown field, a bad value.
+        ValidationError: ``quote`` is not a Quote; a taken key, an unknown field, a
+            bad value.
 
     >>> import datetime as dt
     >>> q = Quote(id="Q", account="A", currency="EUR", price_book="EU",
@@ -239,7 +258,7 @@ def new_line(
     >>> new_line(q, sku="X", quantity=2).lines[0].key
     'L1'
     """
-    quote.require_draft("add a line to")
+    _require_quote(quote).require_draft("add a line to")
     check_fields(QuoteLine, fields, ("key", "sku", "quantity"))
     line = QuoteLine(key=line_key(quote, key), sku=sku, quantity=quantity, **fields)
     return quote.with_line(line)
@@ -259,7 +278,8 @@ def edit_line(quote: Quote, key: str, **changes: Any) -> Quote:
     Raises:
         QuoteLockedError: The quote is not a draft.
         NotFoundError: No such line.
-        ValidationError: An unknown or managed field, a bad value.
+        ValidationError: ``quote`` is not a Quote; an unknown or managed field, a bad
+            value.
 
     >>> import datetime as dt
     >>> q = Quote(id="Q", account="A", currency="EUR", price_book="EU",
@@ -267,7 +287,7 @@ def edit_line(quote: Quote, key: str, **changes: Any) -> Quote:
     >>> edit_line(q, "L1", quantity=5).lines[0].quantity
     Decimal('5')
     """
-    quote.require_draft("edit")
+    _require_quote(quote).require_draft("edit")
     line = quote.line(key)
     check_fields(QuoteLine, changes, LINE_MANAGED)
     return quote.with_line(attrs.evolve(line, **changes))
@@ -286,7 +306,8 @@ def edit_quote(quote: Quote, **changes: Any) -> Quote:
 
     Raises:
         QuoteLockedError: The quote is not a draft.
-        ValidationError: An unknown or managed field, a bad value.
+        ValidationError: ``quote`` is not a Quote; an unknown or managed field, a bad
+            value.
 
     >>> import datetime as dt
     >>> q = Quote(id="Q", account="A", currency="EUR", price_book="EU",
@@ -294,6 +315,7 @@ def edit_quote(quote: Quote, **changes: Any) -> Quote:
     >>> edit_quote(q, additional_discount=5).additional_discount
     Decimal('5')
     """
+    _require_quote(quote)
     check_fields(Quote, changes, QUOTE_MANAGED)
     quote.require_draft("edit")
     return attrs.evolve(quote, **changes)
@@ -308,6 +330,9 @@ def next_revision_id(quote: Quote) -> str:
     Returns:
         The new id (``Q-1`` -> ``Q-1-R2``, ``Q-1-R2`` -> ``Q-1-R3``).
 
+    Raises:
+        ValidationError: ``quote`` is not a Quote.
+
     >>> import datetime as dt
     >>> q = Quote(id="Q-1", account="A", currency="EUR", price_book="EU",
     ...           quote_date=dt.date(2027, 1, 1))
@@ -317,6 +342,7 @@ def next_revision_id(quote: Quote) -> str:
     >>> next_revision_id(new)
     'Q-1-R3'
     """
+    _require_quote(quote)
     suffix = f"-R{quote.revision}"
     root = quote.id
     if quote.supersedes is not None and root.endswith(suffix):

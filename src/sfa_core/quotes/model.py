@@ -39,7 +39,7 @@ from sfa_core._validate import (
     tuple_converter,
 )
 from sfa_core.catalog.model import AttributeValue
-from sfa_core.errors import SfaError, ValidationError
+from sfa_core.errors import SfaError, ValidationError, _shown, _text
 from sfa_core.money import validate_currency
 
 __all__ = [
@@ -123,7 +123,7 @@ class QuoteLockedError(SfaError):
         self.status = status
         self.operation = operation
         super().__init__(
-            f"cannot {operation} quote {quote_id!r}: it is {status.value} "
+            f"cannot {_text(operation)} quote {_shown(quote_id)}: it is {_status_text(status)} "
             "(only a draft can change; create a new version)"
         )
 
@@ -141,13 +141,20 @@ class InvalidTransitionError(ValidationError):
     def __init__(self, source: QuoteStatus, target: QuoteStatus) -> None:
         self.source = source
         self.target = target
-        allowed = sorted(s.value for s in TRANSITIONS[source]) or ["none"]
+        # made by the package with two statuses; a host may pass anything: it still prints
+        moves = TRANSITIONS.get(source, frozenset()) if isinstance(source, QuoteStatus) else ()
+        allowed = sorted(s.value for s in moves) or ["none"]
         super().__init__(
-            f"a quote in status {source.value} cannot become {target.value} "
+            f"a quote in status {_status_text(source)} cannot become {_status_text(target)} "
             f"(allowed: {', '.join(allowed)})",
             path="status",
-            value=target.value,
+            value=target.value if isinstance(target, QuoteStatus) else target,
         )
+
+
+def _status_text(status: object) -> str:
+    """A status's value for a message; anything else shown bounded."""
+    return status.value if isinstance(status, QuoteStatus) else _shown(status)
 
 
 def _to_status(value: QuoteStatus | str) -> QuoteStatus:
