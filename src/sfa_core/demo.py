@@ -139,8 +139,8 @@ def main(
 
 
 def _story(path: str, out: Callable[[str], None]) -> None:
-    out("== 1. A catalog stored in SQLite ==")
-    with SalesEngine.sqlite(path) as engine:
+    with SalesEngine.sqlite(path) as engine:  # opened first: a bad path prints nothing
+        out("== 1. A catalog stored in SQLite ==")
         engine.catalog.add_products(CATALOG)
         eur = PriceBook(
             id="EU-2027",

@@ -603,3 +603,10 @@ def test_price_from_the_real_process_reads_stdin_and_prints_json():
     )
     assert (result.returncode, result.stderr) == (0, b"")
     assert json.loads(result.stdout)["totals"]["gross"]["amount"] == "104.00"
+
+
+def test_demo_on_a_path_it_cannot_open_prints_no_story(capsys):
+    assert main(["demo", "--db", "a\x00b"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
