@@ -38,11 +38,21 @@ from typing import Any, Union
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._validate import (
     as_member,
+    check_decimal,
+    check_index,
+    check_key,
     check_non_negative,
+    check_optional_decimal,
     check_positive,
+    instance_check,
+    items_of,
     require_decimal,
+    to_decimal,
+    to_items,
+    to_optional_decimal,
 )
 from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.errors import ValidationError
@@ -274,12 +284,14 @@ class TierCharge:
     Decimal('20.00')
     """
 
-    tier: int
-    up_to: Decimal | None
-    units: Decimal
-    unit_amount: Decimal
-    flat_amount: Decimal
-    amount: Decimal
+    tier: int = attrs.field(validator=check_index)
+    up_to: Decimal | None = attrs.field(
+        converter=to_optional_decimal, validator=check_optional_decimal
+    )
+    units: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    unit_amount: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    flat_amount: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    amount: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
 
     def __str__(self) -> str:
         bound = "open" if self.up_to is None else f"up to {self.up_to}"
@@ -310,10 +322,13 @@ class TierPrice:
       tier 2 (open): 12 x 4.00 = 48.00
     """
 
-    method: str
-    quantity: Decimal
-    amount: Decimal
-    charges: tuple[TierCharge, ...]
+    method: str = attrs.field(validator=check_key)
+    quantity: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    amount: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    charges: tuple[TierCharge, ...] = attrs.field(
+        converter=to_items,
+        validator=items_of(instance_check(TierCharge, "a TierCharge"), "TierCharge values"),
+    )
 
     def __str__(self) -> str:
         lines = [f"{self.method} pricing of {self.quantity} units = {self.amount}"]
@@ -328,6 +343,12 @@ class TierPrice:
                 text = str(charge)
             lines.append(f"  {text}")
         return "\n".join(lines)
+
+
+# Pricing builds its results from amounts it computed exactly (they may have more digits
+# than a host may pass in): they are not checked again (see :mod:`sfa_core._fast`).
+_charge: Callable[..., TierCharge] = builder(TierCharge)
+_price: Callable[..., TierPrice] = builder(TierPrice)
 
 
 @attrs.frozen
@@ -388,7 +409,7 @@ tiers are out of order or overlap (got Decimal('5'))
         for index, bound in enumerate(bounds):
             width = sub(bound, lower)
             amount = add(mul(width, units[index]), flats[index])
-            full.append(TierCharge(index, bound, width, units[index], flats[index], amount))
+            full.append(_charge(index, bound, width, units[index], flats[index], amount))
             cumulative.append(add(cumulative[-1], amount) if cumulative else amount)
             lower = bound
         object.__setattr__(self, "_edges", bounds)
@@ -501,19 +522,19 @@ tiers are out of order or overlap (got Decimal('5'))
         up_to = bounds[index] if index < len(bounds) else None
         if self.mode is TierMode.VOLUME or index == 0:
             total = add(mul(q, unit), flat)
-            charge = TierCharge(index, up_to, q, unit, flat, total)
+            charge = _charge(index, up_to, q, unit, flat, total)
             if self.mode is TierMode.VOLUME:
-                return TierPrice("volume", q, total, (charge,))
-            return TierPrice("graduated", q, total, (charge,))
+                return _price("volume", q, total, (charge,))
+            return _price("graduated", q, total, (charge,))
         if q == up_to:  # the quantity fills its tier: every charge is a full one
-            return TierPrice("graduated", q, self._cumulative[index], self._full[: index + 1])
+            return _price("graduated", q, self._cumulative[index], self._full[: index + 1])
         count = sub(q, bounds[index - 1])
         if not count:  # lower-inclusive, exactly at a bound: the tiers below are full
-            return TierPrice("graduated", q, self._cumulative[index - 1], self._full[:index])
+            return _price("graduated", q, self._cumulative[index - 1], self._full[:index])
         last = add(mul(count, unit), flat)
         total = add(self._cumulative[index - 1], last)
-        charges = (*self._full[:index], TierCharge(index, up_to, count, unit, flat, last))
-        return TierPrice("graduated", q, total, charges)
+        charges = (*self._full[:index], _charge(index, up_to, count, unit, flat, last))
+        return _price("graduated", q, total, charges)
 
 
 @attrs.frozen
@@ -623,16 +644,16 @@ there is no overage rate (got Decimal('11'))
         bounds, flats = self._bounds, self._flats
         index = bisect_left(bounds, q)
         if index < len(bounds):
-            block = TierCharge(index, bounds[index], q, _ZERO, flats[index], flats[index])
-            return TierPrice("block", q, total, (block,))
+            block = _charge(index, bounds[index], q, _ZERO, flats[index], flats[index])
+            return _price("block", q, total, (block,))
         last = len(bounds) - 1
         rate = self._overage(q)
         over = sub(q, bounds[last])
         charges = (
-            TierCharge(last, bounds[last], bounds[last], _ZERO, flats[last], flats[last]),
-            TierCharge(last + 1, None, over, rate, _ZERO, mul(over, rate)),
+            _charge(last, bounds[last], bounds[last], _ZERO, flats[last], flats[last]),
+            _charge(last + 1, None, over, rate, _ZERO, mul(over, rate)),
         )
-        return TierPrice("block", q, total, charges)
+        return _price("block", q, total, charges)
 
 
 @attrs.frozen
@@ -716,8 +737,8 @@ class PackagePricing:
         q = positive(quantity, "quantity")
         packages = self.packages(q)
         total = mul(packages, self.package_amount)
-        charge = TierCharge(0, None, packages, self.package_amount, _ZERO, total)
-        return TierPrice("package", q, total, (charge,))
+        charge = _charge(0, None, packages, self.package_amount, _ZERO, total)
+        return _price("package", q, total, (charge,))
 
 
 #: Any quantity pricing of a SKU. In documents each member is tagged with ``"type"``

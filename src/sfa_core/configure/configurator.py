@@ -30,8 +30,25 @@ from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
 from sfa_core._memo import IdentityMemo
+from sfa_core._validate import (
+    as_member,
+    check_key,
+    check_optional_text,
+    check_text,
+    instance_check,
+    instance_of,
+    items_of,
+    mapping_of,
+    require_bool,
+    require_items_of,
+    require_key,
+    require_text,
+    to_frozen,
+    to_items,
+)
 from sfa_core.configure._checks import (
     check_mapping,
     require_count,
@@ -189,9 +206,16 @@ class ConstraintRef:
         text: It in words.
     """
 
-    id: str
-    kind: str
-    text: str
+    id: str = attrs.field(validator=check_key)
+    kind: str = attrs.field(validator=check_key)
+    text: str = attrs.field(validator=check_text)
+
+
+#: Validators of the fields of the results below, which hosts may build by hand
+#: (``configure`` and ``explain`` build them from checked parts, with ``builder``).
+_labels = items_of(require_text, "choice labels (str)")
+_refs = items_of(instance_check(ConstraintRef, "a ConstraintRef"), "ConstraintRef values")
+_ids = items_of(require_key, "option ids")
 
 
 def _check_choices(instance: Any, attribute: Any, value: Mapping[str, Any]) -> None:
@@ -256,9 +280,9 @@ class Conflict:
         message: In words.
     """
 
-    choices: tuple[str, ...]
-    constraints: tuple[ConstraintRef, ...]
-    message: str
+    choices: tuple[str, ...] = attrs.field(converter=to_items, validator=_labels)
+    constraints: tuple[ConstraintRef, ...] = attrs.field(converter=to_items, validator=_refs)
+    message: str = attrs.field(validator=check_text)
 
 
 @attrs.frozen
@@ -277,9 +301,19 @@ class Alert:
         error: ``None`` when the condition holds; why it could not be evaluated otherwise.
     """
 
-    rule: str
-    message: str
-    error: str | None = None
+    rule: str = attrs.field(validator=check_key)
+    message: str = attrs.field(validator=check_text)
+    error: str | None = attrs.field(default=None, validator=check_optional_text)
+
+
+def _to_status(value: ConfigurationStatus | str) -> ConfigurationStatus:
+    return as_member(ConfigurationStatus, value, "status")
+
+
+def _require_values(value: Any, path: str) -> tuple[str, ...]:
+    if value.__class__ is not tuple:
+        raise ValidationError("must be a tuple of values", path=path, value=value)
+    return require_items_of(value, require_key, "values", path)
 
 
 @attrs.frozen
@@ -304,18 +338,36 @@ class ConfigurationState:
         alerts: Alert rules that hold.
     """
 
-    model: ConfigurationModel
-    selections: Selections
-    status: ConfigurationStatus
-    selected: tuple[str, ...]
-    quantities: Mapping[str, int]
-    values: Mapping[str, str]
-    forced: Mapping[str, bool]
-    selectable: tuple[str, ...]
-    deselectable: tuple[str, ...]
-    available_values: Mapping[str, tuple[str, ...]]
-    conflicts: tuple[Conflict, ...] = ()
-    alerts: tuple[Alert, ...] = ()
+    model: ConfigurationModel = attrs.field(
+        validator=instance_of(ConfigurationModel, "a ConfigurationModel")
+    )
+    selections: Selections = attrs.field(validator=instance_of(Selections, "a Selections"))
+    status: ConfigurationStatus = attrs.field(converter=_to_status)
+    selected: tuple[str, ...] = attrs.field(converter=to_items, validator=_ids)
+    quantities: Mapping[str, int] = attrs.field(
+        converter=to_frozen, validator=mapping_of(require_count, "quantities (int)")
+    )
+    values: Mapping[str, str] = attrs.field(
+        converter=to_frozen, validator=mapping_of(require_key, "values (str)")
+    )
+    forced: Mapping[str, bool] = attrs.field(
+        converter=to_frozen, validator=mapping_of(require_bool, "True or False")
+    )
+    selectable: tuple[str, ...] = attrs.field(converter=to_items, validator=_ids)
+    deselectable: tuple[str, ...] = attrs.field(converter=to_items, validator=_ids)
+    available_values: Mapping[str, tuple[str, ...]] = attrs.field(
+        converter=to_frozen, validator=mapping_of(_require_values, "tuples of values")
+    )
+    conflicts: tuple[Conflict, ...] = attrs.field(
+        default=(),
+        converter=to_items,
+        validator=items_of(instance_check(Conflict, "a Conflict"), "Conflict values"),
+    )
+    alerts: tuple[Alert, ...] = attrs.field(
+        default=(),
+        converter=to_items,
+        validator=items_of(instance_check(Alert, "an Alert"), "Alert values"),
+    )
 
     @property
     def sku(self) -> str:
@@ -348,10 +400,10 @@ class Reason:
         constraints: The constraints involved (a minimal set).
     """
 
-    subject: str
-    verdict: str
-    choices: tuple[str, ...]
-    constraints: tuple[ConstraintRef, ...]
+    subject: str = attrs.field(validator=check_text)
+    verdict: str = attrs.field(validator=check_key)
+    choices: tuple[str, ...] = attrs.field(converter=to_items, validator=_labels)
+    constraints: tuple[ConstraintRef, ...] = attrs.field(converter=to_items, validator=_refs)
 
     def text(self) -> str:
         """Return the explanation in words.
@@ -370,6 +422,15 @@ class Reason:
         lines = [f"{self.subject} is {self.verdict} because of {because}:"]
         lines += [f"  - {c.text} [{c.id}]" for c in self.constraints]
         return "\n".join(lines)
+
+
+# The results configure, explain and repair return, built from checked parts without
+# checking them again (see :mod:`sfa_core._fast`).
+_make_ref: Callable[..., ConstraintRef] = builder(ConstraintRef)
+_make_conflict: Callable[..., Conflict] = builder(Conflict)
+_make_alert: Callable[..., Alert] = builder(Alert)
+_make_state: Callable[..., ConfigurationState] = builder(ConfigurationState)
+_make_reason: Callable[..., Reason] = builder(Reason)
 
 
 class _Compiled:
@@ -449,7 +510,7 @@ def _solver(count: int, groups: Sequence[Group]) -> _BudgetedSolver:
 
 
 def _ref(group: Group) -> ConstraintRef:
-    return ConstraintRef(group.id, group.kind, group.text)
+    return _make_ref(group.id, group.kind, group.text)
 
 
 _COMPILED: IdentityMemo[ConfigurationModel, _Compiled] = IdentityMemo()
@@ -669,19 +730,19 @@ def configure(
         if complete
         else ConfigurationStatus.VALID
     )
-    return ConfigurationState(
-        model=model,
-        selections=selections,
-        status=status,
-        selected=tuple(selected),
-        quantities=FrozenMap.wrap(quantities),
-        values=FrozenMap.wrap(values),
-        forced=FrozenMap.wrap(forced),
-        selectable=tuple(selectable),
-        deselectable=tuple(deselectable),
-        available_values=FrozenMap.wrap(available),
-        conflicts=conflicts,
-        alerts=_alerts(model, quantities, values),
+    return _make_state(
+        model,
+        selections,
+        status,
+        tuple(selected),
+        FrozenMap.wrap(quantities),
+        FrozenMap.wrap(values),
+        FrozenMap.wrap(forced),
+        tuple(selectable),
+        tuple(deselectable),
+        FrozenMap.wrap(available),
+        conflicts,
+        _alerts(model, quantities, values),
     )
 
 
@@ -741,12 +802,12 @@ def _quantity_conflicts(
             continue
         numerator, denominator = constraint.ratio.as_integer_ratio()
         if have * denominator > numerator * limit:  # exact, however large
-            ref = ConstraintRef(constraint.id, "quantity", constraint.describe())
+            ref = _make_ref(constraint.id, "quantity", constraint.describe())
             with localcontext() as exact:
                 exact.prec = 200  # ratio and quantities stay within the supported range
                 bound = constraint.ratio * Decimal(limit)
             found.append(
-                Conflict(
+                _make_conflict(
                     (f"{constraint.option} x {have}", f"{constraint.limit} x {limit}"),
                     (ref,),
                     f"{constraint.describe()}: {have} > {bound}",
@@ -769,10 +830,10 @@ def _alerts(
             # an option compared with a boolean means "selected", as in the other rules
             holds = compile_rule(option_tests(rule.condition, ids)).evaluate(data)
         except SfaError as exc:  # reported as data: one broken rule must not break clicks
-            found.append(Alert(rule.id, rule.describe(), error=str(exc)))
+            found.append(_make_alert(rule.id, rule.describe(), str(exc)))
             continue
         if holds:
-            found.append(Alert(rule.id, rule.describe()))
+            found.append(_make_alert(rule.id, rule.describe(), None))
     return tuple(found)
 
 
@@ -804,23 +865,24 @@ def _invalid(
 ) -> ConfigurationState:
     labels = dict(chosen)
     culprits = _minimal_choices(compiled, [lit for lit, _ in chosen], [])
-    conflict = Conflict(
+    conflict = _make_conflict(
         tuple(labels[lit] for lit in culprits),
         refs := compiled.minimal_groups(culprits),
         "these choices cannot all hold: " + "; ".join(ref.text for ref in refs),
     )
-    return ConfigurationState(
-        model=compiled.model,
-        selections=selections,
-        status=ConfigurationStatus.INVALID,
-        selected=(),
-        quantities=FrozenMap(),
-        values=FrozenMap(),
-        forced=FrozenMap(),
-        selectable=(),
-        deselectable=(),
-        available_values=FrozenMap(),
-        conflicts=(conflict,),
+    return _make_state(
+        compiled.model,
+        selections,
+        ConfigurationStatus.INVALID,
+        (),
+        FrozenMap(),
+        FrozenMap(),
+        FrozenMap(),
+        (),
+        (),
+        FrozenMap(),
+        (conflict,),
+        (),
     )
 
 
@@ -862,20 +924,20 @@ def explain(
     labels = dict(chosen)
     literals = [lit for lit, _ in chosen]
     if compiled.solver.solve(literals) is False:
-        return Reason(label, "invalid", (), ())
+        return _make_reason(label, "invalid", (), ())
     if var in literals or -var in literals:
-        return Reason(label, "chosen" if var in literals else "rejected", (), ())
+        return _make_reason(label, "chosen" if var in literals else "rejected", (), ())
     solver = compiled.solver
     for literal, verdict in ((var, "forced off"), (-var, "forced on")):
         if solver.solve([*literals, literal]) is False:
             culprits = _minimal_choices(compiled, literals, [literal])
-            return Reason(
+            return _make_reason(
                 label,
                 verdict,
                 tuple(labels[lit] for lit in culprits),
                 compiled.minimal_groups([*culprits, literal]),
             )
-    return Reason(label, "free", (), ())
+    return _make_reason(label, "free", (), ())
 
 
 class Repairs(tuple[tuple[str, ...], ...]):
@@ -899,8 +961,16 @@ class Repairs(tuple[tuple[str, ...], ...]):
         cls, proposals: Sequence[tuple[str, ...]] = (), *, proven_minimal: bool = True
     ) -> Repairs:
         """Create the proposals, ``proven_minimal`` or not (see the class)."""
-        made = super().__new__(cls, (tuple(proposal) for proposal in proposals))
-        made._proven = bool(proven_minimal)
+        items = to_items(proposals)
+        if items.__class__ is not tuple:
+            raise ValidationError(
+                "must be a sequence of proposals (each a sequence of choice labels)",
+                path="proposals",
+                value=proposals,
+            )
+        checked = (_require_proposal(item, f"proposals[{i}]") for i, item in enumerate(items))
+        made = super().__new__(cls, checked)
+        made._proven = require_bool(proven_minimal, "proven_minimal")
         return made
 
     @property
@@ -911,6 +981,10 @@ class Repairs(tuple[tuple[str, ...], ...]):
             ``True`` when proved, ``False`` when the effort budget ran out first.
         """
         return self._proven
+
+
+def _require_proposal(value: Any, path: str) -> tuple[str, ...]:
+    return require_items_of(value, require_text, "choice labels (str)", path)
 
 
 #: Orders of the choices a repair tries in its greedy search, at most (each costs

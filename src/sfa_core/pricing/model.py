@@ -17,17 +17,31 @@ from typing import Any
 
 import attrs
 
-from sfa_core._frozen import freeze_map
+from sfa_core._fast import builder
+from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
     check_bool,
+    check_decimal,
     check_key,
+    check_optional_key,
     check_optional_percent,
+    check_optional_text,
+    check_text,
+    in_range,
+    instance_check,
+    instance_of,
+    items_of,
+    mapping_of,
+    optional_instance_of,
+    require_finite,
+    to_decimal,
+    to_frozen,
+    to_items,
     to_optional_decimal,
-    tuple_converter,
 )
 from sfa_core.errors import ValidationError
-from sfa_core.money import DEFAULT_ROUNDING, ROUNDING_MODES, Money
+from sfa_core.money import DEFAULT_ROUNDING, ROUNDING_MODES, Money, validate_currency
 
 __all__ = [
     "Adjustment",
@@ -244,10 +258,10 @@ class LimitFlag:
     'max_manual_percent: 20 % exceeds 15 % allowed for rep'
     """
 
-    limit: str
-    role: str
-    allowed: Decimal
-    actual: Decimal
+    limit: str = attrs.field(validator=check_key)
+    role: str = attrs.field(validator=check_key)
+    allowed: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    actual: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
 
     def __str__(self) -> str:
         return f"{self.limit}: {self.actual} % exceeds {self.allowed} % allowed for {self.role}"
@@ -270,11 +284,11 @@ class WaterfallStep:
     Decimal('-10.00')
     """
 
-    step: str
-    source: str | None
-    before: Decimal
-    after: Decimal
-    reason: str
+    step: str = attrs.field(validator=check_key)
+    source: str | None = attrs.field(validator=check_optional_text)
+    before: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    after: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    reason: str = attrs.field(validator=check_text)
 
     @property
     def change(self) -> Decimal:
@@ -307,10 +321,10 @@ class Adjustment:
     Decimal('4.50')
     """
 
-    kind: str
-    source: str | None
-    amount: Decimal
-    reason: str
+    kind: str = attrs.field(validator=check_key)
+    source: str | None = attrs.field(validator=check_optional_text)
+    amount: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    reason: str = attrs.field(validator=check_text)
 
 
 _KINDS = (
@@ -328,6 +342,10 @@ _KINDS = (
     "quote_discount",
     "promotion",
 )
+
+
+_money = instance_of(Money, "a Money")
+_require_money = instance_check(Money, "a Money")
 
 
 @attrs.frozen
@@ -368,14 +386,16 @@ class Totals:
     True
     """
 
-    list: Money
-    discounts: Mapping[str, Money] = attrs.field(converter=freeze_map)
-    net: Money
-    tax: Money
-    gross: Money
-    cost: Money
-    margin: Money
-    prices_include_tax: bool = False
+    list: Money = attrs.field(validator=_money)
+    discounts: Mapping[str, Money] = attrs.field(
+        converter=to_frozen, validator=mapping_of(_require_money, "Money amounts")
+    )
+    net: Money = attrs.field(validator=_money)
+    tax: Money = attrs.field(validator=_money)
+    gross: Money = attrs.field(validator=_money)
+    cost: Money = attrs.field(validator=_money)
+    margin: Money = attrs.field(validator=_money)
+    prices_include_tax: bool = attrs.field(default=False, validator=check_bool)
 
     @property
     def discount(self) -> Money:
@@ -413,11 +433,26 @@ class Totals:
 
 def _prorated_list(line: PricedLine) -> Decimal:
     """The default of :attr:`PricedLine.prorated_list_unit_price` (lines built by hand)."""
-    price = line.list_unit_price
-    if line.proration == 1:
+    price, proration = line.list_unit_price, line.proration
+    if not _computable(price) or not _computable(proration):
+        return price  # not a number in range: the fields' validators refuse it
+    if proration == 1:
         return price
     quantum = Decimal(1).scaleb(min(0, int(price.as_tuple().exponent)))
     return (price * line.proration).quantize(quantum, ROUND_HALF_UP)
+
+
+def _computable(value: Any) -> bool:
+    return value.__class__ is Decimal and in_range(value)
+
+
+def _check_currency(instance: Any, attribute: Any, value: Any) -> None:
+    validate_currency(value, path=attribute.name)
+
+
+_steps = items_of(instance_check(WaterfallStep, "a WaterfallStep"), "WaterfallStep values")
+_adjustments = items_of(instance_check(Adjustment, "an Adjustment"), "Adjustment values")
+_flags = items_of(instance_check(LimitFlag, "a LimitFlag"), "LimitFlag values")
 
 
 @attrs.frozen
@@ -465,32 +500,40 @@ class PricedLine:
             exclude tax or no tax policy priced the line.
     """
 
-    key: str
-    sku: str
-    quantity: Decimal
-    currency: str
-    list_unit_price: Decimal
-    regular_unit_price: Decimal
-    customer_unit_price: Decimal
-    partner_unit_price: Decimal
-    net_unit_price: Decimal
-    pricing_units: Decimal
-    proration: Decimal
-    list_total: Decimal
-    discounts: Mapping[str, Decimal] = attrs.field(converter=freeze_map)
-    net_total: Decimal
-    tax: Decimal
-    gross_total: Decimal
-    cost_total: Decimal
-    waterfall: tuple[WaterfallStep, ...] = attrs.field(converter=tuple_converter)
-    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=tuple_converter)
-    flags: tuple[LimitFlag, ...] = attrs.field(default=(), converter=tuple_converter)
-    group: str | None = None
-    parent: str | None = None
-    prorated_list_unit_price: Decimal = attrs.field(
-        default=attrs.Factory(_prorated_list, takes_self=True)
+    key: str = attrs.field(validator=check_key)
+    sku: str = attrs.field(validator=check_key)
+    quantity: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    currency: str = attrs.field(validator=_check_currency)
+    list_unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    regular_unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    customer_unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    partner_unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    net_unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    pricing_units: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    proration: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    list_total: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    discounts: Mapping[str, Decimal] = attrs.field(
+        converter=to_frozen, validator=mapping_of(require_finite, "amounts")
     )
-    included_tax: Adjustment | None = None
+    net_total: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    tax: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    gross_total: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    cost_total: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    waterfall: tuple[WaterfallStep, ...] = attrs.field(converter=to_items, validator=_steps)
+    adjustments: tuple[Adjustment, ...] = attrs.field(
+        default=(), converter=to_items, validator=_adjustments
+    )
+    flags: tuple[LimitFlag, ...] = attrs.field(default=(), converter=to_items, validator=_flags)
+    group: str | None = attrs.field(default=None, validator=check_optional_key)
+    parent: str | None = attrs.field(default=None, validator=check_optional_key)
+    prorated_list_unit_price: Decimal = attrs.field(
+        default=attrs.Factory(_prorated_list, takes_self=True),
+        converter=to_decimal,
+        validator=check_decimal,
+    )
+    included_tax: Adjustment | None = attrs.field(
+        default=None, validator=optional_instance_of(Adjustment, "an Adjustment or None")
+    )
     _totals: Totals | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     @property
@@ -505,9 +548,9 @@ class PricedLine:
         found = self._totals
         if found is None:
             c = self.currency
-            found = Totals(
+            found = _make_totals(
                 Money(self.list_total, c),
-                {k: Money(v, c) for k, v in self.discounts.items()},
+                FrozenMap.wrap({k: Money(v, c) for k, v in self.discounts.items()}),
                 Money(self.net_total, c),
                 Money(self.tax, c),
                 Money(self.gross_total, c),
@@ -527,7 +570,7 @@ class PricedLine:
         Returns:
             The amount in the line's currency.
         """
-        if name not in _AMOUNT_FIELDS:
+        if not isinstance(name, str) or name not in _AMOUNT_FIELDS:
             raise ValidationError(
                 f"must be one of {sorted(_AMOUNT_FIELDS)}", path="name", value=name
             )
@@ -545,6 +588,9 @@ class PricedLine:
     def __str__(self) -> str:
         return self.explain()
 
+
+#: Builds the totals of a line from its own checked amounts (see :mod:`sfa_core._fast`).
+_make_totals = builder(Totals)
 
 _AMOUNT_FIELDS = frozenset(
     {

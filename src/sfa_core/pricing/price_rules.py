@@ -56,6 +56,7 @@ from sfa_core._validate import (
     check_optional_decimal,
     check_text,
     check_version,
+    require_decimal,
     require_items,
     require_key,
     to_optional_decimal,
@@ -494,7 +495,7 @@ class PriceRule:
         ...                            PriceAction.amount_off(1))).apply(Decimal("50.00"))
         Decimal('44.000')
         """
-        result: Decimal = self._apply(price, per)
+        result: Decimal = self._apply(require_decimal(price, "price"), require_decimal(per, "per"))
         return result
 
     def describe(self) -> str:
@@ -708,10 +709,13 @@ class RuleSet:
         Returns:
             The rules, highest priority first (writers of a field before its readers).
         """
-        if phase not in self._phases:
-            return ()
         key = (phase, sku, family)
-        found = self._cache.get(key)
+        try:
+            if phase not in self._phases:
+                return ()
+            found = self._cache.get(key)
+        except TypeError:  # something unhashable: not a phase, a SKU or a family
+            raise _scope_error(phase, sku, family) from None
         if found is not None:
             return found
         by_sku, by_family, general = self._index[phase]
@@ -725,6 +729,15 @@ class RuleSet:
         if len(self._cache) < 100_000:
             self._cache[key] = found
         return found
+
+
+def _scope_error(phase: Any, sku: Any, family: Any) -> ValidationError:
+    """The error for arguments of :meth:`RuleSet.candidates` that cannot be looked up."""
+    for path, value in (("sku", sku), ("family", family)):
+        if not isinstance(value, str):
+            return ValidationError("must be a string", path=path, value=value)
+    as_member(Phase, phase, "phase")
+    return ValidationError("must be a Phase", path="phase", value=phase)
 
 
 def as_rule_sets(rules: RuleSet | Iterable[RuleSet | PriceRule] | None) -> tuple[RuleSet, ...]:

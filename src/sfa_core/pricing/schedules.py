@@ -30,24 +30,34 @@ volume schedule VOL-1: 25 units -> tier 3 (10 %): 10.0000 off 100.00 = 90.0000
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
+from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
     as_member,
+    check_bool,
+    check_decimal,
+    check_index,
     check_key,
+    check_optional_decimal,
     check_percent,
     check_positive,
     check_text,
     check_version,
     in_range,
+    instance_check,
+    items_of,
     require_decimal,
     require_items,
+    to_decimal,
+    to_items,
+    to_optional_decimal,
 )
 from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.catalog.tiers import TierBounds, tier_index, to_tier_bounds
@@ -287,15 +297,31 @@ class AppliedDiscountTier:
     Decimal('10')
     """
 
-    tier: int
-    up_to: Decimal | None
-    units: Decimal
-    percent: Decimal | None
-    amount: Decimal | None
+    tier: int = attrs.field(validator=check_index)
+    up_to: Decimal | None = attrs.field(
+        converter=to_optional_decimal, validator=check_optional_decimal
+    )
+    units: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    percent: Decimal | None = attrs.field(
+        converter=to_optional_decimal, validator=check_optional_decimal
+    )
+    amount: Decimal | None = attrs.field(
+        converter=to_optional_decimal, validator=check_optional_decimal
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if (self.percent is None) == (self.amount is None):
+            raise ValidationError(
+                "exactly one of percent and amount must be set", path="percent", value=self.percent
+            )
 
     def __str__(self) -> str:
         value = f"{self.percent} %" if self.amount is None else f"{self.amount} off"
         return f"tier {self.tier + 1}: {self.units} at {value}"
+
+
+def _check_currency(instance: Any, attribute: Any, value: Any) -> None:
+    validate_currency(value, path=attribute.name)
 
 
 @attrs.frozen
@@ -326,20 +352,32 @@ class ScheduleDiscount:
     (Decimal('4'), Decimal('4'), [Decimal('10'), Decimal('10'), Decimal('5')])
     """
 
-    schedule_id: str
-    basis: ScheduleBasis
-    mode: ScheduleMode
-    unit: DiscountUnit
-    count: Decimal
-    unit_price: Decimal
-    currency: str
-    percent: Decimal | None
-    amount_off: Decimal
-    unclamped_amount_off: Decimal
-    unit_price_after: Decimal
-    tiers: tuple[AppliedDiscountTier, ...]
-    clamped: bool = False
-    exact: bool = True
+    schedule_id: str = attrs.field(validator=check_key)
+    basis: ScheduleBasis = attrs.field(converter=_basis)
+    mode: ScheduleMode = attrs.field(converter=_mode)
+    unit: DiscountUnit = attrs.field(converter=_unit)
+    count: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    unit_price: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    currency: str = attrs.field(validator=_check_currency)
+    percent: Decimal | None = attrs.field(
+        converter=to_optional_decimal, validator=check_optional_decimal
+    )
+    amount_off: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    unclamped_amount_off: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    unit_price_after: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
+    tiers: tuple[AppliedDiscountTier, ...] = attrs.field(
+        converter=to_items,
+        validator=items_of(
+            instance_check(AppliedDiscountTier, "an AppliedDiscountTier"),
+            "AppliedDiscountTier values",
+        ),
+    )
+    clamped: bool = attrs.field(default=False, validator=check_bool)
+    exact: bool = attrs.field(default=True, validator=check_bool)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.tiers:
+            raise ValidationError("must hold the tier used (at least one)", path="tiers", value=())
 
     @property
     def total_amount_off(self) -> Decimal:
@@ -487,7 +525,7 @@ tiers[0] (EUR) (got ['USD'])
                 sums.append(total)
                 value = per_tier[index]
                 records.append(
-                    AppliedDiscountTier(
+                    _applied(
                         index, bound, width, value if percent else None, None if percent else value
                     )
                 )
@@ -593,9 +631,7 @@ tiers[0] (EUR) (got ['USD'])
         exact = True
         if self.mode is ScheduleMode.RANGE:
             used: tuple[AppliedDiscountTier, ...] = (
-                AppliedDiscountTier(
-                    index, up_to, c, value if percent else None, None if percent else value
-                ),
+                _applied(index, up_to, c, value if percent else None, None if percent else value),
             )
             off = EXACT.scaleb(mul(price, value), _MINUS_TWO) if percent else value
             effective: Decimal | None = value if percent else None
@@ -606,7 +642,7 @@ tiers[0] (EUR) (got ['USD'])
                 weighted = mul(units, value)
                 if index:
                     weighted = add(self._cumulative[key][index - 1], weighted)
-                last = AppliedDiscountTier(
+                last = _applied(
                     index, up_to, units, value if percent else None, None if percent else value
                 )
                 used = (*self._full[key][:index], last)
@@ -623,7 +659,7 @@ tiers[0] (EUR) (got ['USD'])
         clamped = off > price
         if clamped:
             off = price
-        return ScheduleDiscount(
+        return _schedule_discount(
             self.id,
             self.basis,
             self.mode,
@@ -681,3 +717,9 @@ def as_schedules(
             )
         found[schedule.id] = schedule
     return found
+
+
+# A schedule builds its results from values it checked or computed exactly: they are not
+# checked again (see :mod:`sfa_core._fast`).
+_applied: Callable[..., AppliedDiscountTier] = builder(AppliedDiscountTier)
+_schedule_discount: Callable[..., ScheduleDiscount] = builder(ScheduleDiscount)

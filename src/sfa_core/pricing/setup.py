@@ -27,7 +27,16 @@ from typing import Any
 import attrs
 
 from sfa_core._frozen import FrozenMap, freeze_map
-from sfa_core._validate import check_key, check_version, require_key, tuple_converter
+from sfa_core._validate import (
+    check_key,
+    check_optional_index,
+    check_version,
+    mapping_of,
+    require_index,
+    require_key,
+    to_frozen,
+    tuple_converter,
+)
 from sfa_core.errors import ValidationError
 from sfa_core.money import ExchangeRates, Money
 from sfa_core.pricing.model import PricingOptions
@@ -136,8 +145,7 @@ class PricingSettings:
 DEFAULT_SETTINGS = PricingSettings()
 
 
-def _versions(value: Any) -> FrozenMap[str, int]:
-    return freeze_map(value)
+_versions = mapping_of(require_index, "versions (integers >= 0)")
 
 
 @attrs.frozen
@@ -157,11 +165,17 @@ class SetupVersions:
     2
     """
 
-    rule_sets: Mapping[str, int] = attrs.field(factory=FrozenMap, converter=_versions)
-    schedules: Mapping[str, int] = attrs.field(factory=FrozenMap, converter=_versions)
-    promotions: Mapping[str, int] = attrs.field(factory=FrozenMap, converter=_versions)
-    contracted_prices: int | None = None
-    settings: int | None = None
+    rule_sets: Mapping[str, int] = attrs.field(
+        factory=FrozenMap, converter=to_frozen, validator=_versions
+    )
+    schedules: Mapping[str, int] = attrs.field(
+        factory=FrozenMap, converter=to_frozen, validator=_versions
+    )
+    promotions: Mapping[str, int] = attrs.field(
+        factory=FrozenMap, converter=to_frozen, validator=_versions
+    )
+    contracted_prices: int | None = attrs.field(default=None, validator=check_optional_index)
+    settings: int | None = attrs.field(default=None, validator=check_optional_index)
 
 
 def _items(value: Any, kind: type, name: str) -> tuple[Any, ...]:

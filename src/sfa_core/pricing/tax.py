@@ -38,9 +38,10 @@ from sfa_core._validate import (
     check_bool,
     check_key,
     check_optional_key,
+    instance_check,
     require_decimal,
+    require_items_of,
     require_key,
-    tuple_converter,
 )
 from sfa_core.errors import ValidationError
 from sfa_core.money import ROUNDING_MODES, currency_precision
@@ -201,11 +202,10 @@ class TaxLine:
 
 
 def _tax_lines(value: Any) -> tuple[TaxLine, ...]:
-    lines = tuple_converter(value)
-    for index, line in enumerate(lines):
-        if not isinstance(line, TaxLine):
-            raise ValidationError("must be a TaxLine", path=f"lines[{index}]", value=line)
-    return lines
+    return require_items_of(value, _require_tax_line, "TaxLine values", "lines")
+
+
+_require_tax_line = instance_check(TaxLine, "a TaxLine")
 
 
 @attrs.frozen
@@ -259,7 +259,7 @@ class TaxResult:
         Returns:
             The result.
         """
-        items = tuple(lines)
+        items = _tax_lines(lines)
         zero = Decimal(0)
         return cls(
             items,

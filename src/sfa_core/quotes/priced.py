@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
-from sfa_core._frozen import freeze_map
-from sfa_core._validate import tuple_converter
-from sfa_core.money import Money
+from sfa_core._validate import (
+    check_day,
+    check_index,
+    check_key,
+    instance_check,
+    instance_of,
+    items_of,
+    mapping_of,
+    optional_instance_of,
+    to_frozen,
+    to_items,
+)
+from sfa_core.money import Money, validate_currency
 from sfa_core.pricing.model import PricedLine, Totals, explain_totals
 from sfa_core.pricing.promotions import PromotionResult
 from sfa_core.pricing.setup import SetupVersions
 from sfa_core.pricing.tax import TaxResult
 
 __all__ = ["PricedQuote"]
+
+
+def _check_currency(instance: Any, attribute: Any, value: Any) -> None:
+    validate_currency(value, path=attribute.name)
 
 
 @attrs.frozen
@@ -37,16 +52,27 @@ class PricedQuote:
             the engine); price it again with the same versions to reproduce it.
     """
 
-    quote_id: str
-    revision: int
-    currency: str
-    priced_on: _dt.date
-    lines: tuple[PricedLine, ...] = attrs.field(converter=tuple_converter)
-    groups: Mapping[str, Totals] = attrs.field(converter=freeze_map)
-    totals: Totals
-    promotions: PromotionResult | None = None
-    tax: TaxResult | None = None
-    setup: SetupVersions | None = None
+    quote_id: str = attrs.field(validator=check_key)
+    revision: int = attrs.field(validator=check_index)
+    currency: str = attrs.field(validator=_check_currency)
+    priced_on: _dt.date = attrs.field(validator=check_day)
+    lines: tuple[PricedLine, ...] = attrs.field(
+        converter=to_items,
+        validator=items_of(instance_check(PricedLine, "a PricedLine"), "PricedLine values"),
+    )
+    groups: Mapping[str, Totals] = attrs.field(
+        converter=to_frozen, validator=mapping_of(instance_check(Totals, "a Totals"), "Totals")
+    )
+    totals: Totals = attrs.field(validator=instance_of(Totals, "a Totals"))
+    promotions: PromotionResult | None = attrs.field(
+        default=None, validator=optional_instance_of(PromotionResult, "a PromotionResult or None")
+    )
+    tax: TaxResult | None = attrs.field(
+        default=None, validator=optional_instance_of(TaxResult, "a TaxResult or None")
+    )
+    setup: SetupVersions | None = attrs.field(
+        default=None, validator=optional_instance_of(SetupVersions, "a SetupVersions or None")
+    )
 
     @property
     def list_total(self) -> Money:
