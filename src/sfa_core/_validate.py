@@ -214,10 +214,16 @@ def require_day(value: Any, path: str) -> _dt.date:
     raise ValidationError("must be a datetime.date (not a datetime)", path=path, value=value)
 
 
+#: The largest storage version: what a database's 64-bit integer column holds.
+MAX_VERSION = 2**63 - 1
+
+
 def check_version(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate a storage version: an ``int`` >= 0 (0 means never stored)."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValidationError("must be an integer >= 0", path=attribute.name, value=value)
+    """Validate a storage version: an ``int`` from 0 (never stored) to :data:`MAX_VERSION`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_VERSION:
+        raise ValidationError(
+            "must be an integer from 0 to 2**63 - 1", path=attribute.name, value=value
+        )
 
 
 #: The supported range of every number sfa_core takes in (amounts, quantities,

@@ -402,3 +402,16 @@ def test_quote_errors_made_by_the_package_read_as_before():
     assert str(locked) == (
         "cannot edit quote 'Q-1': it is approved (only a draft can change; create a new version)"
     )
+
+
+@pytest.mark.parametrize(
+    "version", [-1, 2**63, 10**5000, True, 1.0], ids=["-1", "2**63", "10**5000", "True", "1.0"]
+)
+def test_a_stored_value_refuses_a_version_a_database_cannot_hold(version):
+    from sfa_core.catalog import Product
+
+    with pytest.raises(ValidationError) as caught:
+        Product(sku="A", name="a", version=version)
+    assert caught.value.path == "version"
+    str(caught.value)  # the message builds, bounded
+    assert Product(sku="A", name="a", version=2**63 - 1).version == 2**63 - 1

@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
+from sfa_core._validate import MAX_VERSION
 from sfa_core.errors import ValidationError
 
 __all__ = ["V", "Versioned", "VersionedRepository", "with_version"]
@@ -66,7 +67,7 @@ def with_version(value: V, version: int) -> V:
     cls = value.__class__
     if cls not in _VERSIONED_CLASSES:
         _require_versioned(value)
-    if version.__class__ is not int or not 0 <= version <= _MAX_VERSION:
+    if version.__class__ is not int or not 0 <= version <= MAX_VERSION:
         raise ValidationError("must be an int from 0 to 2**63 - 1", path="version", value=version)
     changed: Any = attrs.evolve(value, version=version)  # type: ignore[misc]
     result: V = changed
@@ -74,7 +75,6 @@ def with_version(value: V, version: int) -> V:
 
 
 #: The highest storage version: what a signed 64-bit database integer holds.
-_MAX_VERSION = 2**63 - 1
 
 #: Classes already found to be attrs classes with a ``version`` field (bounded).
 _VERSIONED_CLASSES: set[type] = set()
