@@ -407,7 +407,7 @@ class MemoryStore:
         The block holds the store's lock, so other threads wait until it ends.
 
         Returns:
-            A context manager: on normal exit the writes stay; if the block
+            A context manager. On normal exit the writes stay; if the block
             raises, every repository goes back to how it was when the block
             began, and the exception propagates.
 

@@ -237,14 +237,19 @@ class PricingService:
         self._contracted = contracted_prices
         self._settings = settings
         self._transactions = transactions
+        #: Edits the stored price rule sets.
         self.rule_sets: SetupEditor[RuleSet] = SetupEditor(rule_sets, RuleSet, "rule_set")
+        #: Edits the stored discount schedules.
         self.schedules: SetupEditor[DiscountSchedule] = SetupEditor(
             discount_schedules, DiscountSchedule, "schedule"
         )
+        #: Edits the stored promotions.
         self.promotions: SetupEditor[Promotion] = SetupEditor(promotions, Promotion, "promotion")
+        #: Edits the stored contracted prices, one value per account.
         self.contracted_prices: SetupEditor[ContractedPrices] = SetupEditor(
             contracted_prices, ContractedPrices, "contracted_prices"
         )
+        #: Edits the stored pricing settings (tax policy, rates, options).
         self.settings: SetupEditor[PricingSettings] = SetupEditor(
             settings, PricingSettings, "settings"
         )

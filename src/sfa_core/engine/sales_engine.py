@@ -258,7 +258,7 @@ class SalesEngine:
 
     @property
     def quotes(self) -> QuoteService:
-        """Quotes: drafts, lines, pricing, lifecycle.
+        """The quote service (drafts, lines, pricing and the lifecycle).
 
         >>> SalesEngine.in_memory().quotes.list()
         []

@@ -74,7 +74,7 @@ class ProductRepository(VersionedRepository[Product], Protocol):
             product: The product to store; its ``version`` is ignored.
 
         Returns:
-            The stored product: ``product`` with ``version == 1``.
+            The stored product, ``product`` with ``version == 1``.
 
         Raises:
             AlreadyExistsError: A product with this SKU is stored already; the
@@ -93,7 +93,7 @@ class ProductRepository(VersionedRepository[Product], Protocol):
             product: The new value, carrying the version it was read at.
 
         Returns:
-            The stored product: ``product`` with ``version`` one higher.
+            The stored product, ``product`` with ``version`` one higher.
 
         Raises:
             NotFoundError: No product with this SKU is stored.
@@ -178,7 +178,7 @@ class PriceBookRepository(VersionedRepository[PriceBook], Protocol):
             price_book: The price book to store; its ``version`` is ignored.
 
         Returns:
-            The stored price book: ``price_book`` with ``version == 1``.
+            The stored price book, ``price_book`` with ``version == 1``.
 
         Raises:
             AlreadyExistsError: A price book with this id is stored already; the
@@ -196,7 +196,7 @@ class PriceBookRepository(VersionedRepository[PriceBook], Protocol):
             price_book: The new value, carrying the version it was read at.
 
         Returns:
-            The stored price book: ``price_book`` with ``version`` one higher.
+            The stored price book, ``price_book`` with ``version`` one higher.
 
         Raises:
             NotFoundError: No price book with this id is stored.

@@ -8,13 +8,14 @@ from sfa_core.ports.versioned import VersionedRepository
 
 if TYPE_CHECKING:
     # Only annotations use it: importing the ports must not import the configurator.
+    import sfa_core.configure.model
     from sfa_core.configure.model import ConfigurationModel
 
 __all__ = ["ConfigurationModelRepository"]
 
 
 @runtime_checkable
-class ConfigurationModelRepository(VersionedRepository["ConfigurationModel"], Protocol):
+class ConfigurationModelRepository(VersionedRepository["sfa_core.configure.model.ConfigurationModel"], Protocol):
     """Stores :class:`~sfa_core.configure.ConfigurationModel` values by sku.
 
     The same rules as :class:`ProductRepository` apply, with the model's
@@ -96,7 +97,7 @@ class ConfigurationModelRepository(VersionedRepository["ConfigurationModel"], Pr
             model: The model to store; its ``version`` is ignored.
 
         Returns:
-            The stored model: ``model`` with ``version == 1``.
+            The stored model, ``model`` with ``version == 1``.
 
         Raises:
             AlreadyExistsError: A model with this sku is stored already; the
@@ -114,7 +115,7 @@ class ConfigurationModelRepository(VersionedRepository["ConfigurationModel"], Pr
             model: The new value, carrying the version it was read at.
 
         Returns:
-            The stored model: ``model`` with ``version`` one higher.
+            The stored model, ``model`` with ``version`` one higher.
 
         Raises:
             NotFoundError: No model with this sku is stored.

@@ -9,13 +9,14 @@ from sfa_core.ports.versioned import VersionedRepository
 if TYPE_CHECKING:
     # Only annotations use them: importing the ports must not import the quotes
     # (and the pricing they pull in).
+    import sfa_core.quotes.model
     from sfa_core.quotes.model import Quote, QuoteStatus
 
 __all__ = ["QuoteRepository"]
 
 
 @runtime_checkable
-class QuoteRepository(VersionedRepository["Quote"], Protocol):
+class QuoteRepository(VersionedRepository["sfa_core.quotes.model.Quote"], Protocol):
     """Stores :class:`~sfa_core.quotes.Quote` values by id.
 
     The same rules as :class:`ProductRepository` apply, with ``id`` as the key
@@ -88,7 +89,7 @@ class QuoteRepository(VersionedRepository["Quote"], Protocol):
             quote: The quote to store; its ``version`` is ignored.
 
         Returns:
-            The stored quote: ``quote`` with ``version == 1``.
+            The stored quote, ``quote`` with ``version == 1``.
 
         Raises:
             AlreadyExistsError: A quote with this id is stored already; the
@@ -106,7 +107,7 @@ class QuoteRepository(VersionedRepository["Quote"], Protocol):
             quote: The new value, carrying the version it was read at.
 
         Returns:
-            The stored quote: ``quote`` with ``version`` one higher.
+            The stored quote, ``quote`` with ``version`` one higher.
 
         Raises:
             NotFoundError: No quote with this id is stored.

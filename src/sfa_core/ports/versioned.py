@@ -35,7 +35,7 @@ class Versioned(Protocol):
 
     @property
     def version(self) -> int:
-        """The storage version: 0 before the first ``add``, then 1, 2, ..."""
+        """The storage version, 0 before the first ``add``, then 1, 2, ..."""
         ...
 
 

@@ -605,7 +605,7 @@ class Promotion:
 
     @property
     def description(self) -> str:
-        """The promotion in words: ``"Buy <condition>, get <benefit>"``."""
+        """The promotion in words, ``"Buy <condition>, get <benefit>"``."""
         return self._description
 
 

@@ -141,7 +141,7 @@ class PricingSettings:
     version: int = attrs.field(default=0, validator=check_version, kw_only=True)
 
 
-#: The settings used while none are stored: no tax, no rates, default options.
+#: The settings used while none are stored (no tax, no rates, default options).
 DEFAULT_SETTINGS = PricingSettings()
 
 
@@ -264,7 +264,7 @@ class PricingSetup:
 
     @property
     def effective_settings(self) -> PricingSettings:
-        """The settings a pricing run applies: the stored ones, or the defaults.
+        """The settings a pricing run applies, the stored ones or the defaults.
 
         Returns:
             :attr:`settings`, or :data:`DEFAULT_SETTINGS` when it is ``None``.

@@ -106,7 +106,7 @@ def new_draft(
         **fields: Other :class:`~sfa_core.quotes.Quote` fields.
 
     Returns:
-        The draft (not stored: ``version == 0``).
+        The draft (not stored; ``version == 0``).
 
     Raises:
         ValidationError: A bad field, a ``status`` other than draft, a negative
@@ -245,7 +245,7 @@ def new_line(
         **fields: Other :class:`~sfa_core.quotes.QuoteLine` fields.
 
     Returns:
-        The new quote (same storage version: save it with ``update``).
+        The new quote (same storage version; save it with ``update``).
 
     Raises:
         QuoteLockedError: The quote is not a draft.

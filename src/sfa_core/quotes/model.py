@@ -469,7 +469,7 @@ class Quote:
             line: The line.
 
         Returns:
-            The new quote (same storage version: save it with ``update``).
+            The new quote (same storage version; save it with ``update``).
 
         Raises:
             QuoteLockedError: The quote is not a draft.

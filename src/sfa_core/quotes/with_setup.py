@@ -125,7 +125,7 @@ def unit_prices(
 ) -> dict[str, Decimal]:
     """Each SKU's unit price at a quantity for ``account``, with a stored setup; pure.
 
-    :func:`sfa_core.quotes.pricer.unit_prices` with the setup's rule sets,
+    ``sfa_core.quotes.pricer.unit_prices`` with the setup's rule sets,
     schedules, contracted prices (they must be ``account``'s) and settings.
 
     Args:
