@@ -8,14 +8,16 @@ from sfa_core.ports.versioned import VersionedRepository
 
 if TYPE_CHECKING:
     # Only annotations use it: importing the ports must not import the configurator.
-    import sfa_core.configure.model
+    import sfa_core.configure.model  # noqa: F401 (named in the base class below)
     from sfa_core.configure.model import ConfigurationModel
 
 __all__ = ["ConfigurationModelRepository"]
 
 
 @runtime_checkable
-class ConfigurationModelRepository(VersionedRepository["sfa_core.configure.model.ConfigurationModel"], Protocol):
+class ConfigurationModelRepository(
+    VersionedRepository["sfa_core.configure.model.ConfigurationModel"], Protocol
+):
     """Stores :class:`~sfa_core.configure.ConfigurationModel` values by sku.
 
     The same rules as :class:`ProductRepository` apply, with the model's

@@ -9,7 +9,7 @@ from sfa_core.ports.versioned import VersionedRepository
 if TYPE_CHECKING:
     # Only annotations use them: importing the ports must not import the quotes
     # (and the pricing they pull in).
-    import sfa_core.quotes.model
+    import sfa_core.quotes.model  # noqa: F401 (named in the base class below)
     from sfa_core.quotes.model import Quote, QuoteStatus
 
 __all__ = ["QuoteRepository"]
