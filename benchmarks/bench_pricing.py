@@ -200,7 +200,8 @@ def _inline_floor(priced: object) -> Callable[[], object]:
                 make_line(
                     line.key, line.sku, line.quantity, "EUR", price, price, price, price,
                     price, units, Decimal(1), list_total, FrozenMap.wrap(discounts),
-                    extended, zero, extended, zero, tuple(recorded), (), (), None, None, price, None, None,
+                    extended, zero, extended, zero, tuple(recorded), (), (), None, None,
+                    price, None, None,
                 )
             )  # fmt: skip
             total_net += extended
