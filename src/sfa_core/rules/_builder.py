@@ -10,53 +10,112 @@ import datetime as _dt
 import math
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
-from sfa_core.errors import RuleError
+from sfa_core.errors import RuleError, _shown
+from sfa_core.rules._operators import MAX_DEPTH, MAX_EXPONENT
 
 __all__ = ["Expr", "all_of", "any_of", "between", "field", "if_", "in_", "not_", "var"]
 
 _NO_DEFAULT: Any = object()
 
 
-def _to_json(value: Any, path: str = "$") -> Any:
-    """Return ``value`` as JSON, unwrapping expressions and converting exact numbers."""
+def _refuse(reason: str, path: str, value: Any) -> NoReturn:
+    raise RuleError(f"{reason} (got {_shown(value)})", path=path, rule=value)
+
+
+def _too_deep(path: str, value: Any) -> NoReturn:
+    raise RuleError(
+        f"the rule would be nested deeper than {MAX_DEPTH} levels", path=path, rule=value
+    )
+
+
+def _to_json(value: Any, path: str, depth: int = 0) -> tuple[Any, int]:
+    """Return ``value`` as JSON, unwrapping expressions and converting exact numbers.
+
+    Also returns the height of the JSON, counted as :func:`~sfa_core.rules.compile`
+    counts nesting (each operation and each array written as a value is a level, the
+    operand list of an operation is not). ``depth`` is the number of levels above
+    ``value``; nothing deeper than :data:`MAX_DEPTH` is built, so a value nested too
+    deep, or that contains itself, is refused before it is walked far.
+    """
     if isinstance(value, Expr):
-        return value._json
+        if depth + value._height > MAX_DEPTH:
+            _too_deep(path, value)
+        return value._json, value._height
     cls = type(value)
     if value is None or cls is bool or cls is int or cls is str:
-        return value
+        return value, 0
     if cls is float:
         if not math.isfinite(value):
-            raise RuleError(f"not a JSON number: {value!r}", path=path, rule=value)
-        return value
+            _refuse("not a JSON number", path, value)
+        return value, 0
     if isinstance(value, Decimal):
-        return _decimal_json(value, path)
+        return _decimal_json(value, path), 0
     if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
+        return value.isoformat(), 0
     if isinstance(value, (list, tuple)):
-        return [_to_json(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        if depth >= MAX_DEPTH:
+            _too_deep(path, value)
+        return _items(value, path, depth + 1)
     if isinstance(value, Mapping):
+        if not value:
+            return {}, 0
+        if depth >= MAX_DEPTH:
+            _too_deep(path, value)
         result = {}
+        height = 0
+        operation = len(value) == 1
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise RuleError(f"object keys must be text, got {key!r}", path=path, rule=value)
-            result[key] = _to_json(item, f"{path}.{key}")
-        return result
-    raise RuleError(f"cannot be written as JSON: {value!r}", path=path, rule=value)
+            if type(key) is not str:
+                _refuse("object keys must be text", path, key)
+            at = f"{path}.{key}"
+            if operation and isinstance(item, (list, tuple)):
+                # an operation's operand list: the operands sit at the operation's level
+                json, below = _items(item, at, depth + 1)
+                below -= 1
+            else:
+                json, below = _to_json(item, at, depth + 1)
+            result[key] = json
+            height = max(height, below)
+        return result, height + 1
+    _refuse("cannot be written as JSON", path, value)
+
+
+def _items(values: Any, path: str, depth: int) -> tuple[list[Any], int]:
+    """Return the items of an array as JSON, and the array's height (``depth`` is its level)."""
+    result = []
+    height = 0
+    for i, item in enumerate(values):
+        json, below = _to_json(item, f"{path}[{i}]", depth)
+        result.append(json)
+        height = max(height, below)
+    return result, height + 1
 
 
 def _decimal_json(value: Decimal, path: str) -> int | float:
+    """Return a ``Decimal`` as an exact JSON number, or refuse it naming ``path``.
+
+    Its magnitude is bounded first (``|adjusted exponent|`` at most
+    :data:`~sfa_core.rules.MAX_EXPONENT`, the magnitude budget of rule arithmetic),
+    so that writing it as an ``int`` cannot take long or build a huge number.
+    """
     if not value.is_finite():
-        raise RuleError(f"not a JSON number: {value!r}", path=path, rule=value)
+        _refuse("not a JSON number", path, value)
+    if not value:
+        return 0
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        _refuse(f"is out of the range of a rule: |exponent| at most {MAX_EXPONENT}", path, value)
     if value == value.to_integral_value():
         return int(value)
     number = float(value)
     if Decimal(repr(number)) != value:
-        raise RuleError(
-            f"{value} has no exact JSON number (a float would round it)", path=path, rule=value
-        )
+        _refuse("has no exact JSON number: a float would round it", path, value)
     return number
+
+
+def _named(name: str, values: tuple[Any, ...]) -> list[tuple[str, Any]]:
+    return [(f"{name}[{i}]", value) for i, value in enumerate(values)]
 
 
 def _copy(value: Any) -> Any:
@@ -67,20 +126,32 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _operation(op: str, *operands: Any) -> Expr:
-    return Expr._of({op: [_to_json(operand) for operand in operands]})
+def _operation(op: str, *operands: tuple[str, Any]) -> Expr:
+    """Return ``{op: [operands...]}``; each operand is given with its argument name."""
+    items = []
+    height = 0
+    for name, operand in operands:
+        json, below = _to_json(operand, name, 1)
+        items.append(json)
+        height = max(height, below)
+    return Expr._of({op: items}, height + 1)
 
 
-def _flatten(op: str, left: Any, right: Any) -> Expr:
+def _flatten(op: str, *operands: tuple[str, Any]) -> Expr:
     """Join two operands with an associative operator, extending an existing chain."""
     items: list[Any] = []
-    for operand in (left, right):
-        json = _to_json(operand)
-        if isinstance(operand, Expr) and type(json) is dict and list(json) == [op]:
-            items.extend(json[op])
-        else:
-            items.append(json)
-    return Expr._of({op: items})
+    height = 0
+    for name, operand in operands:
+        if isinstance(operand, Expr):
+            json = operand._json
+            if type(json) is dict and list(json) == [op]:
+                items.extend(json[op])
+                height = max(height, operand._height - 1)
+                continue
+        json, below = _to_json(operand, name, 1)
+        items.append(json)
+        height = max(height, below)
+    return Expr._of({op: items}, height + 1)
 
 
 class Expr:
@@ -100,7 +171,12 @@ class Expr:
         rule: JSON to wrap (a rule or a value), or another expression.
 
     Raises:
-        RuleError: ``rule`` holds something that is not JSON.
+        RuleError: ``rule`` (or an operand, for the functions and operators that
+            build operations) holds something that is not JSON, a ``Decimal`` beyond
+            ``1E±1000`` (:data:`~sfa_core.rules.MAX_EXPONENT`) or one a float would
+            round, or nests deeper than :data:`~sfa_core.rules.MAX_DEPTH` levels (so a
+            value that contains itself). ``path`` names the argument (``"low"``,
+            ``"conditions[1]"``, ``"other"``) and where inside it the problem is.
 
     Example:
         >>> from sfa_core.rules import var
@@ -109,18 +185,20 @@ class Expr:
         {'and': [{'>': [{'var': 'net_total'}, 50000]}, {'==': [{'var': 'region'}, 'EMEA']}]}
     """
 
-    __slots__ = ("_json",)
+    __slots__ = ("_height", "_json")
     __hash__ = None  # type: ignore[assignment]
 
+    _height: int
     _json: Any
 
     def __init__(self, rule: Any) -> None:
-        self._json = _to_json(rule)
+        self._json, self._height = _to_json(rule, "rule")
 
     @classmethod
-    def _of(cls, json: Any) -> Expr:
+    def _of(cls, json: Any, height: int) -> Expr:
         expr = cls.__new__(cls)
         expr._json = json
+        expr._height = height
         return expr
 
     def to_json(self) -> Any:
@@ -150,7 +228,7 @@ class Expr:
             >>> var("region").is_in(["EMEA", "APAC"]).to_json()
             {'in': [{'var': 'region'}, ['EMEA', 'APAC']]}
         """
-        return _operation("in", self, collection)
+        return _operation("in", ("self", self), ("collection", collection))
 
     def between(self, low: Any, high: Any, *, inclusive: bool = True) -> Expr:
         """Return ``low <= self <= high`` (``<`` when not inclusive).
@@ -177,76 +255,79 @@ class Expr:
         )
 
     def __repr__(self) -> str:
-        return f"Expr({self._json!r})"
+        try:
+            return f"Expr({self._json!r})"
+        except ValueError:  # an int too long for decimal text: a bounded repr instead
+            return f"Expr({_shown(self._json)})"
 
     # Comparisons build expressions.
     def __eq__(self, other: object) -> Expr:  # type: ignore[override]
-        return _operation("==", self, other)
+        return _operation("==", ("self", self), ("other", other))
 
     def __ne__(self, other: object) -> Expr:  # type: ignore[override]
-        return _operation("!=", self, other)
+        return _operation("!=", ("self", self), ("other", other))
 
     def __lt__(self, other: Any) -> Expr:
-        return _operation("<", self, other)
+        return _operation("<", ("self", self), ("other", other))
 
     def __le__(self, other: Any) -> Expr:
-        return _operation("<=", self, other)
+        return _operation("<=", ("self", self), ("other", other))
 
     def __gt__(self, other: Any) -> Expr:
-        return _operation(">", self, other)
+        return _operation(">", ("self", self), ("other", other))
 
     def __ge__(self, other: Any) -> Expr:
-        return _operation(">=", self, other)
+        return _operation(">=", ("self", self), ("other", other))
 
     # Logic.
     def __and__(self, other: Any) -> Expr:
-        return _flatten("and", self, other)
+        return _flatten("and", ("self", self), ("other", other))
 
     def __rand__(self, other: Any) -> Expr:
-        return _flatten("and", other, self)
+        return _flatten("and", ("other", other), ("self", self))
 
     def __or__(self, other: Any) -> Expr:
-        return _flatten("or", self, other)
+        return _flatten("or", ("self", self), ("other", other))
 
     def __ror__(self, other: Any) -> Expr:
-        return _flatten("or", other, self)
+        return _flatten("or", ("other", other), ("self", self))
 
     def __invert__(self) -> Expr:
-        return _operation("!", self)
+        return _operation("!", ("self", self))
 
     # Arithmetic.
     def __add__(self, other: Any) -> Expr:
-        return _flatten("+", self, other)
+        return _flatten("+", ("self", self), ("other", other))
 
     def __radd__(self, other: Any) -> Expr:
-        return _flatten("+", other, self)
+        return _flatten("+", ("other", other), ("self", self))
 
     def __sub__(self, other: Any) -> Expr:
-        return _operation("-", self, other)
+        return _operation("-", ("self", self), ("other", other))
 
     def __rsub__(self, other: Any) -> Expr:
-        return _operation("-", other, self)
+        return _operation("-", ("other", other), ("self", self))
 
     def __mul__(self, other: Any) -> Expr:
-        return _flatten("*", self, other)
+        return _flatten("*", ("self", self), ("other", other))
 
     def __rmul__(self, other: Any) -> Expr:
-        return _flatten("*", other, self)
+        return _flatten("*", ("other", other), ("self", self))
 
     def __truediv__(self, other: Any) -> Expr:
-        return _operation("/", self, other)
+        return _operation("/", ("self", self), ("other", other))
 
     def __rtruediv__(self, other: Any) -> Expr:
-        return _operation("/", other, self)
+        return _operation("/", ("other", other), ("self", self))
 
     def __mod__(self, other: Any) -> Expr:
-        return _operation("%", self, other)
+        return _operation("%", ("self", self), ("other", other))
 
     def __rmod__(self, other: Any) -> Expr:
-        return _operation("%", other, self)
+        return _operation("%", ("other", other), ("self", self))
 
     def __neg__(self) -> Expr:
-        return _operation("-", self)
+        return _operation("-", ("self", self))
 
 
 def var(name: str | int | None, default: Any = _NO_DEFAULT) -> Expr:
@@ -268,8 +349,9 @@ def var(name: str | int | None, default: Any = _NO_DEFAULT) -> Expr:
         {'var': ['discount', 0]}
     """
     if default is _NO_DEFAULT:
-        return Expr._of({"var": _to_json(name)})
-    return Expr._of({"var": [_to_json(name), _to_json(default)]})
+        json, height = _to_json(name, "name", 1)
+        return Expr._of({"var": json}, height + 1)
+    return _operation("var", ("name", name), ("default", default))
 
 
 #: Another name of :func:`var`, reading better in conditions.
@@ -290,7 +372,7 @@ def all_of(*conditions: Any) -> Expr:
         >>> all_of(var("a") > 1, var("b")).to_json()
         {'and': [{'>': [{'var': 'a'}, 1]}, {'var': 'b'}]}
     """
-    return _operation("and", *conditions)
+    return _operation("and", *_named("conditions", conditions))
 
 
 def any_of(*conditions: Any) -> Expr:
@@ -307,7 +389,7 @@ def any_of(*conditions: Any) -> Expr:
         >>> any_of(var("vip"), var("total") > 100).to_json()
         {'or': [{'var': 'vip'}, {'>': [{'var': 'total'}, 100]}]}
     """
-    return _operation("or", *conditions)
+    return _operation("or", *_named("conditions", conditions))
 
 
 def not_(condition: Any) -> Expr:
@@ -324,7 +406,7 @@ def not_(condition: Any) -> Expr:
         >>> not_(var("approved")).to_json()
         {'!': [{'var': 'approved'}]}
     """
-    return _operation("!", condition)
+    return _operation("!", ("condition", condition))
 
 
 def if_(condition: Any, then: Any, *rest: Any) -> Expr:
@@ -346,7 +428,7 @@ def if_(condition: Any, then: Any, *rest: Any) -> Expr:
         >>> if_(var("total") > 100000, "vp", "manager").to_json()
         {'if': [{'>': [{'var': 'total'}, 100000]}, 'vp', 'manager']}
     """
-    return _operation("if", condition, then, *rest)
+    return _operation("if", ("condition", condition), ("then", then), *_named("rest", rest))
 
 
 def between(low: Any, value: Any, high: Any, *, inclusive: bool = True) -> Expr:
@@ -366,7 +448,7 @@ def between(low: Any, value: Any, high: Any, *, inclusive: bool = True) -> Expr:
         >>> between(0, var("margin"), 0.15, inclusive=False).to_json()
         {'<': [0, {'var': 'margin'}, 0.15]}
     """
-    return _operation("<=" if inclusive else "<", low, value, high)
+    return _operation("<=" if inclusive else "<", ("low", low), ("value", value), ("high", high))
 
 
 def in_(needle: Any, haystack: Any) -> Expr:
@@ -384,4 +466,4 @@ def in_(needle: Any, haystack: Any) -> Expr:
         >>> in_("rush", var("notes")).to_json()
         {'in': ['rush', {'var': 'notes'}]}
     """
-    return _operation("in", needle, haystack)
+    return _operation("in", ("needle", needle), ("haystack", haystack))

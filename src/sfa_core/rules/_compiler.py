@@ -13,11 +13,12 @@ import contextlib
 import datetime as _dt
 import enum
 import functools
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sfa_core.errors import RuleError, RuleEvaluationError, ValidationError
+from sfa_core.errors import RuleError, RuleEvaluationError, ValidationError, _shown
 from sfa_core.rules import _operators as ops
 from sfa_core.rules import _semantics as sem
 from sfa_core.rules._builder import Expr
@@ -38,7 +39,7 @@ __all__ = [
 
 #: The deepest nesting a rule may have. Each operation counts one level, and so
 #: does each array written as a value; the argument list of an operation does not.
-MAX_DEPTH = 64
+MAX_DEPTH = ops.MAX_DEPTH
 
 #: The default step budget of one evaluation. Each item an iterating operator
 #: (``map``, ``filter``, ``reduce``, ``all``, ``some``, ``none``) visits costs one step
@@ -200,7 +201,9 @@ class _Parser:
         if isinstance(rule, Mapping):
             return self._object(rule, path, depth + 1, in_body)
         raise RuleError(
-            f"not a JSON value: {cls.__module__}.{cls.__qualname__} {rule!r}", path=path, rule=rule
+            f"not a JSON value: {cls.__module__}.{cls.__qualname__} {_shown(rule)}",
+            path=path,
+            rule=rule,
         )
 
     def _check_depth(self, depth: int, path: str, rule: Any) -> None:
@@ -224,13 +227,15 @@ class _Parser:
             return Node(None, (), {}, path, {}, in_body=in_body)
         self._check_depth(depth, path, rule)
         if len(rule) != 1:
-            keys = ", ".join(repr(key) for key in rule)
+            keys = ", ".join(_shown(key) for key in itertools.islice(rule, 10))
+            if len(rule) > 10:
+                keys += ", ..."
             raise RuleError(
                 f"an operation has exactly one key, its operator (got {keys})", path=path, rule=rule
             )
         ((op, raw),) = rule.items()
         if not isinstance(op, str):
-            raise RuleError(f"operators are text, got {op!r}", path=path, rule=rule)
+            raise RuleError(f"operators are text, got {_shown(op)}", path=path, rule=rule)
         spec = ops.OPERATORS.get(op)
         if spec is None:
             raise RuleError(f"unknown operator {op!r}", path=path, rule=rule)
@@ -307,12 +312,14 @@ class _Parser:
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise RuleError(
-                        f"not a JSON object key: {key!r} (keys are text)", path=path, rule=value
+                        f"not a JSON object key: {_shown(key)} (keys are text)",
+                        path=path,
+                        rule=value,
                     )
                 copy[key] = self._literal(item, child_path(path, key), depth + 1)
             return copy
         raise RuleError(
-            f"not a JSON value: {cls.__module__}.{cls.__qualname__} {value!r}",
+            f"not a JSON value: {cls.__module__}.{cls.__qualname__} {_shown(value)}",
             path=path,
             rule=value,
         )
@@ -589,7 +596,7 @@ class CompiledRule:
         budgets = (
             _budget("max_steps", max_steps),
             _budget("max_size", max_size),
-            _budget("max_exponent", max_exponent),
+            _budget("max_exponent", max_exponent, _MAX_EXPONENT_LIMIT),
         )
         if isinstance(rule, Expr):
             rule = rule.to_json()
@@ -839,9 +846,16 @@ def _counting(fn: ops.Fn, counted: bool, max_steps: int) -> ops.Fn:
     return with_budget
 
 
-def _budget(name: str, value: Any) -> int:
+#: The largest magnitude budget a rule may be given: beyond it, even building the
+#: bound of its arithmetic (``10 ** (max_exponent + 1)``) would take long.
+_MAX_EXPONENT_LIMIT = 100_000
+
+
+def _budget(name: str, value: Any, highest: int | None = None) -> int:
     if type(value) is not int or value < 1:
         raise ValidationError("a budget must be a positive whole number", path=name, value=value)
+    if highest is not None and value > highest:
+        raise ValidationError(f"a budget must be at most {highest}", path=name, value=value)
     return value
 
 
@@ -920,7 +934,7 @@ def compile(
             ``substr`` or ``merge`` may return.
         max_exponent: The largest ``|adjusted exponent|`` of a number ``+``,
             ``-``, ``*``, ``/`` or ``%`` may compute (``1E+1000`` is allowed,
-            ``1E+1001`` is not).
+            ``1E+1001`` is not); at most 100,000.
         dialect: ``"classic"`` (the default) or ``"community"``, a
             :class:`Dialect`: which semantics the rule follows where the
             classic and the newer shared test suites disagree.
@@ -929,7 +943,8 @@ def compile(
         The :class:`CompiledRule`.
 
     Raises:
-        ValidationError: A budget is not a positive ``int``, or the dialect is unknown.
+        ValidationError: A budget is not a positive ``int`` (or ``max_exponent``
+            is above 100,000), or the dialect is unknown.
         RuleError: The rule is malformed: unknown operator, wrong operand
             count, a value that is not JSON (an object, NaN), nesting deeper
             than :data:`MAX_DEPTH`, an unknown or mistyped field. ``path`` is
@@ -1001,6 +1016,7 @@ def evaluate(rule: Any, data: Any = None, *, dialect: Dialect | str = Dialect.CL
     chosen = _dialect(dialect)
     try:
         key = _canonical_json(rule)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
+        # not JSON, or nested too deep to write: compiling it says what is wrong
         return CompiledRule(rule, dialect=chosen).evaluate(data)
     return _compiled(key, chosen).evaluate(data)

@@ -8,11 +8,14 @@ unevaluated.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
+from sfa_core._validate import check_bool
+from sfa_core.errors import ValidationError, _shown
 from sfa_core.rules import _semantics as sem
 
 __all__ = ["Explanation"]
@@ -22,7 +25,55 @@ _LOOKUPS = frozenset({"var", "val"})
 _MAX_TEXT = 80
 
 
-@attrs.frozen
+def _check_operator(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("must be an operator (text) or None", path="operator", value=value)
+
+
+def _check_path(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError("must be a JSON path (text)", path="path", value=value)
+
+
+def _values(value: Any) -> tuple[Any, ...]:
+    """The converter of ``operands``: a tuple (or a list, made a tuple) of values."""
+    if type(value) is tuple:
+        return value
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    raise ValidationError("must be a tuple of values", path="operands", value=value)
+
+
+def _children(value: Any) -> tuple[Explanation, ...]:
+    """The converter of ``children``: a tuple (or a list, made a tuple) of explanations."""
+    if not isinstance(value, (tuple, list)):
+        raise ValidationError("must be a tuple of explanations", path="children", value=value)
+    for i, child in enumerate(value):
+        if not isinstance(child, Explanation):
+            raise ValidationError("must be an Explanation", path=f"children[{i}]", value=child)
+    return value if type(value) is tuple else tuple(value)
+
+
+def _check_item(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and (type(value) is not int or not 0 <= value <= sys.maxsize):
+        raise ValidationError(
+            "must be an index (an int from 0 to sys.maxsize) or None", path="item", value=value
+        )
+
+
+def _repr(value: Any) -> str:
+    """``repr`` of a value an explanation holds, bounded when the plain one fails.
+
+    The data may hold an int too long for decimal text, be nested too deep, or hold
+    a host's value whose ``repr`` fails.
+    """
+    try:
+        return repr(value)
+    except Exception:  # too long, too deep, or a broken __repr__: a bounded repr instead
+        return _shown(value)
+
+
+@attrs.frozen(unsafe_hash=False)
 class Explanation:
     """What one node of a rule did during an evaluation, with its sub-nodes.
 
@@ -45,6 +96,13 @@ class Explanation:
         item: For the body of ``map``, ``filter``, ``all``, ``some``, ``none``
             and ``reduce``, the index of the array item it ran for.
 
+    Explanations hold JSON and data (dicts, lists), so, like them, they compare
+    by value and are not hashable.
+
+    Raises:
+        ValidationError: A field has the wrong type (``path`` not text,
+            ``truthy`` not a bool, ``children`` not explanations...).
+
     Example:
         >>> from sfa_core import rules
         >>> rule = rules.compile({">": [{"var": "quote.net_total"}, 50000]})
@@ -55,16 +113,16 @@ class Explanation:
         ✔ quote.net_total (72000) > 50000
     """
 
-    operator: str | None
-    path: str
-    source: Any
-    operands: tuple[Any, ...]
-    result: Any
-    truthy: bool
-    children: tuple[Explanation, ...] = ()
-    evaluated: bool = True
-    error: Any = None
-    item: int | None = None
+    operator: str | None = attrs.field(validator=_check_operator)
+    path: str = attrs.field(validator=_check_path)
+    source: Any = attrs.field(repr=_repr)
+    operands: tuple[Any, ...] = attrs.field(converter=_values, repr=_repr)
+    result: Any = attrs.field(repr=_repr)
+    truthy: bool = attrs.field(validator=check_bool)
+    children: tuple[Explanation, ...] = attrs.field(default=(), converter=_children)
+    evaluated: bool = attrs.field(default=True, validator=check_bool)
+    error: Any = attrs.field(default=None, repr=_repr)
+    item: int | None = attrs.field(default=None, validator=_check_item)
 
     @property
     def failed(self) -> bool:
@@ -234,7 +292,7 @@ def _encode(value: Any, depth: int = 0) -> str:
             if not field.name.startswith("_")
         )
         return "{" + _joined(items) + "}"
-    return repr(value)
+    return _shown(value, _MAX_TEXT)
 
 
 def _joined(parts: Iterator[str]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sfa_core.errors import RuleEvaluationError
+from sfa_core.errors import RuleEvaluationError, _shown
 from sfa_core.rules import _semantics as sem
 from sfa_core.rules._semantics import MISSING, Fail
 
@@ -53,6 +53,8 @@ class Ctx:
 #: The context of a plain top-level evaluation of a rule without iterating operators.
 ROOT = Ctx(None, None, None, None)
 
+#: The deepest nesting a rule may have (see :data:`sfa_core.rules.MAX_DEPTH`).
+MAX_DEPTH = 64
 #: The default step budget of an evaluation (see :func:`sfa_core.rules.compile`).
 MAX_STEPS = 100_000
 #: The default size budget: the longest text or array an operation may build.
@@ -398,7 +400,7 @@ def op_throw(node: Any, kids: list[Fn], st: BuildState) -> Fn:
     def throw(data: Any, ctx: Ctx) -> Any:
         value = kid(data, ctx)
         error = dict(value) if isinstance(value, Mapping) else {"type": value}
-        raise _raise(error, path, f"thrown: {error!r}")
+        raise _raise(error, path, f"thrown: {_shown(error)}")
 
     return throw
 

@@ -94,6 +94,9 @@ class Schema:
             A type name (``"any"`` for names under an object, any or array
             field), or ``None``.
 
+        Raises:
+            ValidationError: ``name`` is not text.
+
         Example:
             >>> from sfa_core.rules import Schema
             >>> Schema({"lines": "array"}).field_type("lines.0.sku")
@@ -101,6 +104,8 @@ class Schema:
             >>> Schema({"lines": "array"}).field_type("lines.sku") is None
             True
         """
+        if not isinstance(name, str):
+            raise ValidationError("must be a field name (text)", path="name", value=name)
         found = self.fields.get(name)
         if found is not None:
             return str(found)

@@ -784,7 +784,7 @@ def segment(value: Any) -> tuple[str, int | None]:
     """Return a path segment (a key or an index) as its text and its array index."""
     if type(value) is int or (type(value) is float and value.is_integer()):
         number = int(value)
-        return str(number), (number if number >= 0 else None)
+        return _int_text(number), (number if number >= 0 else None)
     text = to_text(value)
     return text, index_of(text)
 
