@@ -236,6 +236,29 @@ def _shown(value: Any, limit: int = _LIMIT) -> str:
             return "<unprintable value>"
 
 
+def _joined(items: Any, separator: str, *, quoted: bool = False, most: int = 20) -> str:
+    """The items of ``items`` for a message, joined: bounded, never raising.
+
+    Each item shows as :func:`_text` (or :func:`_shown` when ``quoted``); at most
+    ``most`` items are shown. What cannot be iterated shows as :func:`_shown`.
+
+    >>> _joined(["A", "B"], " -> "), _joined(["A"], ", ", quoted=True), _joined(3, ", ")
+    ('A -> B', "'A'", '3')
+    """
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        return _shown(items)
+    try:
+        shown = []
+        for index, item in enumerate(items):
+            if index == most:
+                shown.append("...")
+                break
+            shown.append(_shown(item) if quoted else _text(item))
+    except Exception:  # an error message must never fail to build
+        return _shown(items)
+    return separator.join(shown)
+
+
 def _text(value: Any, limit: int = _LIMIT) -> str:
     """``str(value)`` for a message (a string as it is): bounded, never raising."""
     if type(value) is str:

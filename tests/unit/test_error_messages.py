@@ -239,3 +239,59 @@ def test_any_value_makes_a_bounded_message(value, depth):
         return
     if len(plain) <= 200:  # a small printable value shows exactly as repr() shows it
         assert text == f"x: bad (got {plain})"
+
+
+def _every_error_class():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import sfa_core
+    from sfa_core.errors import SfaError
+
+    found = set()
+    for info in pkgutil.walk_packages(sfa_core.__path__, "sfa_core."):
+        if info.name.startswith(("sfa_core.testing", "sfa_core.__main__")):
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if inspect.isclass(value) and issubclass(value, SfaError):
+                found.add(value)
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
+class _Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+    __str__ = __repr__
+
+
+def _hostile_values():
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    return [deep, 10**5000, _Unprintable(), None, "a\x00b", (10**5000,), [_Unprintable()]]
+
+
+@pytest.mark.parametrize("cls", _every_error_class(), ids=lambda cls: cls.__qualname__)
+def test_every_error_builds_its_message_whatever_it_is_given(cls):
+    # Each positional argument in turn gets a hostile value; building the error and
+    # printing it must never raise (a huge int, deep or unprintable data included).
+    import inspect
+
+    params = [
+        p
+        for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ] or [None]
+    for index in range(len(params)):
+        for hostile in _hostile_values():
+            args = ["a"] * len(params)
+            args[index] = hostile
+            try:
+                error = cls(*args)
+            except SfaError:
+                continue  # refusing the arguments with a clear error is fine too
+            assert len(str(error)) < 2_000
+            repr(error)

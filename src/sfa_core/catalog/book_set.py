@@ -38,7 +38,7 @@ from sfa_core._fast import builder
 from sfa_core._validate import as_member, require_day, require_items, require_key
 from sfa_core.catalog.derivation import Derivation, PriceBase, _check_rounding, _check_text, _items
 from sfa_core.catalog.model import PriceBook, Product
-from sfa_core.errors import MissingRateError, NotFoundError, ValidationError
+from sfa_core.errors import MissingRateError, NotFoundError, ValidationError, _joined, _text
 from sfa_core.money import ExchangeRates, Money
 
 __all__ = [
@@ -86,8 +86,10 @@ class PriceBookCycleError(ValidationError):
     code: ClassVar[str] = "price_book_cycle"
 
     def __init__(self, cycle: Sequence[str], *, path: str = "") -> None:
-        self.cycle = tuple(cycle)
-        super().__init__("price books derive from each other: " + " -> ".join(cycle), path=path)
+        self.cycle = tuple(cycle) if isinstance(cycle, (tuple, list)) else cycle
+        super().__init__(
+            "price books derive from each other: " + _joined(cycle, " -> "), path=_text(path)
+        )
 
 
 # -- field converters and validators ---------------------------------------------------------

@@ -38,7 +38,7 @@ from sfa_core.configure.configurator import (
     serialized,
 )
 from sfa_core.configure.model import ConfigurationModel
-from sfa_core.errors import SfaError, ValidationError
+from sfa_core.errors import SfaError, ValidationError, _text
 from sfa_core.money import Money
 
 __all__ = ["ConflictingSelectionsError", "Preference", "complete"]
@@ -62,7 +62,11 @@ class ConflictingSelectionsError(SfaError, ValueError):
 
     def __init__(self, state: ConfigurationState) -> None:
         self.state = state
-        super().__init__(state.conflicts[0].message if state.conflicts else "the choices conflict")
+        conflicts = getattr(state, "conflicts", None)
+        message = "the choices conflict"
+        if isinstance(conflicts, tuple) and conflicts:
+            message = _text(getattr(conflicts[0], "message", message))
+        super().__init__(message)
 
 
 class _Budget(Exception):

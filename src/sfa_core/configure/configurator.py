@@ -64,7 +64,7 @@ from sfa_core.configure.model import (
     selection_data,
 )
 from sfa_core.configure.solver import Solver
-from sfa_core.errors import SfaError, ValidationError
+from sfa_core.errors import SfaError, ValidationError, _joined, _text
 from sfa_core.rules import compile as compile_rule
 
 __all__ = [
@@ -98,11 +98,15 @@ class UnsatisfiableModelError(ValidationError):
 
     def __init__(self, sku: str, constraints: tuple[ConstraintRef, ...]) -> None:
         self.constraints = constraints
-        names = "; ".join(f"{c.id} ({c.text})" for c in constraints)
+        refs = constraints if isinstance(constraints, tuple) else ()
+        names = _joined(
+            [f"{_text(getattr(c, 'id', c))} ({_text(getattr(c, 'text', ''))})" for c in refs[:20]],
+            "; ",
+        )
         super().__init__(
-            f"the model of {sku} has no valid configuration; these conflict: {names}",
+            f"the model of {_text(sku)} has no valid configuration; these conflict: {names}",
             path="constraints",
-            value=tuple(c.id for c in constraints),
+            value=tuple(getattr(c, "id", c) for c in refs),
         )
 
 
@@ -140,8 +144,8 @@ class EffortExceededError(SfaError, RuntimeError):
         self.sku = sku
         self.effort = effort
         super().__init__(
-            f"the configurator gave up on the model of {sku} after {effort} conflicts "
-            "(its effort budget; pass a larger effort to try harder)"
+            f"the configurator gave up on the model of {_text(sku)} after {_text(effort)} "
+            "conflicts (its effort budget; pass a larger effort to try harder)"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sfa_core.errors import ValidationError
+from sfa_core.errors import ValidationError, _shown, _text
 
 __all__ = ["InactiveProductError", "LinePricingError", "MissingPriceError", "UnknownProductError"]
 
@@ -30,7 +30,11 @@ class LinePricingError(ValidationError):
         self.index = index
         self.line = line
         self.sku = sku
-        super().__init__(f"line {line!r}: {reason}", path=f"lines[{index}].{field}", value=sku)
+        super().__init__(
+            f"line {_shown(line)}: {_text(reason)}",
+            path=f"lines[{_text(index)}].{_text(field)}",
+            value=sku,
+        )
 
 
 class UnknownProductError(LinePricingError):
@@ -81,4 +85,6 @@ class MissingPriceError(LinePricingError):
         self, index: int, line: str, sku: str, price_book: str, what: str = "price"
     ) -> None:
         self.price_book = price_book
-        super().__init__(index, line, sku, f"price book {price_book!r} has no {what} for it")
+        super().__init__(
+            index, line, sku, f"price book {_shown(price_book)} has no {_text(what)} for it"
+        )

@@ -62,7 +62,7 @@ from sfa_core._validate import (
     to_optional_decimal,
     tuple_converter,
 )
-from sfa_core.errors import ValidationError
+from sfa_core.errors import ValidationError, _joined, _shown, _text
 from sfa_core.money import validate_currency
 
 __all__ = [
@@ -165,9 +165,10 @@ class PriceRuleConflictError(ValidationError):
         self.rule_ids = rule_ids
         self.priority = priority
         super().__init__(
-            f"line {line!r}: price rules {', '.join(map(repr, rule_ids))} all match with "
-            f"priority {priority}; exclusive stacking needs one winner (change a priority)",
-            path=f"lines[{index}]",
+            f"line {_shown(line)}: price rules {_joined(rule_ids, ', ', quoted=True)} all match "
+            f"with priority {_text(priority)}; exclusive stacking needs one winner (change a "
+            "priority)",
+            path=f"lines[{_text(index)}]",
             value=rule_ids,
         )
 
@@ -184,7 +185,7 @@ class PriceRuleCycleError(ValidationError):
     def __init__(self, cycle: tuple[str, ...]) -> None:
         self.cycle = cycle
         super().__init__(
-            "price rules set fields that each other read, in a cycle: " + " -> ".join(cycle),
+            "price rules set fields that each other read, in a cycle: " + _joined(cycle, " -> "),
             path="rules",
         )
 

@@ -61,7 +61,7 @@ from sfa_core._validate import (
 )
 from sfa_core.catalog._bands import EXACT, add, check_bounds, mul, positive, prefixed, sub, to_bound
 from sfa_core.catalog.tiers import TierBounds, tier_index, to_tier_bounds
-from sfa_core.errors import ValidationError
+from sfa_core.errors import ValidationError, _joined, _shown, _text
 from sfa_core.money import DEFAULT_ROUNDING, validate_currency
 
 __all__ = [
@@ -159,10 +159,10 @@ class MissingScheduleAmountError(ValidationError):
     ) -> None:
         self.schedule_id = schedule_id
         self.currency = currency
-        lists = f" (it lists {', '.join(listed)})" if listed else ""
+        lists = f" (it lists {_joined(listed, ', ')})" if listed else ""
         super().__init__(
-            f"discount schedule {schedule_id!r} has no amounts in {currency}{lists}",
-            path=path,
+            f"discount schedule {_shown(schedule_id)} has no amounts in {_text(currency)}{lists}",
+            path=_text(path),
             value=currency,
         )
 

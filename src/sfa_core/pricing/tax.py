@@ -43,7 +43,8 @@ from sfa_core._validate import (
     require_items_of,
     require_key,
 )
-from sfa_core.errors import ValidationError
+from sfa_core.errors import ValidationError, _shown
+from sfa_core.errors import _text as _message_text
 from sfa_core.money import ROUNDING_MODES, currency_precision
 
 __all__ = [
@@ -92,7 +93,9 @@ class UnknownTaxCategoryError(ValidationError):
         self.key = key
         self.category = category
         super().__init__(
-            f"no tax rate for category {category!r} of line {key!r}", path=path, value=category
+            f"no tax rate for category {_shown(category)} of line {_shown(key)}",
+            path=_message_text(path),
+            value=category,
         )
 
 
