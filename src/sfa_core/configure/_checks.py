@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sfa_core._frozen import FrozenMap, freeze_map
-from sfa_core._validate import MAX_INTEGER_DIGITS, require_decimal
+from sfa_core._validate import MAX_INTEGER_DIGITS, require_decimal, require_index
 from sfa_core.errors import ValidationError
 
 __all__ = [
@@ -113,17 +113,9 @@ def require_count(value: Any, path: str) -> int:
     >>> require_count(True, "min_options")
     Traceback (most recent call last):
     ...
-    sfa_core.errors.ValidationError: min_options: must be an int >= 0 (got True)
+    sfa_core.errors.ValidationError: min_options: must be an integer >= 0 (got True)
     """
-    if value.__class__ is not int or value < 0:
-        raise ValidationError("must be an int >= 0", path=path, value=value)
-    if value > MAX_QUANTITY:
-        raise ValidationError(
-            f"is out of the supported range (at most {MAX_INTEGER_DIGITS} digits)",
-            path=path,
-            value=value,
-        )
-    return value
+    return require_index(value, path)  # the package's one count check (0..MAX_QUANTITY)
 
 
 def check_count(instance: Any, attribute: Any, value: Any) -> None:
