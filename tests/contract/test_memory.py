@@ -4,6 +4,7 @@ from sfa_core.adapters.memory import MemoryStore
 from sfa_core.testing.contracts import (
     ConfigurationModelRepositoryContract,
     ContractedPricesRepositoryContract,
+    DirectoryRepositoryContract,
     DiscountScheduleRepositoryContract,
     PriceBookRepositoryContract,
     PricingSettingsRepositoryContract,
@@ -67,6 +68,12 @@ class TestMemoryPricingSettings(PricingSettingsRepositoryContract):
     @pytest.fixture
     def repository(self):
         return MemoryStore().pricing_settings
+
+
+class TestMemoryDirectories(DirectoryRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().directories
 
 
 class TestMemoryStore(UnitOfWorkContract):

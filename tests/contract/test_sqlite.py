@@ -4,6 +4,7 @@ from sfa_core.adapters.sqlite import SqliteStore
 from sfa_core.testing.contracts import (
     ConfigurationModelRepositoryContract,
     ContractedPricesRepositoryContract,
+    DirectoryRepositoryContract,
     DiscountScheduleRepositoryContract,
     PriceBookRepositoryContract,
     PricingSettingsRepositoryContract,
@@ -74,6 +75,12 @@ class TestSqlitePricingSettings(PricingSettingsRepositoryContract):
     @pytest.fixture
     def repository(self, sqlite_store):
         return sqlite_store.pricing_settings
+
+
+class TestSqliteDirectories(DirectoryRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.directories
 
 
 class TestSqliteStore(UnitOfWorkContract):

@@ -66,6 +66,7 @@ NOT_FUZZED: dict[str, str] = {
     # ids they take refer to stored values; their constructors take wired repositories.
     "sfa_core.engine.CatalogService": "fuzzed through a seeded engine (test_engine_fuzz.py)",
     "sfa_core.engine.ConfigurationService": "fuzzed through a seeded engine",
+    "sfa_core.engine.DirectoryService": "fuzzed through a seeded engine",
     "sfa_core.engine.PricingService": "fuzzed through a seeded engine",
     "sfa_core.engine.QuoteService": "fuzzed through a seeded engine",
     "sfa_core.engine.SetupEditor": "fuzzed through a seeded engine (engine.pricing editors)",

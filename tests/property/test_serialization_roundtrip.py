@@ -135,6 +135,49 @@ def _configuration_strategies():
     }
 
 
+def _approval_strategies():
+    """Approval plan values; their JSON data is drawn without Decimals, which read back
+    as text (a number in a rule's explanation is data shown, not arithmetic)."""
+    from sfa_core import approvals as ap
+
+    ids = sfa_st.keys()
+    scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8)
+    json = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+        max_leaves=6,
+    )
+    check = st.builds(
+        ap.ConditionCheck,
+        field=ids,
+        operator=st.sampled_from([">", "==", "in"]),
+        expected=json,
+        actual=json,
+        result=st.booleans(),
+    )
+    match = st.builds(
+        ap.RuleMatch,
+        rule=ids,
+        description=sfa_st.texts(10),
+        checks=st.lists(check, max_size=2).map(tuple),
+        values=st.dictionaries(ids, json, max_size=3),
+    )
+    step = st.builds(
+        ap.PlanStep,
+        level=st.integers(1, 5),
+        chain=ids,
+        approvers=st.lists(ids, min_size=1, max_size=3, unique=True).map(tuple),
+        mode=st.sampled_from(list(ap.ApprovalMode)),
+        rules=st.lists(ids, max_size=2).map(tuple),
+        reasons=st.lists(match, max_size=2).map(tuple),
+        sla_hours=st.none() | st.integers(1, 72),
+    )
+    plan = st.lists(step, max_size=3, unique_by=lambda s: s.key).map(
+        lambda steps: ap.ApprovalPlan(tuple(sorted(steps, key=lambda s: (s.level, s.chain))))
+    )
+    return {"ConditionCheck": check, "RuleMatch": match, "PlanStep": step, "ApprovalPlan": plan}
+
+
 STRATEGIES = {
     # money
     "Money": sfa_st.money(),
@@ -208,6 +251,15 @@ STRATEGIES = {
     ),
     # configuration
     **_configuration_strategies(),
+    # approvals
+    **_approval_strategies(),
+    # directory
+    "User": sfa_st.users(),
+    "GroupMember": sfa_st.group_members(),
+    # (two public classes are named Group: the directory's is keyed by its full name)
+    "sfa_core.directory.model.Group": sfa_st.groups(),
+    "Delegation": sfa_st.delegations(),
+    "Directory": sfa_st.directories(),
 }
 
 #: Classes drawn from whole pricing scenarios: fewer examples keep the file fast (each
@@ -215,7 +267,13 @@ STRATEGIES = {
 HEAVY = {"PricedQuote": 60, "PricedLine": 40, "Totals": 40, "WaterfallStep": 40}
 
 
+def _full_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def strategy_for(cls):
+    if _full_name(cls) in STRATEGIES:
+        return STRATEGIES[_full_name(cls)]
     if cls.__name__ in STRATEGIES:
         return STRATEGIES[cls.__name__]
     return st.from_type(cls)
@@ -232,7 +290,7 @@ def test_discovery_finds_the_core_values():
 
 def test_every_strategy_names_a_discovered_class():
     # A renamed or removed class must not leave a stale entry behind.
-    assert set(STRATEGIES) <= {c.__name__ for c in CLASSES}
+    assert set(STRATEGIES) <= {c.__name__ for c in CLASSES} | {_full_name(c) for c in CLASSES}
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)

@@ -35,13 +35,21 @@ OUTSIDE_THE_CORE = (
     "sfa_core._engine_quotes",
     "sfa_core._engine_configure",
 )
-DOMAIN = ("sfa_core.catalog", "sfa_core.pricing", "sfa_core.configure", "sfa_core.quotes")
+DOMAIN = (
+    "sfa_core.catalog",
+    "sfa_core.pricing",
+    "sfa_core.configure",
+    "sfa_core.quotes",
+    "sfa_core.directory",
+)
 # A module under the first name may not import one under any of the others.
 FORBIDDEN = [
     *((kernel, *DOMAIN) for kernel in KERNEL),
     ("sfa_core.catalog", "sfa_core.pricing", "sfa_core.configure", "sfa_core.quotes"),
     ("sfa_core.pricing", "sfa_core.quotes"),
     ("sfa_core.configure", "sfa_core.quotes"),
+    ("sfa_core.directory", "sfa_core.catalog", "sfa_core.pricing", "sfa_core.configure"),
+    ("sfa_core.directory", "sfa_core.quotes"),
     *((core, *OUTSIDE_THE_CORE) for core in (*KERNEL, *DOMAIN)),
 ]
 

@@ -20,6 +20,7 @@ from sfa_core.errors import ValidationError
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel
+    from sfa_core.directory.model import Directory
     from sfa_core.quotes.model import Quote, QuoteStatus
 
 T = TypeVar("T")
@@ -28,6 +29,7 @@ __all__ = [
     "AGGREGATES",
     "CONFIGURATIONS",
     "CONTRACTED_PRICES",
+    "DIRECTORIES",
     "DISCOUNT_SCHEDULES",
     "PRICING_SETTINGS",
     "PROMOTIONS",
@@ -38,6 +40,7 @@ __all__ = [
     "QUOTES",
     "Aggregate",
     "ConfigurationModelMethods",
+    "DirectoryMethods",
     "Front",
     "PriceBookMethods",
     "ProductMethods",
@@ -195,12 +198,18 @@ SETUP_AGGREGATES: tuple[Aggregate[Any], ...] = (
     PRICING_SETTINGS,
 )
 
+#: The directory (users, groups, delegations), keyed by its id. Nothing to filter on.
+DIRECTORIES: Aggregate[Directory] = Aggregate(
+    "directory", "directories", "sfa_core.directory.model:Directory", "id"
+)
+
 AGGREGATES: tuple[Aggregate[Any], ...] = (
     PRODUCTS,
     PRICE_BOOKS,
     QUOTES,
     CONFIGURATIONS,
     *SETUP_AGGREGATES,
+    DIRECTORIES,
 )
 
 
@@ -872,6 +881,126 @@ class ConfigurationModelMethods(Front["ConfigurationModel"]):
             []
         """
         self._table.delete(self._key(sku), _expected(expected_version))
+
+
+class DirectoryMethods(Front["Directory"]):
+    """:class:`~sfa_core.ports.DirectoryRepository` on top of the primitives.
+
+    The key is the directory's ``id``; ``list`` takes no filters.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().directories, DirectoryMethods)
+        True
+    """
+
+    def get(self, directory_id: str) -> Directory:
+        """Return the stored directory ``directory_id``.
+
+        Args:
+            directory_id: The key of the directory.
+
+        Returns:
+            The directory with its current version.
+
+        Raises:
+            NotFoundError: No directory ``directory_id`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.directory import Directory, User
+            >>> directories = MemoryStore().directories
+            >>> _ = directories.add(Directory(users=[User("ana")]))
+            >>> [u.id for u in directories.get("main").users]
+            ['ana']
+        """
+        return self._table.get(self._key(directory_id))
+
+    def list(self) -> list[Directory]:
+        """Return the stored directories sorted by id.
+
+        Returns:
+            Every stored directory, sorted by id.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.directory import Directory
+            >>> directories = MemoryStore().directories
+            >>> for name in ("main", "archive"):
+            ...     _ = directories.add(Directory(id=name))
+            >>> [d.id for d in directories.list()]
+            ['archive', 'main']
+        """
+        return self._table.list()
+
+    def add(self, directory: Directory) -> Directory:
+        """Store a new directory; return it with ``version == 1``.
+
+        Args:
+            directory: The directory to store.
+
+        Returns:
+            The stored directory, at version 1.
+
+        Raises:
+            AlreadyExistsError: A directory with this id is stored already.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.directory import Directory
+            >>> MemoryStore().directories.add(Directory()).version
+            1
+        """
+        return self._table.add(self._value(directory))
+
+    def update(self, directory: Directory) -> Directory:
+        """Replace the directory stored at ``directory.version``; return it at the next version.
+
+        Args:
+            directory: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored directory, its version incremented.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``directory.version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.directory import Directory, User
+            >>> directories = MemoryStore().directories
+            >>> stored = directories.add(Directory())
+            >>> directories.update(stored.with_user(User("ana"))).version
+            2
+            >>> directories.update(stored)
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: directory 'main': expected version 1, ...
+        """
+        return self._table.update(self._value(directory))
+
+    def delete(self, directory_id: str, *, expected_version: int) -> None:
+        """Delete directory ``directory_id`` if it is stored at ``expected_version``.
+
+        Args:
+            directory_id: The key of the directory.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.directory import Directory
+            >>> directories = MemoryStore().directories
+            >>> _ = directories.add(Directory())
+            >>> directories.delete("main", expected_version=1)
+            >>> directories.list()
+            []
+        """
+        self._table.delete(self._key(directory_id), _expected(expected_version))
 
 
 class SetupMethods(Front[T]):

@@ -34,6 +34,7 @@ import attrs
 from sfa_core.adapters._aggregates import (
     CONFIGURATIONS,
     CONTRACTED_PRICES,
+    DIRECTORIES,
     DISCOUNT_SCHEDULES,
     PRICE_BOOKS,
     PRICING_SETTINGS,
@@ -44,6 +45,7 @@ from sfa_core.adapters._aggregates import (
     Aggregate,
     ConfigurationModelMethods,
     ContractedPricesMethods,
+    DirectoryMethods,
     DiscountScheduleMethods,
     PriceBookMethods,
     PricingSettingsMethods,
@@ -56,11 +58,13 @@ from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
+    from sfa_core.directory.model import Directory  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
     "MemoryConfigurationModelRepository",
     "MemoryContractedPricesRepository",
+    "MemoryDirectoryRepository",
     "MemoryDiscountScheduleRepository",
     "MemoryPriceBookRepository",
     "MemoryPricingSettingsRepository",
@@ -265,6 +269,19 @@ class MemoryPricingSettingsRepository(PricingSettingsMethods):
     """
 
 
+class MemoryDirectoryRepository(DirectoryMethods):
+    """:class:`~sfa_core.ports.DirectoryRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.directories` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.directory import Directory, User
+        >>> directories = MemoryStore().directories
+        >>> directories.add(Directory(users=[User("ana")])) == directories.get("main")
+        True
+    """
+
+
 class MemoryStore:
     """All in-memory repositories plus the unit of work that spans them.
 
@@ -300,6 +317,7 @@ class MemoryStore:
         self._promotions = MemoryPromotionRepository(table(PROMOTIONS))
         self._contracted_prices = MemoryContractedPricesRepository(table(CONTRACTED_PRICES))
         self._pricing_settings = MemoryPricingSettingsRepository(table(PRICING_SETTINGS))
+        self._directories = MemoryDirectoryRepository(table(DIRECTORIES))
 
     @property
     def products(self) -> MemoryProductRepository:
@@ -399,6 +417,17 @@ class MemoryStore:
             True
         """
         return self._pricing_settings
+
+    @property
+    def directories(self) -> MemoryDirectoryRepository:
+        """The directory repository (users, groups, delegations).
+
+        Example:
+            >>> from sfa_core.ports import DirectoryRepository
+            >>> isinstance(MemoryStore().directories, DirectoryRepository)
+            True
+        """
+        return self._directories
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -23,7 +23,7 @@
 >>> store = SqliteStore(":memory:")
 >>> store.products.add(Product(sku="A-1", name="Widget")).version
 1
->>> store.schema_version == len(MIGRATIONS) == 4
+>>> store.schema_version == len(MIGRATIONS) == 5
 True
 >>> store.close()
 """
@@ -43,6 +43,7 @@ import attrs
 from sfa_core.adapters._aggregates import (
     CONFIGURATIONS,
     CONTRACTED_PRICES,
+    DIRECTORIES,
     DISCOUNT_SCHEDULES,
     PRICE_BOOKS,
     PRICING_SETTINGS,
@@ -53,6 +54,7 @@ from sfa_core.adapters._aggregates import (
     Aggregate,
     ConfigurationModelMethods,
     ContractedPricesMethods,
+    DirectoryMethods,
     DiscountScheduleMethods,
     PriceBookMethods,
     PricingSettingsMethods,
@@ -74,12 +76,14 @@ from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
+    from sfa_core.directory.model import Directory  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
     "MIGRATIONS",
     "SqliteConfigurationModelRepository",
     "SqliteContractedPricesRepository",
+    "SqliteDirectoryRepository",
     "SqliteDiscountScheduleRepository",
     "SqlitePriceBookRepository",
     "SqlitePricingSettingsRepository",
@@ -151,6 +155,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             f"CREATE TABLE {table}_revisions ({key} TEXT NOT NULL, version INTEGER NOT NULL, "
             f"doc TEXT NOT NULL, PRIMARY KEY ({key}, version))",
         )
+    ),
+    # 5: directories (users, groups, delegations), keyed by id; nothing to filter on.
+    (
+        "CREATE TABLE directories (id TEXT PRIMARY KEY NOT NULL, "
+        "version INTEGER NOT NULL, doc TEXT NOT NULL)",
     ),
 )
 
@@ -515,6 +524,31 @@ class SqlitePricingSettingsRepository(PricingSettingsMethods):
     """
 
 
+class SqliteDirectoryRepository(DirectoryMethods):
+    """:class:`~sfa_core.ports.DirectoryRepository` on SQLite.
+
+    The table holds the id, the version and the directory as a JSON document:
+    users, groups with their members' weights, and delegations with their windows
+    as ISO 8601 datetimes with their UTC offsets. Get one from
+    :attr:`SqliteStore.directories` rather than building it directly.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.directory import Delegation, Directory, Group, User
+        >>> store = SqliteStore(":memory:")
+        >>> august = dt.datetime(2027, 8, 1, tzinfo=dt.timezone.utc)
+        >>> directory = Directory(
+        ...     users=[User("ceo"), User("ana", manager="ceo", time_zone="Europe/Paris")],
+        ...     groups=[Group("emea", members=["ana", "ceo"])],
+        ...     delegations=[Delegation("ana", "ceo", august)])
+        >>> store.directories.add(directory) == store.directories.get("main")
+        True
+        >>> store._db.read("SELECT id, version FROM directories")
+        [('main', 1)]
+        >>> store.close()
+    """
+
+
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
@@ -564,6 +598,7 @@ class SqliteStore:
         self._pricing_settings = SqlitePricingSettingsRepository(
             _SqliteTable(PRICING_SETTINGS, self._db)
         )
+        self._directories = SqliteDirectoryRepository(_SqliteTable(DIRECTORIES, self._db))
 
     def _migrate(self) -> int:
         try:
@@ -719,6 +754,19 @@ class SqliteStore:
             >>> store.close()
         """
         return self._pricing_settings
+
+    @property
+    def directories(self) -> SqliteDirectoryRepository:
+        """The directory repository (users, groups, delegations).
+
+        Example:
+            >>> from sfa_core.ports import DirectoryRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.directories, DirectoryRepository)
+            True
+            >>> store.close()
+        """
+        return self._directories
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -1,9 +1,10 @@
 """The engine: :class:`SalesEngine` and one service per area.
 
-``engine.catalog``, ``engine.pricing``, ``engine.quotes`` and
-``engine.configurations`` are services with explicit constructors that name
-their repositories, the clock, the store's transactions and the other services
-they call (catalog <- pricing <- quotes <- configurations). No business rule
+``engine.catalog``, ``engine.pricing``, ``engine.quotes``,
+``engine.configurations`` and ``engine.directory`` are services with explicit
+constructors that name their repositories, the clock, the store's transactions
+and the other services they call (catalog <- pricing <- quotes <-
+configurations; the directory stands on its own). No business rule
 lives here: each method loads through the ports, calls the core, saves and
 returns.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from sfa_core.engine.catalog import CatalogService
 from sfa_core.engine.configurations import ConfigurationService
+from sfa_core.engine.directory import DirectoryService
 from sfa_core.engine.pricing import PricingService, SetupEditor
 from sfa_core.engine.quotes import QuoteService
 from sfa_core.engine.sales_engine import SalesEngine
@@ -24,6 +26,7 @@ from sfa_core.engine.sales_engine import SalesEngine
 __all__ = [
     "CatalogService",
     "ConfigurationService",
+    "DirectoryService",
     "PricingService",
     "QuoteService",
     "SalesEngine",

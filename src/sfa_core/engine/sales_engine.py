@@ -10,6 +10,7 @@ from sfa_core.clock import SystemClock
 from sfa_core.engine._support import Transactions, repository
 from sfa_core.engine.catalog import CatalogService
 from sfa_core.engine.configurations import ConfigurationService
+from sfa_core.engine.directory import DirectoryService
 from sfa_core.engine.pricing import PricingService
 from sfa_core.engine.quotes import QuoteService, new_quote_id
 from sfa_core.errors import ValidationError
@@ -18,6 +19,7 @@ from sfa_core.ports import (
     Clock,
     ConfigurationModelRepository,
     ContractedPricesRepository,
+    DirectoryRepository,
     DiscountScheduleRepository,
     PriceBookRepository,
     PricingSettingsRepository,
@@ -53,7 +55,8 @@ class SalesEngine:
     * :attr:`pricing` -- the stored pricing setup (rules, schedules, promotions,
       contracted prices, settings);
     * :attr:`quotes` -- drafts, lines, pricing, lifecycle, revisions;
-    * :attr:`configurations` -- CPQ models and clicks.
+    * :attr:`configurations` -- CPQ models and clicks;
+    * :attr:`directory` -- users, managers, roles, groups and delegations.
 
     Use :meth:`in_memory` or :meth:`sqlite` for the shipped storage,
     :meth:`from_store` for a store of your own, or pass the repositories you
@@ -72,6 +75,7 @@ class SalesEngine:
         promotions: Where promotions are stored.
         contracted_prices: Where contracted prices are stored.
         pricing_settings: Where the pricing settings are stored.
+        directories: Where the directory (users, groups, delegations) is stored.
         clock: Where "today" comes from (defaults to the UTC system clock).
         unit_of_work: Makes multi-write operations atomic; without one, each
             single write is atomic on its own.
@@ -105,6 +109,7 @@ class SalesEngine:
         promotions: PromotionRepository | None = None,
         contracted_prices: ContractedPricesRepository | None = None,
         pricing_settings: PricingSettingsRepository | None = None,
+        directories: DirectoryRepository | None = None,
         clock: Clock | None = None,
         unit_of_work: UnitOfWork | None = None,
         new_id: Callable[[], str] | None = None,
@@ -151,6 +156,10 @@ class SalesEngine:
             repository(configurations, "configurations"),
             self._catalog,
             self._quotes,
+            transactions,
+        )
+        self._directory = DirectoryService(
+            repository(directories, "directories"),
             transactions,
         )
         self._closer: Callable[[], Any] | None = None
@@ -275,6 +284,17 @@ class SalesEngine:
         sfa_core.errors.NotFoundError: configuration model 'PC' not found
         """
         return self._configurations
+
+    @property
+    def directory(self) -> DirectoryService:
+        """Users, managers, roles, groups and delegations.
+
+        >>> from sfa_core.directory import User
+        >>> engine = SalesEngine.in_memory()
+        >>> [u.id for u in engine.directory.add_user(User("ana")).users]
+        ['ana']
+        """
+        return self._directory
 
     @property
     def clock(self) -> Clock:

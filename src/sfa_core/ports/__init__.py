@@ -32,14 +32,17 @@ A host implements only the repositories of the services it uses
 True
 >>> isinstance(store.configurations, ConfigurationModelRepository)
 True
+>>> isinstance(store.directories, DirectoryRepository)
+True
 >>> sorted(STORE_REPOSITORIES)[:4]
-['configurations', 'contracted_prices', 'discount_schedules', 'price_books']
+['configurations', 'contracted_prices', 'directories', 'discount_schedules']
 """
 
 from __future__ import annotations
 
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
+from sfa_core.ports.directory import DirectoryRepository
 from sfa_core.ports.pricing import (
     ContractedPricesRepository,
     DiscountScheduleRepository,
@@ -57,6 +60,7 @@ __all__ = [
     "Clock",
     "ConfigurationModelRepository",
     "ContractedPricesRepository",
+    "DirectoryRepository",
     "DiscountScheduleRepository",
     "PriceBookRepository",
     "PricingSettingsRepository",

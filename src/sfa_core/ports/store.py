@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 from sfa_core.clock import Clock
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
+from sfa_core.ports.directory import DirectoryRepository
 from sfa_core.ports.pricing import (
     ContractedPricesRepository,
     DiscountScheduleRepository,
@@ -33,6 +34,7 @@ STORE_REPOSITORIES: dict[str, type] = {
     "promotions": PromotionRepository,
     "contracted_prices": ContractedPricesRepository,
     "pricing_settings": PricingSettingsRepository,
+    "directories": DirectoryRepository,
 }
 
 

@@ -43,8 +43,9 @@ A store need not have every repository: :class:`UnitOfWorkContract` checks the
 ones it has (a store of products, price books and quotes passes it).
 
 sfa_core runs these same classes against its memory and SQLite adapters.
-The quote contract imports :mod:`sfa_core.quotes`, and the configuration model
-contract :mod:`sfa_core.configure`, only when their tests run.
+The quote contract imports :mod:`sfa_core.quotes`, the configuration model
+contract :mod:`sfa_core.configure`, and the directory contract
+:mod:`sfa_core.directory`, only when their tests run.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from sfa_core.ports import STORE_REPOSITORIES
 
 if TYPE_CHECKING:
     from sfa_core.configure.model import ConfigurationModel
+    from sfa_core.directory.model import Directory
     from sfa_core.pricing.price_rules import RuleSet
     from sfa_core.pricing.promotions import Promotion
     from sfa_core.pricing.schedules import DiscountSchedule
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfigurationModelRepositoryContract",
     "ContractedPricesRepositoryContract",
+    "DirectoryRepositoryContract",
     "DiscountScheduleRepositoryContract",
     "PriceBookRepositoryContract",
     "PricingSettingsRepositoryContract",
@@ -1109,6 +1112,10 @@ def _key_of(value: Any) -> str:
     raise AssertionError(f"no key on {value!r}")  # pragma: no cover - every sample has one
 
 
+def _directory(key: str) -> Directory:
+    return DirectoryRepositoryContract().make(key)
+
+
 def _rule_set(key: str) -> RuleSet:
     return RuleSetRepositoryContract().make(key)
 
@@ -1139,6 +1146,7 @@ _SAMPLES: dict[str, Any] = {
     "promotions": _promotion,
     "contracted_prices": _contracted,
     "pricing_settings": _settings,
+    "directories": _directory,
 }
 
 
@@ -1490,3 +1498,124 @@ class PricingSettingsRepositoryContract(_SetupRepositoryContract["PricingSetting
         """
         assert value.tax is not None
         return next(iter(value.tax.rates))
+
+
+class DirectoryRepositoryContract(_RepositoryContract["Directory"]):
+    """The contract of :class:`~sfa_core.ports.DirectoryRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository.
+    :meth:`renamed` renames the directory's first user. On top of the shared
+    tests it checks that a delegation's window keeps its UTC offset and
+    microseconds, that users keep their roles, managers and time zones, and
+    that an update replaces the whole directory.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = DirectoryRepositoryContract()
+        >>> directory = contract.make("main", 1)
+        >>> [u.id for u in directory.users], [g.id for g in directory.groups]
+        (['ceo', 'ana', 'bo'], ['emea'])
+        >>> contract.test_stale_update_is_refused_and_nothing_is_lost(MemoryStore().directories)
+    """
+
+    key_field = "id"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (({}, lambda d: True),)
+
+    def make(self, key: str, variant: int = 0) -> Directory:
+        """Return a directory; variants cover managers, groups, weights and delegations.
+
+        Args:
+            key: The directory's id.
+            variant: Which variant to build.
+
+        Returns:
+            A valid directory at ``version == 0``.
+
+        Example:
+            >>> directory = DirectoryRepositoryContract().make("main", 2)
+            >>> [(d.from_user, d.to_user) for d in directory.delegations]
+            [('ana', 'bo'), ('bo', 'ceo')]
+        """
+        from sfa_core.directory.model import Delegation, Directory, Group, GroupMember, User
+
+        variant %= 4
+        users = [User("ceo", name="Chief «Größe»", roles=("vp", "approver"))]
+        if variant >= 1:
+            users += [
+                User("ana", name="Ana", manager="ceo", roles=("sales",), time_zone="Europe/Paris"),
+                User("bo", name="Bo", manager="ana", active=False, time_zone="Asia/Kolkata"),
+            ]
+        groups = []
+        if variant >= 1:
+            groups.append(Group("emea", name="EMEA", members=[GroupMember("ana", 3), "bo", "ceo"]))
+        delegations = []
+        if variant >= 2:
+            india = _dt.timezone(_dt.timedelta(hours=5, minutes=30))
+            start = _dt.datetime(2027, 8, 1, 9, 30, 0, 123456, tzinfo=india)
+            delegations = [
+                Delegation("ana", "bo", start, start + _dt.timedelta(days=14)),
+                Delegation("bo", "ceo", _dt.datetime(2027, 1, 1, tzinfo=_dt.timezone.utc)),
+            ]
+        if variant == 3:
+            groups.append(Group("empty"))
+        return Directory(id=key, users=users, groups=groups, delegations=delegations)
+
+    def renamed(self, value: Directory, text: str) -> Directory:
+        """Return ``value`` with its first user's ``name`` set to ``text``.
+
+        Args:
+            value: The directory.
+            text: The new name.
+
+        Returns:
+            The changed directory (same id and version).
+
+        Example:
+            >>> contract = DirectoryRepositoryContract()
+            >>> contract.renamed(contract.make("main"), "Boss").users[0].name
+            'Boss'
+        """
+        first = value.users[0]
+        return value.with_user(attrs.evolve(first, name=text))
+
+    def name_of(self, value: Directory) -> str:
+        """Return the name of ``value``'s first user.
+
+        Args:
+            value: A directory.
+
+        Returns:
+            The name.
+
+        Example:
+            >>> contract = DirectoryRepositoryContract()
+            >>> contract.name_of(contract.make("main"))
+            'Chief «Größe»'
+        """
+        return value.users[0].name
+
+    def test_round_trip_keeps_offsets_and_value_types(self, repository: Any) -> None:
+        """Equal is not enough: a window keeps its offset and microseconds, text stays text."""
+        for value in self.samples():
+            stored = repository.add(value)
+            got = repository.get(self._key(value))
+            assert list(_exact(got)) == list(_exact(stored))
+            for mine, theirs in zip(got.delegations, value.delegations, strict=True):
+                assert mine.valid_from.utcoffset() == theirs.valid_from.utcoffset()
+
+    def test_update_replaces_the_whole_directory(self, repository: Any) -> None:
+        """An update stores every part of the new directory: users, groups, delegations."""
+        stored = repository.add(self.make("K-1", 0))
+        replacement = attrs.evolve(self.make("K-1", 2), version=stored.version)
+        updated = repository.update(replacement)
+        assert updated == attrs.evolve(replacement, version=2)
+        got = repository.get("K-1")
+        assert got == updated
+        assert [u.id for u in got.manager_chain("bo")] == ["ana", "ceo"]
+        assert [(m.user, m.weight) for m in got.members_of("emea", active_only=False)] == [
+            ("ana", 3),
+            ("bo", 1),
+            ("ceo", 1),
+        ]
+        assert len(got.delegations) == 2
+        assert [d.id for d in repository.list()] == ["K-1"]

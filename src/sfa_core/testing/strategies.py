@@ -66,6 +66,13 @@ from hypothesis import strategies as st
 
 from sfa_core.catalog import PriceBook, PricingMethod, Product
 from sfa_core.money import Money
+from sfa_core.testing._directory_strategies import (
+    delegations,
+    directories,
+    group_members,
+    groups,
+    users,
+)
 from sfa_core.testing._money_strategies import (
     amounts,
     currencies,
@@ -153,13 +160,17 @@ __all__ = [
     "carts",
     "contracted_prices",
     "currencies",
+    "delegations",
     "derivations",
     "derived_prices",
+    "directories",
     "discount_limits",
     "discount_schedules",
     "discount_tiers",
     "exchange_rates",
     "explanations",
+    "group_members",
+    "groups",
     "json_values",
     "keys",
     "limit_flags",
@@ -209,6 +220,7 @@ __all__ = [
     "tier_tables",
     "tiers",
     "totals",
+    "users",
     "waterfall_steps",
 ]
 
