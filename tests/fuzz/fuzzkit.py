@@ -624,6 +624,7 @@ def _made_receivers() -> dict[str, st.SearchStrategy[Any]]:
     """Instances of the few classes that no strategy and no annotation can build: a
     compiled rule comes from ``rules.compile``, a configuration model needs options
     that its constraints name."""
+    from sfa_core import approvals as ap
     from sfa_core import configure as cf
     from sfa_core import rules
 
@@ -646,6 +647,31 @@ def _made_receivers() -> dict[str, st.SearchStrategy[Any]]:
         ),
         "ProductRule": st.just(
             cf.ProductRule(id="r1", kind="alert", condition={"var": "options.a"})
+        ),
+        # an authority matrix needs an ordered ladder; a policy, rules worth matching
+        "AuthorityMatrix": st.just(
+            ap.AuthorityMatrix.from_mapping({"rep": (10, 30), "vp": (None, None)})
+        ),
+        "Policy": st.just(
+            ap.AuthorityMatrix.from_mapping(
+                {"rep": (10, 30), "manager": (20, 25), "vp": (None, None)}
+            ).policy()
+        ),
+        "ApprovalRule": st.just(
+            ap.ApprovalRule(
+                id="r1",
+                condition={">": [{"var": "max_line_discount"}, 10]},
+                approvers=ap.ApproverSpec.manager(),
+            )
+        ),
+        "ApproverSpec": st.sampled_from(
+            [
+                ap.ApproverSpec.manager(),
+                ap.ApproverSpec.user("A"),
+                ap.ApproverSpec.group("A", mode="at_least", minimum=2, required=["A"]),
+                ap.ApproverSpec.role("A"),
+                ap.ApproverSpec.from_field("fields.A"),
+            ]
         ),
     }
 

@@ -178,6 +178,140 @@ def _approval_strategies():
     return {"ConditionCheck": check, "RuleMatch": match, "PlanStep": step, "ApprovalPlan": plan}
 
 
+def _approval_process_strategies():
+    """Requests, their steps, answers, audit entries and events, made by the transitions."""
+    import datetime as dt
+
+    from sfa_core.approvals import request as rq
+    from sfa_core.approvals.semantics import ApprovalOptions, Response
+    from sfa_core.approvals.timing import Escalation, EscalationKind
+    from sfa_core.directory import Directory
+    from sfa_core.errors import SfaError
+
+    start = dt.datetime(2027, 3, 1, 9, tzinfo=dt.timezone.utc)
+    options = st.builds(
+        ApprovalOptions,
+        rejection=st.sampled_from(["final", "back_one_step"]),
+        allow_self_approval=st.booleans(),
+    )
+
+    def run(plan, option, choices):
+        request, events = rq.submit(
+            plan,
+            request_id="R-1",
+            quote_id="Q-1",
+            quote_revision=1,
+            submitter="rep",
+            at=start,
+            options=option,
+            fingerprint="f" * 64,
+        )
+        made = list(events)
+        for hours, approve in choices:
+            keys = request.open_steps()
+            if not keys:
+                break
+            state = request.step(keys[0])
+            at = start + dt.timedelta(hours=hours)
+            try:
+                request, events = rq.decide(
+                    request, state.unanswered[0], keys[0], approve, at=at, directory=Directory()
+                )
+            except SfaError:
+                break
+            made.extend(events)
+        return request, tuple(made)
+
+    runs = st.builds(
+        run,
+        _approval_strategies()["ApprovalPlan"],
+        options,
+        st.lists(st.tuples(st.integers(0, 100), st.booleans()), max_size=4),
+    )
+    with_steps = runs.filter(lambda pair: pair[0].steps)
+    return {
+        "ApprovalOptions": options,
+        "ApprovalRequest": runs.map(lambda pair: pair[0]),
+        "StepState": with_steps.map(lambda pair: pair[0].steps[-1]),
+        "AuditEntry": runs.map(lambda pair: pair[0].audit[-1]),
+        "ApprovalEvent": runs.filter(lambda pair: pair[1]).map(lambda pair: pair[1][-1]),
+        "Answer": st.builds(
+            rq.Answer,
+            approver=sfa_st.keys(),
+            response=st.sampled_from(list(Response)),
+            actor=st.none() | sfa_st.keys(),
+            at=st.just(start),
+            comment=sfa_st.texts(10),
+        ),
+        "Escalation": st.builds(
+            Escalation,
+            kind=st.sampled_from(list(EscalationKind)),
+            request_id=sfa_st.keys(),
+            step=sfa_st.keys(),
+            recipients=st.lists(sfa_st.keys(), max_size=2).map(tuple),
+            due_at=st.just(start),
+        ),
+    }
+
+
+def _approval_policy_strategies():
+    from sfa_core import approvals as ap
+
+    keys = st.sampled_from(["ana", "bo", "legal", "vp_sales"])
+    spec = st.one_of(
+        keys.map(ap.ApproverSpec.user),
+        st.integers(1, 3).map(ap.ApproverSpec.manager),
+        keys.map(lambda k: ap.ApproverSpec.role(k, mode="unanimous")),
+        keys.map(lambda k: ap.ApproverSpec.group(k, mode="at_least", minimum=2, required=["ana"])),
+        st.just(ap.ApproverSpec.from_field("fields.deal_desk")),
+    )
+    condition = st.none() | st.builds(
+        lambda field, t: {">": [{"var": field}, t]},
+        st.sampled_from(["max_line_discount", "net_total", "margin_percent"]),
+        st.integers(0, 50),
+    )
+    rule = st.builds(
+        ap.ApprovalRule,
+        id=st.sampled_from(["r1", "r2", "r3"]),
+        approvers=spec,
+        condition=condition,
+        level=st.integers(1, 3),
+        chain=st.sampled_from(["discount", "legal"]),
+        priority=st.integers(-5, 5),
+        sla_hours=st.none() | st.integers(1, 72),
+        escalate_to=st.lists(keys, max_size=2),
+        active=st.booleans(),
+    )
+    rules = st.lists(rule, max_size=3, unique_by=lambda r: r.id)
+    level = st.builds(
+        ap.AuthorityLevel,
+        role=keys,
+        max_discount=st.none() | st.decimals("0", "100", places=1),
+        min_margin=st.none() | st.decimals("0", "100", places=1),
+        approvers=st.none() | spec,
+    )
+    matrix = st.lists(st.decimals("0", "100", places=1), min_size=1, max_size=3).map(
+        lambda caps: ap.AuthorityMatrix(
+            [ap.AuthorityLevel(f"r{i}", cap) for i, cap in enumerate(sorted(caps))]
+            + [ap.AuthorityLevel("top")]
+        )
+    )
+    return {
+        "ApproverSpec": spec,
+        "ApprovalRule": rule,
+        "Policy": st.builds(
+            ap.Policy,
+            id=keys,
+            rules=rules,
+            hit_policy=st.sampled_from(list(ap.HitPolicy)),
+            allow_self_approval=st.booleans(),
+            version=st.integers(0, 9),
+        ),
+        "AuthorityLevel": level,
+        "AuthorityMatrix": matrix,
+    }
+
+
 STRATEGIES = {
     # money
     "Money": sfa_st.money(),
@@ -253,6 +387,7 @@ STRATEGIES = {
     **_configuration_strategies(),
     # approvals
     **_approval_strategies(),
+    **_approval_process_strategies(),
     # directory
     "User": sfa_st.users(),
     "GroupMember": sfa_st.group_members(),
@@ -260,6 +395,8 @@ STRATEGIES = {
     "sfa_core.directory.model.Group": sfa_st.groups(),
     "Delegation": sfa_st.delegations(),
     "Directory": sfa_st.directories(),
+    # approval policies
+    **_approval_policy_strategies(),
 }
 
 #: Classes drawn from whole pricing scenarios: fewer examples keep the file fast (each

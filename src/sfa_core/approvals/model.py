@@ -284,7 +284,7 @@ class PlanStep:
 
     @property
     def key(self) -> str:
-        """The step's key in a plan and a request: ``"<level>/<chain>"``.
+        """The step's key in a plan and a request, ``"<level>/<chain>"``.
 
         Returns:
             The key.
