@@ -437,3 +437,28 @@ def test_an_edit_that_changes_an_approval_relevant_value_invalidates_the_approva
     pending, _ = _submit(_step(1), fingerprint=seen)
     assert approval_still_valid(pending, seen)
     assert not approval_still_valid(recall(pending, "rep", at=T0)[0], seen)
+
+
+def test_a_note_in_the_quotes_host_fields_keeps_the_approval_a_read_field_does_not():
+    import attrs as _attrs
+
+    from sfa_core.quotes import Quote, QuoteLine
+
+    quote = Quote(
+        id="Q-1",
+        account="ACME",
+        currency="EUR",
+        price_book="EU",
+        quote_date=dt.date(2027, 1, 4),
+        lines=[QuoteLine(key="L1", sku="A", quantity=1)],
+        fields={"note": "call back", "region": "north"},
+    )
+    read = ["fields.region"]  # the policy tests the region, not the note
+
+    def seen(q: Quote) -> str:
+        return fingerprint({"fields": dict(q.fields)}, fields=read, quote=q)
+
+    before = seen(quote)
+    assert seen(_attrs.evolve(quote, fields={"note": "called", "region": "north"})) == before
+    assert seen(_attrs.evolve(quote, fields={"note": "called", "region": "south"})) != before
+    assert seen(_attrs.evolve(quote, lines=[QuoteLine(key="L1", sku="A", quantity=2)])) != before

@@ -43,8 +43,10 @@ from sfa_core.quotes import Quote
 __all__ = ["PRICE_FIELDS", "approval_still_valid", "fingerprint"]
 
 #: The fields of a :class:`~sfa_core.quotes.Quote` whose change can change its price
-#: or its approval (everything but its id, status, revision, validity and storage
-#: version).
+#: (everything but its id, status, revision, validity, storage version and host
+#: ``fields``). A host field counts when the policy reads it: it is then one of the
+#: context fields given to :func:`fingerprint` (``fields.<name>``), so a note does
+#: not invalidate an approval, and a field a rule tests does.
 PRICE_FIELDS: tuple[str, ...] = (
     "account",
     "currency",
@@ -57,7 +59,6 @@ PRICE_FIELDS: tuple[str, ...] = (
     "discount_amount",
     "partner_discount",
     "distributor_discount",
-    "fields",
 )
 
 _MISSING = "<missing>"
