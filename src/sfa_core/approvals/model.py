@@ -282,6 +282,19 @@ class PlanStep:
                 value=self.minimum,
             )
 
+    def __str__(self) -> str:
+        """The step in words: its key, who decides and how, and the rules behind it."""
+        who = ", ".join(self.approvers)
+        how = self.mode.value.replace("_", " ")
+        if self.mode is ApprovalMode.AT_LEAST:
+            how = f"at least {self.minimum}"
+        if self.required:
+            how += ", required " + ", ".join(self.required)
+        text = f"{self.key}: {who} ({how})"
+        if self.sla_hours is not None:
+            text += f", within {self.sla_hours} h"
+        return text + (" <- " + ", ".join(self.rules) if self.rules else "")
+
     @property
     def key(self) -> str:
         """The step's key in a plan and a request, ``"<level>/<chain>"``.
@@ -336,6 +349,48 @@ class ApprovalPlan:
     notes: tuple[str, ...] = attrs.field(
         default=(), converter=to_items, validator=items_of(_check_note, "notes")
     )
+
+    def explain(self) -> str:
+        """Render the plan as text: each level on a line, its parallel chains side by side.
+
+        The text is made from the plan's data; every reason is printed under its step.
+
+        Returns:
+            The plan in words (``"auto-approved"`` when it has no steps).
+
+        >>> plan = ApprovalPlan((
+        ...     PlanStep(level=1, chain="discount", approvers=("max",), rules=("band-10",),
+        ...              reasons=(RuleMatch("band-10", "", (
+        ...                  ConditionCheck("max_line_discount", ">", 10, "22", True),)),)),
+        ...     PlanStep(level=1, chain="legal", approvers=("lea", "leo")),
+        ...     PlanStep(level=2, chain="discount", approvers=("vera",), mode="first_response"),
+        ... ))
+        >>> print(plan.explain())
+        level 1, side by side:
+          1/discount: max (unanimous) <- band-10
+            band-10: max_line_discount > 10: 22 (true)
+          1/legal: lea, leo (unanimous)
+        then level 2:
+          2/discount: vera (first response)
+        >>> ApprovalPlan().explain()
+        'auto-approved'
+        """
+        if not self.steps:
+            return "auto-approved"
+        rows: list[str] = []
+        levels = sorted({step.level for step in self.steps})
+        for index, level in enumerate(levels):
+            steps = [step for step in self.steps if step.level == level]
+            head = "level" if index == 0 else "then level"
+            rows.append(f"{head} {level}" + (", side by side:" if len(steps) > 1 else ":"))
+            for step in steps:
+                rows.append(f"  {step}")
+                rows.extend(f"    {reason}" for reason in step.reasons)
+        rows.extend(f"note: {note}" for note in self.notes)
+        return "\n".join(rows)
+
+    def __str__(self) -> str:
+        return self.explain()
 
     @property
     def auto_approved(self) -> bool:
