@@ -178,7 +178,15 @@ class ConditionCheck:
 
     def __str__(self) -> str:
         verdict = "true" if self.result else "false"
-        return f"{self.field} {self.operator} {self.expected}: {self.actual} ({verdict})"
+        expected, actual = _json_word(self.expected), _json_word(self.actual)
+        return f"{self.field} {self.operator} {expected}: {actual} ({verdict})"
+
+
+def _json_word(value: Any) -> str:
+    """A value as JSON spells it in a reason: ``true``, ``false``, ``null``, else as is."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 @attrs.frozen
