@@ -2,6 +2,8 @@ import pytest
 
 from sfa_core.adapters.memory import MemoryStore
 from sfa_core.testing.contracts import (
+    ApprovalPolicyRepositoryContract,
+    ApprovalRequestRepositoryContract,
     ConfigurationModelRepositoryContract,
     ContractedPricesRepositoryContract,
     DirectoryRepositoryContract,
@@ -74,6 +76,18 @@ class TestMemoryDirectories(DirectoryRepositoryContract):
     @pytest.fixture
     def repository(self):
         return MemoryStore().directories
+
+
+class TestMemoryApprovalPolicies(ApprovalPolicyRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().approval_policies
+
+
+class TestMemoryApprovalRequests(ApprovalRequestRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryStore().approval_requests
 
 
 class TestMemoryStore(UnitOfWorkContract):

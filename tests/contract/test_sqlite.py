@@ -2,6 +2,8 @@ import pytest
 
 from sfa_core.adapters.sqlite import SqliteStore
 from sfa_core.testing.contracts import (
+    ApprovalPolicyRepositoryContract,
+    ApprovalRequestRepositoryContract,
     ConfigurationModelRepositoryContract,
     ContractedPricesRepositoryContract,
     DirectoryRepositoryContract,
@@ -81,6 +83,18 @@ class TestSqliteDirectories(DirectoryRepositoryContract):
     @pytest.fixture
     def repository(self, sqlite_store):
         return sqlite_store.directories
+
+
+class TestSqliteApprovalPolicies(ApprovalPolicyRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.approval_policies
+
+
+class TestSqliteApprovalRequests(ApprovalRequestRepositoryContract):
+    @pytest.fixture
+    def repository(self, sqlite_store):
+        return sqlite_store.approval_requests
 
 
 class TestSqliteStore(UnitOfWorkContract):

@@ -64,6 +64,7 @@ NOT_FUZZED: dict[str, str] = {
     "sfa_core.clock.SystemClock": "takes no input",
     # The engine's services are fuzzed on a seeded engine (test_engine_fuzz.py), where the
     # ids they take refer to stored values; their constructors take wired repositories.
+    "sfa_core.engine.ApprovalService": "fuzzed through a seeded engine",
     "sfa_core.engine.CatalogService": "fuzzed through a seeded engine (test_engine_fuzz.py)",
     "sfa_core.engine.ConfigurationService": "fuzzed through a seeded engine",
     "sfa_core.engine.DirectoryService": "fuzzed through a seeded engine",

@@ -312,6 +312,39 @@ def _approval_policy_strategies():
     }
 
 
+def _headroom_strategies():
+    from sfa_core.approvals import Headroom, HeadroomBand, HeadroomStep
+
+    ids = sfa_st.keys()
+    percent = st.decimals("0", "100", places=1)
+    step = st.builds(
+        HeadroomStep,
+        level=st.integers(1, 5),
+        chain=ids,
+        approvers=st.lists(ids, min_size=1, max_size=3).map(tuple),
+        mode=st.sampled_from(["unanimous", "first_response", "at_least"]),
+        minimum=st.integers(1, 3),
+        required=st.lists(ids, max_size=2).map(tuple),
+    )
+    band = st.tuples(percent, percent, st.lists(step, max_size=2).map(tuple)).map(
+        lambda t: HeadroomBand(min(t[0], t[1]), max(t[0], t[1]), t[2])
+    )
+    room = st.builds(
+        Headroom,
+        line=st.none() | ids,
+        current=percent,
+        current_steps=st.lists(step, max_size=2).map(tuple),
+        resolution=st.sampled_from([Decimal("0.1"), Decimal(1)]),
+        max_discount=percent,
+        bands=st.lists(band, max_size=3).map(tuple),
+        free_up_to=percent,
+        next_level=st.none() | band,
+        monotone=st.booleans(),
+        evaluations=st.integers(0, 500),
+    )
+    return {"HeadroomStep": step, "HeadroomBand": band, "Headroom": room}
+
+
 STRATEGIES = {
     # money
     "Money": sfa_st.money(),
@@ -397,6 +430,7 @@ STRATEGIES = {
     "Directory": sfa_st.directories(),
     # approval policies
     **_approval_policy_strategies(),
+    **_headroom_strategies(),
 }
 
 #: Classes drawn from whole pricing scenarios: fewer examples keep the file fast (each

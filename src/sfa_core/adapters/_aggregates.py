@@ -19,6 +19,8 @@ from sfa_core.catalog import PriceBook, Product
 from sfa_core.errors import ValidationError
 
 if TYPE_CHECKING:
+    from sfa_core.approvals.policy import Policy
+    from sfa_core.approvals.request import ApprovalRequest, RequestStatus
     from sfa_core.configure.model import ConfigurationModel
     from sfa_core.directory.model import Directory
     from sfa_core.quotes.model import Quote, QuoteStatus
@@ -27,6 +29,8 @@ T = TypeVar("T")
 
 __all__ = [
     "AGGREGATES",
+    "APPROVAL_POLICIES",
+    "APPROVAL_REQUESTS",
     "CONFIGURATIONS",
     "CONTRACTED_PRICES",
     "DIRECTORIES",
@@ -39,6 +43,8 @@ __all__ = [
     "PRODUCTS",
     "QUOTES",
     "Aggregate",
+    "ApprovalPolicyMethods",
+    "ApprovalRequestMethods",
     "ConfigurationModelMethods",
     "DirectoryMethods",
     "Front",
@@ -203,6 +209,20 @@ DIRECTORIES: Aggregate[Directory] = Aggregate(
     "directory", "directories", "sfa_core.directory.model:Directory", "id"
 )
 
+#: Approval policies, keyed by id. Nothing to filter on.
+APPROVAL_POLICIES: Aggregate[Policy] = Aggregate(
+    "approval policy", "approval_policies", "sfa_core.approvals.policy:Policy", "id"
+)
+
+#: Approval requests, keyed by id, filterable by quote and status (the enum's value).
+APPROVAL_REQUESTS: Aggregate[ApprovalRequest] = Aggregate(
+    "approval request",
+    "approval_requests",
+    "sfa_core.approvals.request:ApprovalRequest",
+    "id",
+    ("quote_id", "status"),
+)
+
 AGGREGATES: tuple[Aggregate[Any], ...] = (
     PRODUCTS,
     PRICE_BOOKS,
@@ -210,6 +230,8 @@ AGGREGATES: tuple[Aggregate[Any], ...] = (
     CONFIGURATIONS,
     *SETUP_AGGREGATES,
     DIRECTORIES,
+    APPROVAL_POLICIES,
+    APPROVAL_REQUESTS,
 )
 
 
@@ -256,6 +278,15 @@ def _flag(value: Any, name: str) -> Any:
     if value is not None and not isinstance(value, bool):
         raise ValidationError("must be True, False or None", path=name, value=value)
     return value
+
+
+def _request_status_filter(status: Any) -> RequestStatus | None:
+    """Return the status filter as a :class:`~sfa_core.approvals.RequestStatus` (or ``None``)."""
+    if status is None:
+        return None
+    from sfa_core.approvals.request import RequestStatus as Status
+
+    return as_member(Status, status, "status")
 
 
 def _status_filter(status: Any) -> QuoteStatus | None:
@@ -1001,6 +1032,287 @@ class DirectoryMethods(Front["Directory"]):
             []
         """
         self._table.delete(self._key(directory_id), _expected(expected_version))
+
+
+class ApprovalPolicyMethods(Front["Policy"]):
+    """:class:`~sfa_core.ports.ApprovalPolicyRepository` on top of the primitives.
+
+    The key is the policy's ``id``; ``list`` takes no filters.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().approval_policies, ApprovalPolicyMethods)
+        True
+    """
+
+    def get(self, policy_id: str) -> Policy:
+        """Return the stored policy ``policy_id``.
+
+        Args:
+            policy_id: The key of the policy.
+
+        Returns:
+            The policy with its current version.
+
+        Raises:
+            NotFoundError: No policy ``policy_id`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import Policy
+            >>> policies = MemoryStore().approval_policies
+            >>> _ = policies.add(Policy(id="default", name="Discounts"))
+            >>> policies.get("default").name
+            'Discounts'
+        """
+        return self._table.get(self._key(policy_id))
+
+    def list(self) -> list[Policy]:
+        """Return the stored policies sorted by id.
+
+        Returns:
+            Every stored policy, sorted by id.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import Policy
+            >>> policies = MemoryStore().approval_policies
+            >>> for name in ("partners", "default"):
+            ...     _ = policies.add(Policy(id=name))
+            >>> [p.id for p in policies.list()]
+            ['default', 'partners']
+        """
+        return self._table.list()
+
+    def add(self, policy: Policy) -> Policy:
+        """Store a new policy; return it with ``version == 1``.
+
+        Args:
+            policy: The policy to store.
+
+        Returns:
+            The stored policy, at version 1.
+
+        Raises:
+            AlreadyExistsError: A policy with this id is stored already.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import Policy
+            >>> MemoryStore().approval_policies.add(Policy(id="default")).version
+            1
+        """
+        return self._table.add(self._value(policy))
+
+    def update(self, policy: Policy) -> Policy:
+        """Replace the policy stored at ``policy.version``; return it at the next version.
+
+        Args:
+            policy: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored policy, its version incremented.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``policy.version``.
+
+        Example:
+            >>> import attrs
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import Policy
+            >>> policies = MemoryStore().approval_policies
+            >>> stored = policies.add(Policy(id="default"))
+            >>> policies.update(attrs.evolve(stored, hit_policy="first")).version
+            2
+            >>> policies.update(stored)
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: approval policy 'default': expected version 1, ...
+        """
+        return self._table.update(self._value(policy))
+
+    def delete(self, policy_id: str, *, expected_version: int) -> None:
+        """Delete policy ``policy_id`` if it is stored at ``expected_version``.
+
+        Args:
+            policy_id: The key of the policy.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import Policy
+            >>> policies = MemoryStore().approval_policies
+            >>> _ = policies.add(Policy(id="default"))
+            >>> policies.delete("default", expected_version=1)
+            >>> policies.list()
+            []
+        """
+        self._table.delete(self._key(policy_id), _expected(expected_version))
+
+
+class ApprovalRequestMethods(Front["ApprovalRequest"]):
+    """:class:`~sfa_core.ports.ApprovalRequestRepository` on top of the primitives.
+
+    ``list`` checks its ``status`` filter here, once for every adapter: a
+    :class:`~sfa_core.approvals.RequestStatus` or its string value. A request
+    is written as the package's converter reads it back (see the protocol: a
+    ``Decimal`` a plan's reasons show becomes its text), so every adapter
+    returns the same value from ``add``, ``update`` and ``get``.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> isinstance(MemoryStore().approval_requests, ApprovalRequestMethods)
+        True
+    """
+
+    def _value(self, value: Any) -> ApprovalRequest:
+        checked = super()._value(value)
+        from sfa_core.serialization import structure, unstructure
+
+        # As the document reads back: equal on every adapter, and what `get` returns.
+        return structure(unstructure(checked), type(checked))
+
+    def get(self, request_id: str) -> ApprovalRequest:
+        """Return the stored request ``request_id``.
+
+        Args:
+            request_id: The key of the request.
+
+        Returns:
+            The request with its current version.
+
+        Raises:
+            NotFoundError: No request ``request_id`` is stored.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> MemoryStore().approval_requests.get("AR-9")
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.NotFoundError: approval request 'AR-9' not found
+        """
+        return self._table.get(self._key(request_id))
+
+    def list(
+        self, *, quote_id: str | None = None, status: RequestStatus | str | None = None
+    ) -> list[ApprovalRequest]:
+        """Return the stored requests sorted by id, optionally filtered.
+
+        Args:
+            quote_id: Keep only the requests about this quote; ``None`` keeps all.
+            status: Keep only requests in this status, a
+                :class:`~sfa_core.approvals.RequestStatus` or its value
+                (``"pending"``); ``None`` keeps all.
+
+        Returns:
+            The matching requests, sorted by id.
+
+        Raises:
+            ValidationError: ``status`` is not a request status (``path="status"``),
+                or ``quote_id`` is not text.
+
+        Example:
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> requests = MemoryStore().approval_requests
+            >>> requests.list(quote_id="Q-1", status="pending")
+            []
+            >>> requests.list(status="open")
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ValidationError: status: must be one of 'draft', ... (got 'open')
+        """
+        return self._table.list(
+            quote_id=_text(quote_id, "quote_id"), status=_request_status_filter(status)
+        )
+
+    def add(self, request: ApprovalRequest) -> ApprovalRequest:
+        """Store a new request; return it with ``version == 1``.
+
+        Args:
+            request: The request to store.
+
+        Returns:
+            The stored request, at version 1.
+
+        Raises:
+            AlreadyExistsError: The id is taken.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import ApprovalPlan, submit
+            >>> request, _ = submit(ApprovalPlan(), request_id="AR-1", quote_id="Q-1",
+            ...                     quote_revision=1, submitter="rep",
+            ...                     at=dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc))
+            >>> MemoryStore().approval_requests.add(request).status
+            <RequestStatus.APPROVED: 'approved'>
+        """
+        return self._table.add(self._value(request))
+
+    def update(self, request: ApprovalRequest) -> ApprovalRequest:
+        """Replace the request stored at ``request.version``; return it at the next version.
+
+        Args:
+            request: The new value, carrying the version it was read at.
+
+        Returns:
+            The stored request, its version incremented.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``request.version``.
+
+        Example:
+            >>> import attrs
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import ApprovalPlan, PlanStep, recall, submit
+            >>> at = dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc)
+            >>> plan = ApprovalPlan((PlanStep(level=1, chain="a", approvers=("mia",)),))
+            >>> request, _ = submit(plan, request_id="AR-1", quote_id="Q-1",
+            ...                     quote_revision=1, submitter="rep", at=at)
+            >>> requests = MemoryStore().approval_requests
+            >>> stored = requests.add(request)
+            >>> recalled, _ = recall(stored, "rep", at=at)
+            >>> requests.update(attrs.evolve(recalled, version=stored.version)).status
+            <RequestStatus.RECALLED: 'recalled'>
+            >>> requests.update(attrs.evolve(recalled, version=stored.version))
+            Traceback (most recent call last):
+            ...
+            sfa_core.errors.ConcurrencyError: approval request 'AR-1': expected version 1, ...
+        """
+        return self._table.update(self._value(request))
+
+    def delete(self, request_id: str, *, expected_version: int) -> None:
+        """Delete the request if it is stored at ``expected_version``.
+
+        Args:
+            request_id: The key of the request.
+            expected_version: The version the caller read.
+
+        Raises:
+            NotFoundError: The id is not stored.
+            ConcurrencyError: The stored version is not ``expected_version``.
+
+        Example:
+            >>> import datetime as dt
+            >>> from sfa_core.adapters.memory import MemoryStore
+            >>> from sfa_core.approvals import ApprovalPlan, submit
+            >>> request, _ = submit(ApprovalPlan(), request_id="AR-1", quote_id="Q-1",
+            ...                     quote_revision=1, submitter="rep",
+            ...                     at=dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc))
+            >>> requests = MemoryStore().approval_requests
+            >>> _ = requests.add(request)
+            >>> requests.delete("AR-1", expected_version=1)
+            >>> requests.list()
+            []
+        """
+        self._table.delete(self._key(request_id), _expected(expected_version))
 
 
 class SetupMethods(Front[T]):

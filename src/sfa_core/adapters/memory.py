@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from sfa_core.adapters._aggregates import (
+    APPROVAL_POLICIES,
+    APPROVAL_REQUESTS,
     CONFIGURATIONS,
     CONTRACTED_PRICES,
     DIRECTORIES,
@@ -43,6 +45,8 @@ from sfa_core.adapters._aggregates import (
     QUOTES,
     RULE_SETS,
     Aggregate,
+    ApprovalPolicyMethods,
+    ApprovalRequestMethods,
     ConfigurationModelMethods,
     ContractedPricesMethods,
     DirectoryMethods,
@@ -57,11 +61,15 @@ from sfa_core.adapters._aggregates import (
 from sfa_core.errors import AlreadyExistsError, ConcurrencyError, NotFoundError
 
 if TYPE_CHECKING:
+    from sfa_core.approvals.policy import Policy  # noqa: F401 - quoted base class
+    from sfa_core.approvals.request import ApprovalRequest  # noqa: F401 - quoted base class
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
     from sfa_core.directory.model import Directory  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
+    "MemoryApprovalPolicyRepository",
+    "MemoryApprovalRequestRepository",
     "MemoryConfigurationModelRepository",
     "MemoryContractedPricesRepository",
     "MemoryDirectoryRepository",
@@ -282,6 +290,36 @@ class MemoryDirectoryRepository(DirectoryMethods):
     """
 
 
+class MemoryApprovalPolicyRepository(ApprovalPolicyMethods):
+    """:class:`~sfa_core.ports.ApprovalPolicyRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.approval_policies` rather than building it directly.
+
+    Example:
+        >>> from sfa_core.approvals import Policy
+        >>> policies = MemoryStore().approval_policies
+        >>> policies.add(Policy(id="default")) == policies.get("default")
+        True
+    """
+
+
+class MemoryApprovalRequestRepository(ApprovalRequestMethods):
+    """:class:`~sfa_core.ports.ApprovalRequestRepository` kept in memory.
+
+    Get one from :attr:`MemoryStore.approval_requests` rather than building it directly.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.approvals import ApprovalPlan, submit
+        >>> request, _ = submit(ApprovalPlan(), request_id="AR-1", quote_id="Q-1",
+        ...                     quote_revision=1, submitter="rep",
+        ...                     at=dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc))
+        >>> requests = MemoryStore().approval_requests
+        >>> requests.add(request) == requests.get("AR-1")
+        True
+    """
+
+
 class MemoryStore:
     """All in-memory repositories plus the unit of work that spans them.
 
@@ -318,6 +356,8 @@ class MemoryStore:
         self._contracted_prices = MemoryContractedPricesRepository(table(CONTRACTED_PRICES))
         self._pricing_settings = MemoryPricingSettingsRepository(table(PRICING_SETTINGS))
         self._directories = MemoryDirectoryRepository(table(DIRECTORIES))
+        self._approval_policies = MemoryApprovalPolicyRepository(table(APPROVAL_POLICIES))
+        self._approval_requests = MemoryApprovalRequestRepository(table(APPROVAL_REQUESTS))
 
     @property
     def products(self) -> MemoryProductRepository:
@@ -428,6 +468,28 @@ class MemoryStore:
             True
         """
         return self._directories
+
+    @property
+    def approval_policies(self) -> MemoryApprovalPolicyRepository:
+        """The approval policy repository.
+
+        Example:
+            >>> from sfa_core.ports import ApprovalPolicyRepository
+            >>> isinstance(MemoryStore().approval_policies, ApprovalPolicyRepository)
+            True
+        """
+        return self._approval_policies
+
+    @property
+    def approval_requests(self) -> MemoryApprovalRequestRepository:
+        """The approval request repository.
+
+        Example:
+            >>> from sfa_core.ports import ApprovalRequestRepository
+            >>> isinstance(MemoryStore().approval_requests, ApprovalRequestRepository)
+            True
+        """
+        return self._approval_requests
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -23,7 +23,7 @@
 >>> store = SqliteStore(":memory:")
 >>> store.products.add(Product(sku="A-1", name="Widget")).version
 1
->>> store.schema_version == len(MIGRATIONS) == 5
+>>> store.schema_version == len(MIGRATIONS) == 6
 True
 >>> store.close()
 """
@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from sfa_core.adapters._aggregates import (
+    APPROVAL_POLICIES,
+    APPROVAL_REQUESTS,
     CONFIGURATIONS,
     CONTRACTED_PRICES,
     DIRECTORIES,
@@ -52,6 +54,8 @@ from sfa_core.adapters._aggregates import (
     QUOTES,
     RULE_SETS,
     Aggregate,
+    ApprovalPolicyMethods,
+    ApprovalRequestMethods,
     ConfigurationModelMethods,
     ContractedPricesMethods,
     DirectoryMethods,
@@ -75,11 +79,15 @@ from sfa_core.errors import (
 from sfa_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
+    from sfa_core.approvals.policy import Policy  # noqa: F401 - quoted base class
+    from sfa_core.approvals.request import ApprovalRequest  # noqa: F401 - quoted base class
     from sfa_core.configure.model import ConfigurationModel  # noqa: F401 - quoted base class
     from sfa_core.directory.model import Directory  # noqa: F401 - quoted base class
     from sfa_core.quotes.model import Quote  # noqa: F401 - the quoted base class uses it
 
 __all__ = [
+    "SqliteApprovalPolicyRepository",
+    "SqliteApprovalRequestRepository",
     "MIGRATIONS",
     "SqliteConfigurationModelRepository",
     "SqliteContractedPricesRepository",
@@ -160,6 +168,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE TABLE directories (id TEXT PRIMARY KEY NOT NULL, "
         "version INTEGER NOT NULL, doc TEXT NOT NULL)",
+    ),
+    # 6: approval policies by id (nothing to filter on), and approval requests by id,
+    # filterable by quote and status (the status enum's value).
+    (
+        "CREATE TABLE approval_policies (id TEXT PRIMARY KEY NOT NULL, "
+        "version INTEGER NOT NULL, doc TEXT NOT NULL)",
+        "CREATE TABLE approval_requests (id TEXT PRIMARY KEY NOT NULL, quote_id TEXT, "
+        "status TEXT, version INTEGER NOT NULL, doc TEXT NOT NULL)",
+        "CREATE INDEX approval_requests_quote_id ON approval_requests (quote_id)",
+        "CREATE INDEX approval_requests_status ON approval_requests (status)",
     ),
 )
 
@@ -549,6 +567,49 @@ class SqliteDirectoryRepository(DirectoryMethods):
     """
 
 
+class SqliteApprovalPolicyRepository(ApprovalPolicyMethods):
+    """:class:`~sfa_core.ports.ApprovalPolicyRepository` on SQLite.
+
+    The table holds the id, the version and the policy as a JSON document (its
+    rules' JSON Logic conditions as written); a policy read back is compiled
+    again. Get one from :attr:`SqliteStore.approval_policies` rather than
+    building it directly.
+
+    Example:
+        >>> from sfa_core.approvals import ApprovalRule, ApproverSpec, Policy
+        >>> store = SqliteStore(":memory:")
+        >>> rule = ApprovalRule(id="deep", condition={">": [{"var": "discount_percent"}, 20]},
+        ...                     approvers=ApproverSpec.role("vp"))
+        >>> stored = store.approval_policies.add(Policy(id="default", rules=[rule]))
+        >>> store.approval_policies.get("default") == stored
+        True
+        >>> store.close()
+    """
+
+
+class SqliteApprovalRequestRepository(ApprovalRequestMethods):
+    """:class:`~sfa_core.ports.ApprovalRequestRepository` on SQLite.
+
+    The table holds the id, the quote id and the status in their own indexed
+    columns (what ``list`` filters on), the version, and the request as a JSON
+    document: plan, step states, answers and audit trail, times as ISO 8601 with
+    their UTC offsets. Get one from :attr:`SqliteStore.approval_requests` rather
+    than building it directly.
+
+    Example:
+        >>> import datetime as dt
+        >>> from sfa_core.approvals import ApprovalPlan, PlanStep, submit
+        >>> plan = ApprovalPlan((PlanStep(level=1, chain="a", approvers=("mia",)),))
+        >>> request, _ = submit(plan, request_id="AR-1", quote_id="Q-1", quote_revision=1,
+        ...                     submitter="rep", at=dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc))
+        >>> store = SqliteStore(":memory:")
+        >>> stored = store.approval_requests.add(request)
+        >>> store.approval_requests.list(quote_id="Q-1", status="pending") == [stored]
+        True
+        >>> store.close()
+    """
+
+
 class SqliteStore:
     """All SQLite repositories on one database, plus the unit of work that spans them.
 
@@ -599,6 +660,12 @@ class SqliteStore:
             _SqliteTable(PRICING_SETTINGS, self._db)
         )
         self._directories = SqliteDirectoryRepository(_SqliteTable(DIRECTORIES, self._db))
+        self._approval_policies = SqliteApprovalPolicyRepository(
+            _SqliteTable(APPROVAL_POLICIES, self._db)
+        )
+        self._approval_requests = SqliteApprovalRequestRepository(
+            _SqliteTable(APPROVAL_REQUESTS, self._db)
+        )
 
     def _migrate(self) -> int:
         try:
@@ -767,6 +834,32 @@ class SqliteStore:
             >>> store.close()
         """
         return self._directories
+
+    @property
+    def approval_policies(self) -> SqliteApprovalPolicyRepository:
+        """The approval policy repository.
+
+        Example:
+            >>> from sfa_core.ports import ApprovalPolicyRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.approval_policies, ApprovalPolicyRepository)
+            True
+            >>> store.close()
+        """
+        return self._approval_policies
+
+    @property
+    def approval_requests(self) -> SqliteApprovalRequestRepository:
+        """The approval request repository.
+
+        Example:
+            >>> from sfa_core.ports import ApprovalRequestRepository
+            >>> store = SqliteStore(":memory:")
+            >>> isinstance(store.approval_requests, ApprovalRequestRepository)
+            True
+            >>> store.close()
+        """
+        return self._approval_requests
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -8,6 +8,13 @@ the plan through decisions, with an append-only audit trail.
 
 from sfa_core.approvals.authority import AuthorityLevel, AuthorityMatrix
 from sfa_core.approvals.context import CONTEXT_FIELDS, approval_context
+from sfa_core.approvals.discount_room import (
+    Headroom,
+    HeadroomBand,
+    HeadroomRangeError,
+    HeadroomStep,
+    headroom,
+)
 from sfa_core.approvals.locking import PRICE_FIELDS, approval_still_valid, fingerprint
 from sfa_core.approvals.model import (
     ApprovalMode,
@@ -79,6 +86,10 @@ __all__ = [
     "Escalation",
     "EscalationKind",
     "EventKind",
+    "Headroom",
+    "HeadroomBand",
+    "HeadroomRangeError",
+    "HeadroomStep",
     "HitPolicy",
     "HitPolicyError",
     "InactiveApproverError",
@@ -106,6 +117,7 @@ __all__ = [
     "expire",
     "explain_rule",
     "fingerprint",
+    "headroom",
     "plan",
     "reassign",
     "recall",

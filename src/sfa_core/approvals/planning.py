@@ -166,6 +166,8 @@ def _maker(cls: type[_T]) -> Callable[..., _T]:
 
 _make_check = _maker(ConditionCheck)
 _make_match = _maker(RuleMatch)
+_make_step = builder(PlanStep)
+_make_plan = builder(ApprovalPlan)
 
 
 def _check(field: str, operator: str, expected: Any, actual: Any, result: bool) -> ConditionCheck:
@@ -178,32 +180,71 @@ def _check(field: str, operator: str, expected: Any, actual: Any, result: bool) 
     )
 
 
-def _run(node: _Node, context: Any, checks: list[ConditionCheck], values: dict[str, Any]) -> bool:
-    """Walk a condition's check tree, as ``and``/``or`` short-circuit, recording each test."""
+_make_check_fast = builder(ConditionCheck)
+_make_match_fast = builder(RuleMatch)
+
+# The parts of a comparison node that do not depend on the context (the field's key,
+# the expected value as JSON data), made once per node. Nodes live as long as their
+# rule; the entry holds the node itself, so an id is never taken for another node's.
+_STATIC: dict[int, tuple[_Node, str, Any]] = {}
+_MISSING = object()
+
+
+def _static(node: _Node, field: str, expected: Any) -> tuple[str, Any]:
+    found = _STATIC.get(id(node))
+    if found is None or found[0] is not node:
+        if len(_STATIC) >= 20_000:
+            _STATIC.clear()
+        found = _STATIC[id(node)] = (node, _key(field), _json(expected))
+    return found[1], found[2]
+
+
+def _run(
+    node: _Node,
+    context: Any,
+    checks: list[ConditionCheck],
+    values: dict[str, Any],
+    seen: dict[Any, Any] | None = None,
+) -> bool:
+    """Walk a condition's check tree, as ``and``/``or`` short-circuit, recording each test.
+
+    ``seen`` keeps the fields already read from this context (as JSON data) and the
+    results of the comparisons already made (by their shared test), so the rules of
+    one plan read each field and make each comparison once.
+    """
     kind = node[0]
     if kind == "cmp":
         _, field, shown, expected, test, getter = node
-        result = test(context)
-        actual = _json(getter.evaluate(context))
-        values[_key(field)] = actual
-        checks.append(_check(field, shown, expected, actual, result))
-        return bool(result)
+        key, wanted = _static(node, field, expected)
+        result = None if seen is None else seen.get(id(test))
+        if result is None:
+            result = bool(test(context))
+            if seen is not None:
+                seen[id(test)] = result
+        actual = _MISSING if seen is None else seen.get(field, _MISSING)
+        if actual is _MISSING:
+            actual = _json(getter.evaluate(context))
+            if seen is not None:
+                seen[field] = actual
+        values[key] = actual
+        checks.append(_make_check_fast(key, shown, wanted, actual, result))
+        return result
     if kind == "truthy":
         _, field, getter = node
-        seen = getter.evaluate(context)
-        actual = _json(seen)
+        got = getter.evaluate(context)
+        actual = _json(got)
         values[_key(field)] = actual
-        result = truthy(seen)
+        result = truthy(got)
         checks.append(_check(field, "truthy", True, actual, result))
         return result
     if kind == "and":
-        return all(_run(child, context, checks, values) for child in node[1])
+        return all(_run(child, context, checks, values, seen) for child in node[1])
     if kind == "or":
-        return any(_run(child, context, checks, values) for child in node[1])
+        return any(_run(child, context, checks, values, seen) for child in node[1])
     if kind == "!":
-        return not _run(node[1], context, checks, values)
+        return not _run(node[1], context, checks, values, seen)
     if kind == "!!":
-        return _run(node[1], context, checks, values)
+        return _run(node[1], context, checks, values, seen)
     return bool(node[1])  # "const"
 
 
@@ -318,7 +359,9 @@ def explain_rule(rule: ApprovalRule, context: Mapping[str, Any]) -> RuleMatch:
     return _explain(rule, context)
 
 
-def _explain(rule: ApprovalRule, context: Mapping[str, Any]) -> RuleMatch:
+def _explain(
+    rule: ApprovalRule, context: Mapping[str, Any], seen: dict[Any, Any] | None = None
+) -> RuleMatch:
     compiled = rule.compiled
     if compiled is None:
         return RuleMatch(rule.id, rule.description)
@@ -326,12 +369,10 @@ def _explain(rule: ApprovalRule, context: Mapping[str, Any]) -> RuleMatch:
     values: dict[str, Any] = {}
     tree = rule._tree
     if tree is not None:
-        _run(tree, context, checks, values)
+        _run(tree, context, checks, values, seen)
     else:
         _from_explanation(compiled.explain(context), checks, values, "", True)
-    return _make_match(
-        rule=rule.id, description=rule.description, checks=tuple(checks), values=FrozenMap(values)
-    )
+    return _make_match_fast(rule.id, rule.description, tuple(checks), FrozenMap.wrap(values))
 
 
 # -- approvers -----------------------------------------------------------------------------------
@@ -392,6 +433,7 @@ class _Resolver:
         self.owner = owner
         self.when = when
         self.notes = notes
+        self.done: dict[ApproverSpec, tuple[list[str], ApprovalMode, int, list[str]]] = {}
 
     def active(self, user_id: str, rule: str | None) -> str:
         """``user_id``, or their first active delegate when they are inactive."""
@@ -423,6 +465,19 @@ class _Resolver:
         return self.active(found.id, rule)
 
     def resolve(
+        self, spec: ApproverSpec, rule: str
+    ) -> tuple[list[str], ApprovalMode, int, list[str]]:
+        """The approvers of ``spec``; found once per plan (unless a delegate stood in)."""
+        done = self.done.get(spec)
+        if done is not None:
+            return done
+        noted = len(self.notes)
+        found = self._resolve(spec, rule)
+        if len(self.notes) == noted:
+            self.done[spec] = found
+        return found
+
+    def _resolve(
         self, spec: ApproverSpec, rule: str
     ) -> tuple[list[str], ApprovalMode, int, list[str]]:
         kind = spec.kind
@@ -508,12 +563,13 @@ def _merge(parts: list[_Part], notes: list[str]) -> tuple[list[str], ApprovalMod
     return approvers, ApprovalMode.AT_LEAST, minimum, required
 
 
-def _step(
+def _decide(
     parts: list[_Part],
     policy: Policy,
     resolver: _Resolver,
     notes: list[str],
-) -> PlanStep:
+) -> tuple[list[str], ApprovalMode, int, list[str]]:
+    """Who decides a step and how: its rules merged, the owner taken off unless allowed."""
     first = parts[0]
     key = f"{first.level}/{first.chain}"
     approvers, mode, minimum, required = _merge(parts, notes)
@@ -534,20 +590,44 @@ def _step(
             notes.append(f"step {key}: handed to the owner's manager {approvers[0]}")
         elif minimum > len(approvers):
             raise NotEnoughApproversError(minimum, available=len(approvers), rule=key)
-    slas = [part.sla_hours for part in parts if part.sla_hours is not None]
-    descriptions = list(dict.fromkeys(part.description for part in parts if part.description))
-    return PlanStep(
-        level=first.level,
-        chain=first.chain,
-        approvers=tuple(approvers),
-        mode=mode,
-        minimum=minimum if mode is ApprovalMode.AT_LEAST else 1,
-        required=tuple(required),
-        rules=tuple(part.rule for part in parts),
-        reasons=tuple(part.match for part in parts),
-        sla_hours=min(slas) if slas else None,
-        escalate_to=tuple(_union(part.escalate_to for part in parts)),
-        description="; ".join(descriptions) or None,
+    return approvers, mode, minimum if mode is ApprovalMode.AT_LEAST else 1, required
+
+
+def _step(
+    parts: list[_Part],
+    policy: Policy,
+    resolver: _Resolver,
+    notes: list[str],
+) -> PlanStep:
+    first = parts[0]
+    approvers, mode, minimum, required = _decide(parts, policy, resolver, notes)
+    if len(parts) == 1:
+        sla_hours = first.sla_hours
+        escalate_to = first.escalate_to
+        if len(set(escalate_to)) != len(escalate_to):
+            escalate_to = tuple(dict.fromkeys(escalate_to))
+        description = first.description or None
+    else:
+        slas = [part.sla_hours for part in parts if part.sla_hours is not None]
+        sla_hours = min(slas) if slas else None
+        escalate_to = tuple(_union(part.escalate_to for part in parts))
+        descriptions = dict.fromkeys(part.description for part in parts if part.description)
+        description = "; ".join(descriptions) or None
+    # every value below was checked when its rule, spec or directory was built, and
+    # _decide keeps a step's invariants (approvers unique and present, required among
+    # them, minimum within them), so the step is built without its checks
+    return _make_step(
+        first.level,
+        first.chain,
+        tuple(approvers),
+        mode,
+        minimum,
+        tuple(required),
+        tuple(part.rule for part in parts),
+        tuple(part.match for part in parts),
+        sla_hours,
+        escalate_to,
+        description,
     )
 
 
@@ -656,21 +736,78 @@ def plan(
         require_key(owner, "owner")
     if when is not None and (not isinstance(when, _dt.datetime) or when.utcoffset() is None):
         raise ValidationError("must be a timezone-aware datetime or None", path="when", value=when)
-    matched = policy._matching(context)
+    seen: dict[Any, Any] = {}
+    matched = policy._matching(context, seen)
     if not matched:
-        return ApprovalPlan()
+        return _EMPTY
     rules = policy.rules
-    matches = {i: _explain(rules[i], context) for i in matched}
+    matches = {i: _explain(rules[i], context, seen) for i in matched}
     notes: list[str] = []
+    steps = _parts(policy, context, directory, owner, when, matched, matches, notes)
+    resolver = steps.pop(None)
+    built = [_step(steps[key], policy, resolver, notes) for key in sorted(steps)]
+    return _make_plan(tuple(built), tuple(matches[i] for i in matched), tuple(notes))
+
+
+_EMPTY = ApprovalPlan()
+
+#: A step as headroom compares plans: level, chain, approvers, mode, minimum, required.
+_Outline = tuple[int, str, tuple[str, ...], ApprovalMode, int, tuple[str, ...]]
+
+
+def _parts(
+    policy: Policy,
+    context: Mapping[str, Any],
+    directory: Directory,
+    owner: str | None,
+    when: _dt.datetime | None,
+    matched: list[int],
+    matches: Mapping[int, RuleMatch] | None,
+    notes: list[str],
+) -> dict[Any, Any]:
+    """The selected rules' parts, by step, with the resolver under the key ``None``."""
+    rules = policy.rules
     selected = _select(policy, matched, notes)
     resolver = _Resolver(directory, context, owner, when, notes)
-    steps: dict[tuple[int, str], list[_Part]] = {}
+    steps: dict[Any, Any] = {}
     for i in selected:
         rule = rules[i]
         approvers, mode, minimum, required = resolver.resolve(rule.approvers, rule.id)
-        part = _Part(rule, matches[i], approvers, mode, minimum, required)
-        steps.setdefault((rule.level, rule.chain), []).append(part)
-    built = [_step(steps[key], policy, resolver, notes) for key in sorted(steps)]
-    return ApprovalPlan(
-        steps=tuple(built), matched=tuple(matches[i] for i in matched), notes=tuple(notes)
-    )
+        match = matches[i] if matches is not None else _NO_MATCH
+        part = _Part(rule, match, approvers, mode, minimum, required)
+        key = (rule.level, rule.chain)
+        found = steps.get(key)
+        if found is None:
+            steps[key] = [part]
+        else:
+            found.append(part)
+    steps[None] = resolver
+    return steps
+
+
+_NO_MATCH = RuleMatch("-")
+
+
+def _outline(
+    policy: Policy,
+    context: Mapping[str, Any],
+    directory: Directory,
+    owner: str | None,
+    when: _dt.datetime | None,
+) -> tuple[_Outline, ...]:
+    """The steps :func:`plan` makes, without their reasons: what headroom compares.
+
+    The arguments are those of :func:`plan`, already checked; the same code decides
+    the steps, so the outline of a context is the plan's, step for step.
+    """
+    matched = policy._matching(context)
+    if not matched:
+        return ()
+    notes: list[str] = []
+    steps = _parts(policy, context, directory, owner, when, matched, None, notes)
+    resolver = steps.pop(None)
+    found = []
+    for key in sorted(steps):
+        approvers, mode, minimum, required = _decide(steps[key], policy, resolver, notes)
+        found.append((key[0], key[1], tuple(approvers), mode, minimum, tuple(required)))
+    return tuple(found)

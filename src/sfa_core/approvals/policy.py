@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -60,7 +61,7 @@ from sfa_core.errors import (
     _shown,
     _text,
 )
-from sfa_core.rules import CompiledRule
+from sfa_core.rules import CompiledRule, truthy
 from sfa_core.rules import compile as compile_rule
 
 __all__ = [
@@ -715,9 +716,55 @@ def _check_tree(node: Any) -> _Node | None:
                 return None
         elif op != "in" and isinstance(right, list):
             return None
-        test = compile_rule({op: [left, right]})._predicate()
-        return ("cmp", field, shown, expected, test, _getter(field))
+        return ("cmp", field, shown, expected, _comparison_test(op, left, right), _getter(field))
     return None
+
+
+# Compiled comparisons, shared by every rule that makes the same one (twelve rules
+# testing ``"hardware" in families`` hold one test), so that a plan runs each
+# comparison once per context (see :func:`_holds`).
+_TESTS: dict[str, Callable[[Any], bool]] = {}
+
+
+def _comparison_test(op: str, left: Any, right: Any) -> Callable[[Any], bool]:
+    """The compiled test of ``{op: [left, right]}``, one per distinct comparison."""
+    try:
+        key = json.dumps([op, left, right], sort_keys=True)
+    except (TypeError, ValueError):
+        return compile_rule({op: [left, right]})._predicate()
+    test = _TESTS.get(key)
+    if test is None:
+        if len(_TESTS) >= 20_000:
+            _TESTS.clear()
+        test = _TESTS[key] = compile_rule({op: [left, right]})._predicate()
+    return test
+
+
+def _holds(node: _Node, context: Any, memo: dict[int, bool]) -> bool:
+    """Whether a check tree holds for ``context``, as the rule's compiled condition says.
+
+    ``and``/``or``/``!``/``!!`` take JSON Logic truthiness, as the compiled rule
+    does; the result of each comparison is kept in ``memo`` (by its shared test),
+    so the rules of one policy that make the same comparison run it once.
+    """
+    kind = node[0]
+    if kind == "cmp":
+        test = node[4]
+        found = memo.get(id(test))
+        if found is None:
+            found = memo[id(test)] = bool(test(context))
+        return found
+    if kind == "truthy":
+        return truthy(node[2].evaluate(context))
+    if kind == "and":
+        return all(_holds(child, context, memo) for child in node[1])
+    if kind == "or":
+        return any(_holds(child, context, memo) for child in node[1])
+    if kind == "!":
+        return not _holds(node[1], context, memo)
+    if kind == "!!":
+        return _holds(node[1], context, memo)
+    return bool(node[1])  # "const"
 
 
 def _threshold(value: Any) -> Decimal | None:
@@ -1102,7 +1149,7 @@ class Policy:
         """
         return tuple(self.rules[i] for i in self._matching(context))
 
-    def _matching(self, context: Any) -> list[int]:
+    def _matching(self, context: Any, memo: dict[int, bool] | None = None) -> list[int]:
         if not isinstance(context, Mapping):
             raise ValidationError(
                 "must be a mapping (an approval context)", path="context", value=context
@@ -1117,4 +1164,24 @@ class Policy:
             raise _located(err) from None
         candidates.sort()
         exact = index.exact
-        return [i for i in candidates if i in exact or rules[i].matches(context)]
+        if memo is None:
+            memo = {}
+        found = []
+        for i in candidates:
+            if i in exact:
+                found.append(i)
+                continue
+            rule = rules[i]
+            tree = rule._tree
+            if tree is None or not rule.active:
+                if rule.matches(context):
+                    found.append(i)
+                continue
+            try:
+                holds = _holds(tree, context, memo)
+            except RuleEvaluationError:
+                rule.matches(context)  # raises, located in the rule's condition
+                raise
+            if holds:
+                found.append(i)
+        return found

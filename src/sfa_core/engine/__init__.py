@@ -1,10 +1,11 @@
 """The engine: :class:`SalesEngine` and one service per area.
 
 ``engine.catalog``, ``engine.pricing``, ``engine.quotes``,
-``engine.configurations`` and ``engine.directory`` are services with explicit
-constructors that name their repositories, the clock, the store's transactions
-and the other services they call (catalog <- pricing <- quotes <-
-configurations; the directory stands on its own). No business rule
+``engine.configurations``, ``engine.directory`` and ``engine.approvals`` are
+services with explicit constructors that name their repositories, the clock,
+the store's transactions and the other services they call (catalog <- pricing
+<- quotes <- configurations; the directory stands on its own; approvals call
+the quotes, the catalog, the pricing and the directory). No business rule
 lives here: each method loads through the ports, calls the core, saves and
 returns.
 
@@ -16,6 +17,7 @@ returns.
 
 from __future__ import annotations
 
+from sfa_core.engine.approvals import ApprovalService
 from sfa_core.engine.catalog import CatalogService
 from sfa_core.engine.configurations import ConfigurationService
 from sfa_core.engine.directory import DirectoryService
@@ -24,6 +26,7 @@ from sfa_core.engine.quotes import QuoteService
 from sfa_core.engine.sales_engine import SalesEngine
 
 __all__ = [
+    "ApprovalService",
     "CatalogService",
     "ConfigurationService",
     "DirectoryService",

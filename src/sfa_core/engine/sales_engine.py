@@ -8,6 +8,7 @@ from typing import Any
 
 from sfa_core.clock import SystemClock
 from sfa_core.engine._support import Transactions, repository
+from sfa_core.engine.approvals import ApprovalService
 from sfa_core.engine.catalog import CatalogService
 from sfa_core.engine.configurations import ConfigurationService
 from sfa_core.engine.directory import DirectoryService
@@ -16,6 +17,8 @@ from sfa_core.engine.quotes import QuoteService, new_quote_id
 from sfa_core.errors import ValidationError
 from sfa_core.ports import (
     STORE_REPOSITORIES,
+    ApprovalPolicyRepository,
+    ApprovalRequestRepository,
     Clock,
     ConfigurationModelRepository,
     ContractedPricesRepository,
@@ -56,7 +59,9 @@ class SalesEngine:
       contracted prices, settings);
     * :attr:`quotes` -- drafts, lines, pricing, lifecycle, revisions;
     * :attr:`configurations` -- CPQ models and clicks;
-    * :attr:`directory` -- users, managers, roles, groups and delegations.
+    * :attr:`directory` -- users, managers, roles, groups and delegations;
+    * :attr:`approvals` -- approval policies, previews, and requests through
+      their decisions.
 
     Use :meth:`in_memory` or :meth:`sqlite` for the shipped storage,
     :meth:`from_store` for a store of your own, or pass the repositories you
@@ -76,6 +81,8 @@ class SalesEngine:
         contracted_prices: Where contracted prices are stored.
         pricing_settings: Where the pricing settings are stored.
         directories: Where the directory (users, groups, delegations) is stored.
+        approval_policies: Where approval policies are stored.
+        approval_requests: Where approval requests are stored.
         clock: Where "today" comes from (defaults to the UTC system clock).
         unit_of_work: Makes multi-write operations atomic; without one, each
             single write is atomic on its own.
@@ -110,6 +117,8 @@ class SalesEngine:
         contracted_prices: ContractedPricesRepository | None = None,
         pricing_settings: PricingSettingsRepository | None = None,
         directories: DirectoryRepository | None = None,
+        approval_policies: ApprovalPolicyRepository | None = None,
+        approval_requests: ApprovalRequestRepository | None = None,
         clock: Clock | None = None,
         unit_of_work: UnitOfWork | None = None,
         new_id: Callable[[], str] | None = None,
@@ -160,6 +169,15 @@ class SalesEngine:
         )
         self._directory = DirectoryService(
             repository(directories, "directories"),
+            transactions,
+        )
+        self._approvals = ApprovalService(
+            repository(approval_policies, "approval_policies"),
+            repository(approval_requests, "approval_requests"),
+            self._quotes,
+            self._catalog,
+            self._pricing,
+            self._directory,
             transactions,
         )
         self._closer: Callable[[], Any] | None = None
@@ -295,6 +313,15 @@ class SalesEngine:
         ['ana']
         """
         return self._directory
+
+    @property
+    def approvals(self) -> ApprovalService:
+        """Approval policies, previews, and requests through their decisions.
+
+        >>> SalesEngine.in_memory().approvals.list()
+        []
+        """
+        return self._approvals
 
     @property
     def clock(self) -> Clock:

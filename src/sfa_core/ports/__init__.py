@@ -34,12 +34,15 @@ True
 True
 >>> isinstance(store.directories, DirectoryRepository)
 True
+>>> isinstance(store.approval_requests, ApprovalRequestRepository)
+True
 >>> sorted(STORE_REPOSITORIES)[:4]
-['configurations', 'contracted_prices', 'directories', 'discount_schedules']
+['approval_policies', 'approval_requests', 'configurations', 'contracted_prices']
 """
 
 from __future__ import annotations
 
+from sfa_core.ports.approvals import ApprovalPolicyRepository, ApprovalRequestRepository
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
 from sfa_core.ports.directory import DirectoryRepository
@@ -57,6 +60,8 @@ from sfa_core.ports.versioned import Versioned, VersionedRepository, with_versio
 
 __all__ = [
     "STORE_REPOSITORIES",
+    "ApprovalPolicyRepository",
+    "ApprovalRequestRepository",
     "Clock",
     "ConfigurationModelRepository",
     "ContractedPricesRepository",

@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 from sfa_core.clock import Clock
+from sfa_core.ports.approvals import ApprovalPolicyRepository, ApprovalRequestRepository
 from sfa_core.ports.catalog import PriceBookRepository, ProductRepository
 from sfa_core.ports.configure import ConfigurationModelRepository
 from sfa_core.ports.directory import DirectoryRepository
@@ -35,6 +36,8 @@ STORE_REPOSITORIES: dict[str, type] = {
     "contracted_prices": ContractedPricesRepository,
     "pricing_settings": PricingSettingsRepository,
     "directories": DirectoryRepository,
+    "approval_policies": ApprovalPolicyRepository,
+    "approval_requests": ApprovalRequestRepository,
 }
 
 

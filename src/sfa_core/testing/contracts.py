@@ -44,8 +44,9 @@ ones it has (a store of products, price books and quotes passes it).
 
 sfa_core runs these same classes against its memory and SQLite adapters.
 The quote contract imports :mod:`sfa_core.quotes`, the configuration model
-contract :mod:`sfa_core.configure`, and the directory contract
-:mod:`sfa_core.directory`, only when their tests run.
+contract :mod:`sfa_core.configure`, the directory contract
+:mod:`sfa_core.directory`, and the approval contracts :mod:`sfa_core.approvals`,
+only when their tests run.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ from sfa_core.money import Money
 from sfa_core.ports import STORE_REPOSITORIES
 
 if TYPE_CHECKING:
+    from sfa_core.approvals.policy import Policy
+    from sfa_core.approvals.request import ApprovalRequest
     from sfa_core.configure.model import ConfigurationModel
     from sfa_core.directory.model import Directory
     from sfa_core.pricing.price_rules import RuleSet
@@ -74,6 +77,8 @@ if TYPE_CHECKING:
     from sfa_core.quotes.model import Quote
 
 __all__ = [
+    "ApprovalPolicyRepositoryContract",
+    "ApprovalRequestRepositoryContract",
     "ConfigurationModelRepositoryContract",
     "ContractedPricesRepositoryContract",
     "DirectoryRepositoryContract",
@@ -88,6 +93,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+_UTC = _dt.timezone.utc
 
 
 class _RepositoryContract(Generic[T]):
@@ -1116,6 +1123,14 @@ def _directory(key: str) -> Directory:
     return DirectoryRepositoryContract().make(key)
 
 
+def _policy(key: str) -> Policy:
+    return ApprovalPolicyRepositoryContract().make(key, 1)
+
+
+def _request(key: str) -> ApprovalRequest:
+    return ApprovalRequestRepositoryContract().make(key, 1)
+
+
 def _rule_set(key: str) -> RuleSet:
     return RuleSetRepositoryContract().make(key)
 
@@ -1147,6 +1162,8 @@ _SAMPLES: dict[str, Any] = {
     "contracted_prices": _contracted,
     "pricing_settings": _settings,
     "directories": _directory,
+    "approval_policies": _policy,
+    "approval_requests": _request,
 }
 
 
@@ -1619,3 +1636,321 @@ class DirectoryRepositoryContract(_RepositoryContract["Directory"]):
         ]
         assert len(got.delegations) == 2
         assert [d.id for d in repository.list()] == ["K-1"]
+
+
+class ApprovalPolicyRepositoryContract(_RepositoryContract["Policy"]):
+    """The contract of :class:`~sfa_core.ports.ApprovalPolicyRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository. On
+    top of the shared tests it checks that a policy read back keeps every rule
+    (conditions, approver specifications, levels, chains, SLAs, escalations,
+    inactive rules), its hit policy and its options, and decides like the one
+    written.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = ApprovalPolicyRepositoryContract()
+        >>> [rule.id for rule in contract.make("default", 1).rules]
+        ['deep', 'thin-margin', 'terms', 'big-deal']
+        >>> contract.test_policy_read_back_decides_like_the_one_written(
+        ...     MemoryStore().approval_policies)
+    """
+
+    key_field = "id"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (({}, lambda p: True),)
+
+    def make(self, key: str, variant: int = 0) -> Policy:
+        """Return a policy; variants cover every approver kind and hit policy.
+
+        Args:
+            key: The policy's id.
+            variant: Which variant to build.
+
+        Returns:
+            A valid policy at ``version == 0``.
+
+        Example:
+            >>> ApprovalPolicyRepositoryContract().make("default", 2).hit_policy.value
+            'first'
+        """
+        from sfa_core.approvals import ApprovalRule, ApproverSpec, HitPolicy, Policy
+
+        variant %= 4
+        hit = [HitPolicy.COLLECT, HitPolicy.COLLECT, HitPolicy.FIRST, HitPolicy.PRIORITY][variant]
+        rules = []
+        if variant >= 1:
+            rules = [
+                ApprovalRule(
+                    id="deep",
+                    condition={">": [{"var": "max_line_discount"}, 15]},
+                    approvers=ApproverSpec.manager(),
+                    chain="discount",
+                    description="Remise «profonde» > 15 %",
+                    sla_hours=24,
+                    escalate_to=("vp",),
+                ),
+                ApprovalRule(
+                    id="thin-margin",
+                    condition={"<": [{"var": "margin_percent"}, 20]},
+                    approvers=ApproverSpec.role("finance", mode="at_least", minimum=2),
+                    level=2,
+                    chain="margin",
+                    priority=5,
+                ),
+                ApprovalRule(
+                    id="terms",
+                    condition={"var": "non_standard_terms"},
+                    approvers=ApproverSpec.group("legal", mode="first_response"),
+                    chain="legal",
+                    active=variant != 3,
+                ),
+                ApprovalRule(
+                    id="big-deal",
+                    condition={">=": [{"var": "net_total"}, 50000]},
+                    approvers=ApproverSpec.user("vp"),
+                    level=3,
+                    priority=-1,
+                ),
+            ]
+        if variant >= 2:
+            rules.append(
+                ApprovalRule(
+                    id="kam",
+                    approvers=ApproverSpec.from_field("account_fields.key_account_manager"),
+                    level=4,
+                    chain="account",
+                )
+            )
+        return Policy(
+            id=key,
+            rules=rules,
+            hit_policy=hit,
+            allow_self_approval=variant == 2,
+            name=f"Policy {variant}: Größe «€»",
+        )
+
+    def test_policy_read_back_decides_like_the_one_written(self, repository: Any) -> None:
+        """Rules come back compiled: the policy read back matches what the original matches."""
+        from decimal import Decimal
+
+        contexts = [
+            {"max_line_discount": Decimal("16.5"), "margin_percent": Decimal("12"),
+             "non_standard_terms": True, "net_total": Decimal("72000")},
+            {"max_line_discount": Decimal("3"), "margin_percent": Decimal("40"),
+             "non_standard_terms": False, "net_total": Decimal("100")},
+        ]  # fmt: skip
+        for value in self.samples():
+            repository.add(value)
+            got = repository.get(self._key(value))
+            assert list(_exact(got)) == list(_exact(attrs.evolve(value, version=1)))
+            for context in contexts:
+                assert got.matching(context) == value.matching(context)
+
+
+class ApprovalRequestRepositoryContract(_RepositoryContract["ApprovalRequest"]):
+    """The contract of :class:`~sfa_core.ports.ApprovalRequestRepository`.
+
+    Override the ``repository`` fixture to return a fresh, empty repository. The
+    samples are made by running the pure transitions (submit, decisions,
+    escalation, recall...), one per status. :meth:`renamed` changes the
+    submission's comment. On top of the shared tests it checks the ``quote_id``
+    and ``status`` filters, that times keep their UTC offsets, that a request's
+    status can be recomputed from its stored audit trail, that a transition moves
+    a request between the filters, and that the numbers a plan's reasons saw read
+    back the same on every read.
+
+    Example:
+        >>> from sfa_core.adapters.memory import MemoryStore
+        >>> contract = ApprovalRequestRepositoryContract()
+        >>> [r.status.value for r in contract.samples()]
+        ['pending', 'approved', 'rejected', 'pending', 'recalled', 'approved']
+        >>> contract.test_status_replays_from_the_stored_audit(MemoryStore().approval_requests)
+    """
+
+    key_field = "id"
+    filters: ClassVar[tuple[tuple[dict[str, Any], Any], ...]] = (
+        ({}, lambda r: True),
+        ({"quote_id": "Q-1"}, lambda r: r.quote_id == "Q-1"),
+        ({"status": "pending"}, lambda r: r.status.value == "pending"),
+        ({"quote_id": "Q-2", "status": "pending"}, lambda r: (r.quote_id, r.status.value)
+         == ("Q-2", "pending")),
+        ({"quote_id": "Q-9"}, lambda r: False),
+    )  # fmt: skip
+
+    def make(self, key: str, variant: int = 0) -> ApprovalRequest:
+        """Return a request made by the transitions; variants cover each status.
+
+        Args:
+            key: The request's id.
+            variant: Which variant to build (0 pending, 1 approved over two levels,
+                2 rejected, 3 pending escalated and delegated, 4 recalled, 5
+                approved with an empty plan).
+
+        Returns:
+            A valid request at the version its transitions gave it.
+
+        Example:
+            >>> request = ApprovalRequestRepositoryContract().make("AR-1", 3)
+            >>> request.status.value, request.step("1/discount").escalated_to
+            ('pending', ('vp',))
+        """
+        from sfa_core.approvals import (
+            ApprovalPlan,
+            ConditionCheck,
+            PlanStep,
+            RuleMatch,
+            decide,
+            delegate,
+            escalate,
+            recall,
+            submit,
+        )
+        from sfa_core.directory.model import Directory, User
+
+        variant %= 6
+        india = _dt.timezone(_dt.timedelta(hours=5, minutes=30))
+        at = _dt.datetime(2027, 3, 1, 9, 30, 0, 123456, tzinfo=india if variant % 2 else _UTC)
+        people = Directory(users=[User(u) for u in ("rep", "mia", "bo", "vp", "kim")])
+        check = ConditionCheck("max_line_discount", ">", 15, 22, True)
+        why = RuleMatch("deep", "Remise «profonde»", (check,), {"max_line_discount": 22})
+        first = PlanStep(
+            level=1,
+            chain="discount",
+            approvers=("mia", "bo"),
+            mode="unanimous" if variant != 3 else "first_response",
+            rules=("deep",),
+            reasons=(why,),
+            sla_hours=24,
+            escalate_to=("vp",),
+        )
+        second = PlanStep(level=2, chain="deal-size", approvers=("vp", "kim"), mode="at_least",
+                          minimum=1, required=("vp",))  # fmt: skip
+        steps = () if variant == 5 else (first, second) if variant == 1 else (first,)
+        request, _ = submit(
+            ApprovalPlan(steps),
+            request_id=key,
+            quote_id=("Q-1", "Q-1", "Q-2", "Q-2", "Q-3", "Q-3")[variant],
+            quote_revision=1 + variant,
+            submitter="rep",
+            at=at,
+            fingerprint="0" * 63 + str(variant),
+            comment="Bitte prüfen ✓",
+        )
+        later = at + _dt.timedelta(hours=30)
+        if variant == 1:
+            request, _ = decide(request, "mia", "1/discount", True, at=later, directory=people)
+            request, _ = decide(request, "bo", "1/discount", True, at=later, directory=people)
+            request, _ = decide(request, "vp", "2/deal-size", True, at=later, directory=people,
+                                comment="ok")  # fmt: skip
+        elif variant == 2:
+            request, _ = decide(request, "bo", "1/discount", False, at=later, directory=people,
+                                comment="too deep")  # fmt: skip
+        elif variant == 3:
+            request, _ = escalate(request, "1/discount", at=later)
+            request, _ = delegate(request, "mia", "1/discount", "kim", at=later, directory=people)
+        elif variant == 4:
+            request, _ = recall(request, "rep", at=later, comment="wrong price book")
+        return request
+
+    def renamed(self, value: ApprovalRequest, text: str) -> ApprovalRequest:
+        """Return ``value`` with the submission's comment set to ``text``.
+
+        Args:
+            value: The request.
+            text: The new comment.
+
+        Returns:
+            The changed request (same id and version).
+
+        Example:
+            >>> contract = ApprovalRequestRepositoryContract()
+            >>> contract.renamed(contract.make("AR-1"), "urgent").audit[0].comment
+            'urgent'
+        """
+        first = attrs.evolve(value.audit[0], comment=text)
+        return attrs.evolve(value, audit=(first, *value.audit[1:]))
+
+    def name_of(self, value: ApprovalRequest) -> str:
+        """Return the submission's comment of ``value``.
+
+        Args:
+            value: A request.
+
+        Returns:
+            The comment.
+
+        Example:
+            >>> contract = ApprovalRequestRepositoryContract()
+            >>> contract.name_of(contract.make("AR-1"))
+            'Bitte prüfen ✓'
+        """
+        return value.audit[0].comment
+
+    def test_round_trip_keeps_offsets_and_value_types(self, repository: Any) -> None:
+        """Equal is not enough: times keep their offsets and microseconds, numbers their type."""
+        for value in self.samples():
+            stored = repository.add(value)
+            got = repository.get(self._key(value))
+            assert list(_exact(got)) == list(_exact(stored))
+            for mine, theirs in zip(got.audit, value.audit, strict=True):
+                assert mine.at.utcoffset() == theirs.at.utcoffset()
+
+    def test_status_replays_from_the_stored_audit(self, repository: Any) -> None:
+        """The stored audit trail still explains the stored status."""
+        from sfa_core.approvals import status_from_audit
+
+        for value in self.samples():
+            repository.add(value)
+            got = repository.get(self._key(value))
+            assert status_from_audit(got.audit, got.plan, got.options) is got.status
+
+    def test_list_filters_by_status_member_or_value(self, repository: Any) -> None:
+        """``status`` is a RequestStatus member or its value; an unknown one is refused."""
+        from sfa_core.approvals import RequestStatus
+
+        for value in self.samples():
+            repository.add(value)
+        by_member = repository.list(status=RequestStatus.APPROVED)
+        assert [r.id for r in by_member] == [r.id for r in repository.list(status="approved")]
+        assert [r.id for r in by_member] == ["K-1", "K-5"]
+        with pytest.raises(ValidationError) as info:
+            repository.list(status="open")
+        assert info.value.path == "status"
+
+    def test_transition_moves_the_request_between_filters(self, repository: Any) -> None:
+        """A decision stored with the version read moves the request from pending to approved."""
+        from sfa_core.approvals import decide
+        from sfa_core.directory.model import Directory, User
+
+        stored = repository.add(self.make("K-1", 0))
+        at = _dt.datetime(2027, 3, 2, tzinfo=_UTC)
+        people = Directory(users=[User("mia"), User("bo")])
+        for approver in ("mia", "bo"):
+            changed, _ = decide(stored, approver, "1/discount", True, at=at, directory=people)
+            stored = repository.update(attrs.evolve(changed, version=stored.version))
+        assert stored.version == 3
+        assert repository.list(status="pending") == []
+        assert repository.list(status="approved") == [stored]
+        assert [a.action.value for a in repository.get("K-1").audit] == [
+            "submit",
+            "approve",
+            "approve",
+        ]
+
+    def test_reasons_read_back_the_same_on_every_read(self, repository: Any) -> None:
+        """A ``Decimal`` a reason saw reads back the same on every read, as a number or its text."""
+        from decimal import Decimal
+
+        from sfa_core.approvals import ApprovalPlan, ConditionCheck, PlanStep, RuleMatch, submit
+
+        check = ConditionCheck("max_line_discount", ">", 15, Decimal("22.50"), True)
+        why = RuleMatch("deep", "", (check,), {"max_line_discount": Decimal("22.50")})
+        plan = ApprovalPlan((PlanStep(level=1, chain="a", approvers=("mia",), reasons=(why,)),))
+        request, _ = submit(plan, request_id="K-1", quote_id="Q-1", quote_revision=1,
+                            submitter="rep", at=_dt.datetime(2027, 3, 1, tzinfo=_UTC))  # fmt: skip
+        stored = repository.add(request)
+        got = repository.get("K-1")
+        assert got == stored
+        assert repository.list() == [stored]
+        seen = got.plan.steps[0].reasons[0].checks[0].actual
+        assert str(seen) == "22.50"

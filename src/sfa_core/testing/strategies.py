@@ -66,6 +66,11 @@ from hypothesis import strategies as st
 
 from sfa_core.catalog import PriceBook, PricingMethod, Product
 from sfa_core.money import Money
+from sfa_core.testing._approval_strategies import (
+    approval_policies,
+    approval_requests,
+    approval_rules,
+)
 from sfa_core.testing._directory_strategies import (
     delegations,
     directories,
@@ -154,6 +159,9 @@ __all__ = [
     "amounts",
     "applied_discount_tiers",
     "applied_promotions",
+    "approval_policies",
+    "approval_requests",
+    "approval_rules",
     "benefits",
     "block_pricings",
     "cart_lines",
