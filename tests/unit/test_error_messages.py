@@ -280,17 +280,21 @@ def test_every_error_builds_its_message_whatever_it_is_given(cls):
     # printing it must never raise (a huge int, deep or unprintable data included).
     import inspect
 
-    params = [
-        p
-        for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ] or [None]
-    for index in range(len(params)):
+    signature = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    positional = [p for p in signature if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    # required keyword-only parameters get a plain value, then a hostile one in turn
+    keywords = [p.name for p in signature if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    slots = len(positional) + len(keywords) or 1
+    for index in range(slots):
         for hostile in _hostile_values():
-            args = ["a"] * len(params)
-            args[index] = hostile
+            values = ["a"] * slots
+            values[index] = hostile
+            args = (
+                values[: len(positional)] if positional else ([values[0]] if not keywords else [])
+            )
+            kwargs = dict(zip(keywords, values[len(positional) :], strict=False))
             try:
-                error = cls(*args)
+                error = cls(*args, **kwargs)
             except SfaError:
                 continue  # refusing the arguments with a clear error is fine too
             assert len(str(error)) < 2_000

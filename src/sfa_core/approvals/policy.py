@@ -129,14 +129,16 @@ class HitPolicyError(SfaError, ValueError):
     def __init__(self, policy: Any, hit_policy: HitPolicy, rules: Any) -> None:
         self.policy = policy
         self.hit_policy = hit_policy
-        self.rules = tuple(rules)
+        self.rules = tuple(rules) if isinstance(rules, (list, tuple)) else rules
         if hit_policy is HitPolicy.UNIQUE:
-            reason = f"allows one matching rule, but {len(self.rules)} matched"
+            count = len(self.rules) if isinstance(self.rules, tuple) else "several"
+            reason = f"allows one matching rule, but {count} matched"
         else:
             reason = "needs every matching rule to give the same approval, but they differ"
+        name = hit_policy.value if isinstance(hit_policy, HitPolicy) else hit_policy
         super().__init__(
-            f"policy {_shown(policy)}: hit policy {_text(hit_policy.value)} {reason}: "
-            f"{_joined(self.rules, ', ')}"
+            f"policy {_shown(policy)}: hit policy {_text(name)} {reason}: "
+            f"{_joined(rules, ', ')}"
         )
 
 
@@ -146,7 +148,7 @@ class _PlanningError(ValidationError):
     def __init__(self, reason: str, *, rule: Any, path: str, value: Any) -> None:
         self.rule = rule
         where = f"rule {_shown(rule)}: " if rule is not None else ""
-        super().__init__(where + reason, path=path, value=value)
+        super().__init__(where + _text(reason), path=_text(path), value=value)
 
 
 class UnknownApproverError(_PlanningError):
@@ -181,7 +183,7 @@ class UnknownApproverError(_PlanningError):
     ) -> None:
         self.kind = kind
         self.approver = approver
-        super().__init__(reason or f"no {kind} has this id", rule=rule, path=path, value=approver)
+        super().__init__(reason or f"no {_text(kind)} has this id", rule=rule, path=path, value=approver)
 
 
 class EmptyApproverGroupError(_PlanningError):
@@ -202,7 +204,7 @@ class EmptyApproverGroupError(_PlanningError):
         self.kind = kind
         self.group = group
         reason = (
-            f"{kind} has no active member" if kind == "group" else "nobody active has this role"
+            f"{_text(kind)} has no active member" if kind == "group" else "nobody active has this role"
         )
         super().__init__(reason, rule=rule, path="approvers.target", value=group)
 
@@ -227,7 +229,7 @@ there are eligible approvers (2) (got 3)")
         self.minimum = minimum
         self.available = available
         super().__init__(
-            f"needs more approvals than there are eligible approvers ({available})",
+            f"needs more approvals than there are eligible approvers ({_text(available)})",
             rule=rule,
             path="approvers.minimum",
             value=minimum,
@@ -254,7 +256,7 @@ class NoManagerError(_PlanningError):
         if owner is None:
             reason = "a manager approves, but no owner was given"
         else:
-            reason = f"the owner {_shown(owner)} has no manager {levels} level(s) up"
+            reason = f"the owner {_shown(owner)} has no manager {_text(levels)} level(s) up"
         super().__init__(reason, rule=rule, path="approvers.levels", value=levels)
 
 
@@ -301,7 +303,7 @@ class NoEligibleApproverError(_PlanningError):
         self.step = step
         self.owner = owner
         super().__init__(
-            f"step {step}: the owner may not approve their own quote, and has no manager",
+            f"step {_text(step)}: the owner may not approve their own quote, and has no manager",
             rule=None,
             path="owner",
             value=owner,

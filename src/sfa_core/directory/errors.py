@@ -14,7 +14,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sfa_core.errors import NotFoundError, ValidationError
+from sfa_core.errors import NotFoundError, ValidationError, _joined
 
 __all__ = [
     "DelegationCycleError",
@@ -26,8 +26,8 @@ __all__ = [
 ]
 
 
-def _loop(cycle: Sequence[str]) -> str:
-    return " -> ".join(str(item) for item in cycle)
+def _loop(cycle: Any) -> str:
+    return _joined(cycle, " -> ")
 
 
 class UnknownUserError(NotFoundError):
@@ -122,8 +122,8 @@ class ManagerCycleError(ValidationError):
     code: ClassVar[str] = "manager_cycle"
 
     def __init__(self, cycle: Sequence[str], *, path: str = "", value: Any = None) -> None:
-        self.cycle = tuple(cycle)
-        super().__init__(f"managers form a loop: {_loop(self.cycle)}", path=path, value=value)
+        self.cycle = tuple(cycle) if isinstance(cycle, (list, tuple)) else cycle
+        super().__init__(f"managers form a loop: {_loop(cycle)}", path=path, value=value)
 
 
 class SelfDelegationError(ValidationError):
@@ -182,9 +182,9 @@ class DelegationCycleError(ValidationError):
         path: str = "",
         value: Any = None,
     ) -> None:
-        self.cycle = tuple(cycle)
+        self.cycle = tuple(cycle) if isinstance(cycle, (list, tuple)) else cycle
         self.at = at
         when = f" (all active at {at.isoformat()})" if isinstance(at, _dt.datetime) else ""
         super().__init__(
-            f"delegations form a loop: {_loop(self.cycle)}{when}", path=path, value=value
+            f"delegations form a loop: {_loop(cycle)}{when}", path=path, value=value
         )
