@@ -137,8 +137,7 @@ class HitPolicyError(SfaError, ValueError):
             reason = "needs every matching rule to give the same approval, but they differ"
         name = hit_policy.value if isinstance(hit_policy, HitPolicy) else hit_policy
         super().__init__(
-            f"policy {_shown(policy)}: hit policy {_text(name)} {reason}: "
-            f"{_joined(rules, ', ')}"
+            f"policy {_shown(policy)}: hit policy {_text(name)} {reason}: {_joined(rules, ', ')}"
         )
 
 
@@ -183,7 +182,9 @@ class UnknownApproverError(_PlanningError):
     ) -> None:
         self.kind = kind
         self.approver = approver
-        super().__init__(reason or f"no {_text(kind)} has this id", rule=rule, path=path, value=approver)
+        super().__init__(
+            reason or f"no {_text(kind)} has this id", rule=rule, path=path, value=approver
+        )
 
 
 class EmptyApproverGroupError(_PlanningError):
@@ -204,7 +205,9 @@ class EmptyApproverGroupError(_PlanningError):
         self.kind = kind
         self.group = group
         reason = (
-            f"{_text(kind)} has no active member" if kind == "group" else "nobody active has this role"
+            f"{_text(kind)} has no active member"
+            if kind == "group"
+            else "nobody active has this role"
         )
         super().__init__(reason, rule=rule, path="approvers.target", value=group)
 
