@@ -185,6 +185,4 @@ class DelegationCycleError(ValidationError):
         self.cycle = tuple(cycle) if isinstance(cycle, (list, tuple)) else cycle
         self.at = at
         when = f" (all active at {at.isoformat()})" if isinstance(at, _dt.datetime) else ""
-        super().__init__(
-            f"delegations form a loop: {_loop(cycle)}{when}", path=path, value=value
-        )
+        super().__init__(f"delegations form a loop: {_loop(cycle)}{when}", path=path, value=value)
