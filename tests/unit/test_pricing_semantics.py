@@ -68,6 +68,28 @@ def test_a_slab_line_total_is_the_exact_slab_sum_rounded_once():
     assert line.list_total - sum(line.discounts.values()) == line.net_total
 
 
+@pytest.mark.parametrize("mode", ["ROUND_HALF_UP", "ROUND_05UP", "ROUND_UP"])
+@pytest.mark.parametrize("unit_rounding", ["net_only", "each_step"])
+def test_a_discount_after_a_slab_never_raises_the_line_total(mode, unit_rounding):
+    # Steps after a slab take their change off the slab's exact amount: recomputing
+    # from the rounded unit price instead raised 2 x 0.01 from 0.01 to 0.02 when a
+    # 0.01 % partner discount was added (found by the pricing properties).
+    tiny = DiscountSchedule("TINY", [(None, D("0.01"))], mode="slab")
+    product = Product(sku="W", name="Widget", discount_schedule="TINY")
+    options = PricingOptions(rounding=RoundingPolicy(unit_rounding=unit_rounding, mode=mode))
+    totals = []
+    for partner in (None, D("0.01"), D("1"), D("50")):
+        line = price_quote(
+            quote(QuoteLine(key="L1", sku="W", quantity=2), partner_discount=partner),
+            [product],
+            [book(W="0.01")],
+            schedules=[tiny],
+            options=options,
+        ).lines[0]
+        totals.append(line.net_total)
+    assert totals == sorted(totals, reverse=True)
+
+
 def test_a_slab_line_is_exact_under_net_only_rounding_too():
     net_only = PricingOptions(rounding=RoundingPolicy(unit_rounding="net_only"))
     line = price_quote(

@@ -40,6 +40,7 @@ import attrs
 from sfa_core._fast import builder
 from sfa_core._frozen import FrozenMap
 from sfa_core._validate import (
+    MAX_PLACES,
     as_member,
     check_bool,
     check_decimal,
@@ -670,11 +671,21 @@ tiers[0] (EUR) (got ['USD'])
             effective,
             off,
             unclamped,
-            sub(price, off),
+            _clamped_zero(price) if clamped else sub(price, off),
             used,
             clamped,
             exact,
         )
+
+
+def _clamped_zero(price: Decimal) -> Decimal:
+    """The unit price a clamped discount leaves: zero at the price's places.
+
+    ``0.00`` for a price of cents; a plain ``0`` when the price has more places than
+    the supported range (never ``0E-63``, which would not read back as written).
+    """
+    zero = price - price
+    return zero if zero.as_tuple().exponent >= -MAX_PLACES else _ZERO  # type: ignore[operator]
 
 
 def as_schedules(

@@ -209,7 +209,14 @@ class LineWaterfall:
         before = self.price
         if after == before:
             return
-        extended = (after * self.factor).quantize(self.total_quantum, self.rounding)
+        exact = self.exact
+        if exact is not None:
+            # the line amount stays primary: the step takes its change per unit off the
+            # exact amount, so a larger discount never gives a larger line total
+            exact = exact - (before - after) * self.factor
+            extended = exact.quantize(self.total_quantum, self.rounding)
+        else:
+            extended = (after * self.factor).quantize(self.total_quantum, self.rounding)
         difference = self.extended - extended
         if difference:
             if kind is None:
@@ -219,7 +226,7 @@ class LineWaterfall:
         self.steps.append(_make_step(step, source, before, after, reason))
         self.price = after
         self.extended = extended
-        self.exact = None
+        self.exact = exact
 
     def move_total(
         self, step: str, source: str | None, after: Decimal, total: Decimal, reason: str
