@@ -1016,6 +1016,29 @@ def _entry(
 # -- transitions -------------------------------------------------------------------------------
 
 
+def _step_action(
+    request: Any,
+    action: AuditAction,
+    actor: Any,
+    step_key: Any,
+    targets: tuple[str, ...],
+    at: Any,
+    directory: Any,
+    on_behalf_of: Any,
+    comment: Any,
+) -> tuple[ApprovalRequest, tuple[ApprovalEvent, ...]]:
+    """Check, authorize and apply an approver's action on a step (decide, reassign, delegate)."""
+    request = _check_request(request)
+    directory = _check_directory(directory)
+    require_key(actor, "actor")
+    require_key(step_key, "step_key")
+    require_instant(at, "at")
+    if on_behalf_of is not None:
+        require_key(on_behalf_of, "on_behalf_of")
+    slot = _authorize(request, action, actor, step_key, on_behalf_of, at, directory)
+    return _apply(request, _entry(actor, slot, at, action, comment, step_key, targets))
+
+
 def submit(
     plan: ApprovalPlan,
     *,
@@ -1168,17 +1191,9 @@ def decide(
     sfa_core.approvals.request.ApprovalTransitionError: status: cannot approve: the request \
 is approved (got 'approved')
     """
-    request = _check_request(request)
-    directory = _check_directory(directory)
-    require_key(actor, "actor")
-    require_key(step_key, "step_key")
     require_bool(approve, "approve")
-    require_instant(at, "at")
-    if on_behalf_of is not None:
-        require_key(on_behalf_of, "on_behalf_of")
     action = AuditAction.APPROVE if approve else AuditAction.REJECT
-    slot = _authorize(request, action, actor, step_key, on_behalf_of, at, directory)
-    return _apply(request, _entry(actor, slot, at, action, comment, step_key))
+    return _step_action(request, action, actor, step_key, (), at, directory, on_behalf_of, comment)
 
 
 def reassign(
@@ -1229,17 +1244,18 @@ def reassign(
     >>> request.step("1/a").approvers
     ('bo',)
     """
-    request = _check_request(request)
-    directory = _check_directory(directory)
-    require_key(actor, "actor")
-    require_key(step_key, "step_key")
     require_key(to_user, "to_user")
-    require_instant(at, "at")
-    if on_behalf_of is not None:
-        require_key(on_behalf_of, "on_behalf_of")
-    action = AuditAction.REASSIGN
-    slot = _authorize(request, action, actor, step_key, on_behalf_of, at, directory)
-    return _apply(request, _entry(actor, slot, at, action, comment, step_key, (to_user,)))
+    return _step_action(
+        request,
+        AuditAction.REASSIGN,
+        actor,
+        step_key,
+        (to_user,),
+        at,
+        directory,
+        on_behalf_of,
+        comment,
+    )
 
 
 def delegate(
@@ -1291,17 +1307,18 @@ def delegate(
     >>> request.status, request.step("1/a").answers[0].actor
     (<RequestStatus.APPROVED: 'approved'>, 'bo')
     """
-    request = _check_request(request)
-    directory = _check_directory(directory)
-    require_key(actor, "actor")
-    require_key(step_key, "step_key")
     require_key(to_user, "to_user")
-    require_instant(at, "at")
-    if on_behalf_of is not None:
-        require_key(on_behalf_of, "on_behalf_of")
-    action = AuditAction.DELEGATE
-    slot = _authorize(request, action, actor, step_key, on_behalf_of, at, directory)
-    return _apply(request, _entry(actor, slot, at, action, comment, step_key, (to_user,)))
+    return _step_action(
+        request,
+        AuditAction.DELEGATE,
+        actor,
+        step_key,
+        (to_user,),
+        at,
+        directory,
+        on_behalf_of,
+        comment,
+    )
 
 
 def recall(
